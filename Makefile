@@ -1,0 +1,62 @@
+# The two commands of the README are `make run` and `make test`; `make help` lists the rest.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST   ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run migrate demo test lint format check-migrations check-deploy messages lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the locked dependencies
+
+migrate: install ## Apply database migrations (creates the data folder on first run)
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## Load the demo personas, segments and users (idempotent)
+	$(MANAGE) load_demo
+
+run: demo ## Set up everything and serve the admin at http://127.0.0.1:8000/admin/
+	$(MANAGE) runserver $(HOST)
+
+lint: install ## ruff check + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Reformat the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-migrations: install ## Fail when a model change has no migration
+	$(MANAGE) makemigrations --check --dry-run
+
+check-deploy: install ## Django's deployment checklist against the production settings
+	DJANGO_SETTINGS_MODULE=site_config.settings.production SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghijklmnop \
+	ALLOWED_HOSTS=cms.example.com $(MANAGE) check --deploy --fail-level WARNING
+
+test: install lint check-migrations check-deploy ## Set up everything and run the whole test suite
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+messages: install ## Extract and compile the zh-hans translations (needs GNU gettext)
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=data --no-obsolete
+	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
+
+lock: ## Re-resolve requirements.lock from the pins in pyproject.toml
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > .lockenv/direct.txt
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -r .lockenv/direct.txt
+	.lockenv/bin/pip freeze > requirements.lock
+	rm -rf .lockenv
+
+clean: ## Remove the virtualenv (the data folder is kept)
+	rm -rf $(VENV)
