@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import translation
+
 if TYPE_CHECKING:
     from .models import Persona
 
@@ -18,6 +20,11 @@ def _join(items: list[str]) -> str:
 
 def build_brief(persona: Persona) -> str:
     """Render `persona` as a system prompt: who, whom it serves, how it speaks, what it never says."""
+    with translation.override("zh-hans"):
+        return _build(persona)
+
+
+def _build(persona: Persona) -> str:
     lines: list[str] = []
     archetype = persona.get_archetype_display() if persona.archetype else ""
     intro = f"你是「{persona.name}」"

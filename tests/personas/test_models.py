@@ -1,0 +1,71 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from personas.enums import Channel
+from personas.fields import LineListFormField
+from personas.models import AudienceSegment, Persona
+
+from .factories import PersonaChannelFactory, PersonaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_personal_wechat_account_defaults_to_5000_friends():
+    account = PersonaChannelFactory(channel=Channel.WECHAT, capacity=None)
+    assert account.capacity == 5000
+
+
+def test_group_defaults_to_500_members_and_explicit_capacity_is_kept():
+    assert PersonaChannelFactory(channel=Channel.WECHAT_GROUP).capacity == 500
+    assert PersonaChannelFactory(channel=Channel.WECHAT, capacity=4200).capacity == 4200
+    assert PersonaChannelFactory(channel=Channel.WEIBO).capacity is None
+
+
+def test_daily_limit_is_the_strictest_account_on_that_channel():
+    persona = PersonaFactory()
+    PersonaChannelFactory(persona=persona, channel=Channel.WECHAT, daily_post_limit=4)
+    PersonaChannelFactory(persona=persona, channel=Channel.WECHAT, daily_post_limit=2)
+    PersonaChannelFactory(persona=persona, channel=Channel.WECOM, daily_post_limit=None)
+    persona = Persona.objects.get(pk=persona.pk)
+    assert persona.daily_limit(Channel.WECHAT) == 2
+    assert persona.daily_limit(Channel.WECOM) is None
+    assert persona.daily_limit(Channel.DOUYIN) is None
+
+
+def test_live_queryset_hides_unpublished_personas():
+    live = PersonaFactory()
+    draft = PersonaFactory(publish=False)
+    draft.live = False
+    draft.save()
+    assert list(Persona.objects.live()) == [live]
+
+
+def test_segments_for_every_user_layer_are_seeded():
+    assert set(AudienceSegment.objects.values_list("slug", flat=True)) >= {
+        "new",
+        "active",
+        "vip",
+        "koc",
+        "dormant",
+    }
+
+
+class TestLineList:
+    field = LineListFormField(required=False, max_item_length=5)
+
+    def test_one_entry_per_line_trimmed(self):
+        assert self.field.clean("  宝子们 \r\n姐妹们\n\n") == ["宝子们", "姐妹们"]
+
+    def test_blank_line_between_entries_is_an_error_naming_the_line(self):
+        with pytest.raises(ValidationError) as error:
+            self.field.clean("最\n   \n第一")
+        assert "2" in str(error.value)
+
+    def test_duplicates_and_overlong_entries_are_errors(self):
+        with pytest.raises(ValidationError, match="重复|repeats"):
+            self.field.clean("最\n最")
+        with pytest.raises(ValidationError):
+            self.field.clean("这是一个太长的词")
+
+    def test_stored_list_is_shown_one_per_line(self):
+        assert self.field.prepare_value(["a", "b"]) == "a\nb"
