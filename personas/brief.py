@@ -19,7 +19,7 @@ def _join(items: list[str]) -> str:
 
 
 def build_brief(persona: Persona) -> str:
-    """Render `persona` as a system prompt: who, whom it serves, how it speaks, what it never says."""
+    """Render `persona` as a system prompt: who, for whom, how it speaks, what it never says."""
     with translation.override("zh-hans"):
         return _build(persona)
 

@@ -170,9 +170,7 @@ def _persona(spec: dict, publisher) -> bool:
         return False
     top, bottom = spec["colours"]
     fields = {
-        key: value
-        for key, value in spec.items()
-        if key not in {"colours", "monogram", "channels"}
+        key: value for key, value in spec.items() if key not in {"colours", "monogram", "channels"}
     }
     persona = Persona(
         **fields,

@@ -63,7 +63,9 @@ class Persona(
         _("positioning"),
         max_length=200,
         blank=True,
-        help_text=_("The vertical this persona owns, e.g. “skincare ingredients for sensitive skin”."),
+        help_text=_(
+            "The vertical this persona owns, e.g. “skincare ingredients for sensitive skin”."
+        ),
     )
     signature = models.CharField(
         _("signature"),

@@ -81,9 +81,7 @@ class PersonaViewSet(SnippetViewSet):
                         label=_("Account"),
                         panels=[
                             FieldRowPanel([FieldPanel("channel"), FieldPanel("handle")]),
-                            FieldRowPanel(
-                                [FieldPanel("capacity"), FieldPanel("daily_post_limit")]
-                            ),
+                            FieldRowPanel([FieldPanel("capacity"), FieldPanel("daily_post_limit")]),
                             FieldPanel("qr_code"),
                             FieldPanel("note"),
                         ],

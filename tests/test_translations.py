@@ -39,9 +39,7 @@ def test_compiled_catalog_matches_the_po_file():
     with MO.open("rb") as handle:
         catalog = gettext.GNUTranslations(handle)
     stale = {
-        msgid: msgstr
-        for msgid, msgstr in _po_entries().items()
-        if catalog.gettext(msgid) != msgstr
+        msgid: msgstr for msgid, msgstr in _po_entries().items() if catalog.gettext(msgid) != msgstr
     }
     assert stale == {}, "run `make messages` to recompile locale/zh_Hans"
 

@@ -46,7 +46,7 @@ def _secret_key(debug: bool) -> str:
     if not debug:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (for example the output of: python -c \"import secrets; "
+            'string (for example the output of: python -c "import secrets; '
             'print(secrets.token_urlsafe(50))") or set DEBUG=true for local development.'
         )
     # Development only: generate a key once and keep it in the data folder, so sessions and

@@ -54,7 +54,11 @@ def test_copywriter_creates_a_persona_with_accounts_as_a_draft(copywriter_client
     assert persona.address_terms == ["宝子们", "姐妹们"]
     assert persona.banned_words == ["全网最低", "根治"]
     [account] = persona.channels.all()
-    assert (account.channel, account.handle, account.capacity) == ("wechat", "huayang_xiaomei", 5000)
+    assert (account.channel, account.handle, account.capacity) == (
+        "wechat",
+        "huayang_xiaomei",
+        5000,
+    )
 
 
 def test_copywriter_cannot_publish(copywriter_client):

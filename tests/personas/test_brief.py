@@ -40,7 +40,9 @@ def test_brief_lists_what_the_persona_never_says():
     never = brief[brief.index("【绝不说】") :]
     assert "全网最低、根治" in never
     assert "广告法" in never
-    assert "- 宝子们先试小样～" in brief[brief.index("【像这样说】") : brief.index("【不要这样说】")]
+    assert (
+        "- 宝子们先试小样～" in brief[brief.index("【像这样说】") : brief.index("【不要这样说】")]
+    )
     assert "- 今天不买就没了！" in brief[brief.index("【不要这样说】") :]
 
 
