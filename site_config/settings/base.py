@@ -65,6 +65,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "personas",
+    "content",
     "wagtail.snippets",
     "wagtail.users",
     "wagtail.images",

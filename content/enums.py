@@ -1,0 +1,89 @@
+"""Choices owned by the content app. Values are part of the delivery API and import format."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    MOMENT = "moment", _("Moments post")
+    GROUP = "group", _("Group script")
+    LIVESTREAM = "livestream", _("Livestream script")
+    CHAT = "chat", _("1:1 chat reply")
+
+
+class Stage(models.TextChoices):
+    """Lifecycle stage: 引流 → 沉淀 → 激活 → 转化 → 复购 → 裂变."""
+
+    ATTRACT = "attract", _("Attract")
+    ONBOARD = "onboard", _("Onboard")
+    ACTIVATE = "activate", _("Activate")
+    CONVERT = "convert", _("Convert")
+    RETAIN = "retain", _("Retain")
+    REFER = "refer", _("Refer")
+
+
+class GroupType(models.TextChoices):
+    WELFARE = "welfare", _("Perks group")
+    MEMBER = "member", _("Members group")
+    NEWCOMER = "newcomer", _("Newcomers group")
+    FLASH = "flash", _("Flash-sale group")
+    CHECKIN = "checkin", _("Check-in group")
+    LIVE = "live", _("Livestream group")
+    INTEREST = "interest", _("Interest group")
+
+
+class GroupPurpose(models.TextChoices):
+    WELCOME = "welcome", _("Welcome")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    RULES = "rules", _("Group rules")
+    CHECKIN = "checkin", _("Check-in")
+    ACTIVITY = "activity", _("Activity (red packet, lottery)")
+    PROMOTION = "promotion", _("Promotion")
+    TOPIC = "topic", _("Topic")
+    QA = "qa", _("Q&A")
+
+
+class Trigger(models.TextChoices):
+    ON_JOIN = "on_join", _("When someone joins")
+    SCHEDULED = "scheduled", _("Scheduled")
+    MANUAL = "manual", _("Manual")
+
+
+class Segment(models.TextChoices):
+    """Livestream run-of-show segments."""
+
+    WARMUP = "warmup", _("Warm-up")
+    OPENING = "opening", _("Opening")
+    CONTENT = "content", _("Content")
+    CONVERSION = "conversion", _("Conversion")
+    DEMO = "demo", _("Product demo")
+    INTERACTION = "interaction", _("Interaction / lottery")
+    QA = "qa", _("Q&A")
+    CLOSING = "closing", _("Closing and lead into the group")
+    FOLLOWUP = "followup", _("Follow-up")
+
+
+class LintLevel(models.TextChoices):
+    ERROR = "error", _("Error (blocks publishing)")
+    WARNING = "warning", _("Warning")
+
+
+class LintCategory(models.TextChoices):
+    ADVERTISING_LAW = "ad_law", _("Advertising Law: absolute terms")
+    INDUCED_SHARING = "induced_sharing", _("WeChat: induced sharing")
+    MEDICAL = "medical", _("Medical claims")
+    OTHER = "other", _("Other")
+
+
+MAX_MOMENT_IMAGES = 9
+MAX_TEXT_LENGTH = 5000
+
+# Soft limits per kind: past them the text still publishes, with a warning.
+# Moments fold after about six lines (~140 Chinese characters on a phone); a group message
+# longer than ~500 characters fills more than a screen; a 1:1 reply should read at a glance.
+TEXT_FOLD_LENGTH: dict[str, int] = {
+    Kind.MOMENT: 140,
+    Kind.GROUP: 500,
+    Kind.LIVESTREAM: 300,
+    Kind.CHAT: 300,
+}

@@ -1,0 +1,687 @@
+"""import_content: validate every row first, then write all of them or nothing.
+
+Rows come from JSONL (the shape of the API detail, see exporting.export_row), CSV or XLSX (the
+same keys as columns; list columns comma-separated, JSON columns as JSON). Rows are upserted by
+``external_id``. Without ``publish`` a new script is created as a draft and an existing one gets
+a new draft revision while its live version stays as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from personas.models import AudienceSegment, Persona
+
+from .enums import GroupPurpose, GroupType, Kind, Segment, Stage, Trigger
+from .exporting import KIND_KEYS, export_row
+from .forms import hot_topic_choices
+from .lint import errors as lint_errors
+from .lint import lint
+from .models import KIND_MODELS, Script
+
+REQUIRED_COLUMNS = ("external_id", "kind", "persona", "title")
+KNOWN_KEYS = set(
+    (
+        "external_id", "kind", "persona", "title", "stage", "audiences", "tags", "hot_topic",
+        "valid_from", "valid_until", "variables", "messages", "text", "first_comment",
+        "group_types", "purpose", "trigger", "segments", "triggers", "warmup_messages",
+    )
+)  # fmt: skip
+IGNORED_KEYS = {"id", "updated_at", "live", "status"}  # read-only fields of the API detail
+JSON_COLUMNS = {"variables", "messages", "segments", "warmup_messages"}
+LIST_COLUMNS = {"audiences", "tags", "group_types", "triggers"}
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("row %(row)d") % {"row": self.row} if self.row else _("file")
+        return (
+            f"{where} · {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    published: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, missing columns)."""
+
+
+# Reading ---------------------------------------------------------------------------------------
+def _decode(raw: bytes, notes: list[str]) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("The file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 and try again.")
+        ) from error
+    notes.append(_("The file is encoded in GBK/GB18030, not UTF-8; it was read as GB18030."))
+    return text
+
+
+def _split_list(value: str) -> list[str]:
+    for separator in ("\n", "，", "、", ";", "；"):
+        value = value.replace(separator, ",")
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _flat_row(row: dict[str, Any], number: int, errors: list[RowError]) -> dict[str, Any]:
+    """A spreadsheet row (all strings) in the JSONL shape."""
+    data: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None:
+            errors.append(RowError(number, "", _("More cells than there are column headers.")))
+            continue
+        key = key.strip()
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        value = "" if value is None else str(value)
+        if key in JSON_COLUMNS:
+            if value.strip():
+                try:
+                    data[key] = json.loads(value)
+                except json.JSONDecodeError as error:
+                    errors.append(RowError(number, key, _("Not valid JSON: %(e)s") % {"e": error}))
+        elif key in LIST_COLUMNS:
+            data[key] = _split_list(value)
+        else:
+            data[key] = value
+    return data
+
+
+def _check_columns(columns: list[str]) -> None:
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise ImportFileError(
+            _("Missing column(s): %(missing)s. Required: %(required)s.")
+            % {"missing": ", ".join(missing), "required": ", ".join(REQUIRED_COLUMNS)}
+        )
+
+
+def read_rows(path: Path, notes: list[str], errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    """(row number, row in the JSONL shape) for every non-empty row of the file."""
+    suffix = path.suffix.lower()
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ImportFileError(_("The file is larger than 200 MB."))
+    if suffix == ".jsonl":
+        text = _decode(path.read_bytes(), notes)
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as error:
+                errors.append(RowError(number, "", _("Not valid JSON: %(e)s") % {"e": error}))
+                continue
+            if not isinstance(data, dict):
+                errors.append(RowError(number, "", _("Each line must be a JSON object.")))
+                continue
+            yield number, data
+    elif suffix == ".csv":
+        text = _decode(path.read_bytes(), notes)
+        csv.field_size_limit(MAX_FILE_BYTES)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        _check_columns([c.strip() for c in reader.fieldnames or []])
+        try:
+            for number, row in enumerate(reader, start=2):
+                if any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                    yield number, _flat_row(row, number, errors)
+        except csv.Error as error:
+            raise ImportFileError(
+                _("The CSV file cannot be parsed: %(e)s") % {"e": error}
+            ) from error
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
+            raise ImportFileError(
+                _("The XLSX file cannot be opened: %(e)s") % {"e": error}
+            ) from error
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(cell).strip() if cell is not None else "" for cell in next(rows, [])]
+        _check_columns(header)
+        for number, cells in enumerate(rows, start=2):
+            if all(cell is None or str(cell).strip() == "" for cell in cells):
+                continue
+            yield number, _flat_row(dict(zip(header, cells, strict=False)), number, errors)
+        workbook.close()
+    else:
+        raise ImportFileError(
+            _("Unsupported file type “%(suffix)s”: use .jsonl, .csv or .xlsx.") % {"suffix": suffix}
+        )
+
+
+# Validation -------------------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    row: int
+    external_id: str
+    obj: Script
+    existing: Script | None
+    audiences: list
+    tags: list[str]
+    changed: bool
+
+
+def _parse_moment(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError
+    parsed = parse_datetime(value.strip())
+    if parsed is None:
+        day = parse_date(value.strip())
+        if day is None:
+            raise ValueError
+        parsed = datetime.combine(day, time.min)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+class _Lookups:
+    """Everything rows refer to, loaded once per import."""
+
+    def __init__(self):
+        self.personas = {p.slug: p for p in Persona.objects.all()}
+        self.segments = {s.slug: s for s in AudienceSegment.objects.all()}
+        self.hot_topics = dict(hot_topic_choices())
+        Image = get_image_model()
+        Document = get_document_model()
+        self.images_by_file = {i.file.name: i for i in Image.objects.all()}
+        self.images_by_title: dict[str, Any] = {}
+        for image in Image.objects.order_by("pk"):
+            self.images_by_title.setdefault(image.title, image)
+        self.documents_by_file = {d.file.name: d for d in Document.objects.all()}
+        self.documents_by_title: dict[str, Any] = {}
+        for document in Document.objects.order_by("pk"):
+            self.documents_by_title.setdefault(document.title, document)
+
+    def image(self, ref) -> Any:
+        if ref in (None, ""):
+            return None
+        if isinstance(ref, str):
+            ref = {"title": ref}
+        if not isinstance(ref, dict):
+            raise ValueError(_('an image is named by {"file": ...} or {"title": ...}'))
+        image = self.images_by_file.get(ref.get("file") or "") or self.images_by_title.get(
+            ref.get("title") or ""
+        )
+        if image is None:
+            raise ValueError(
+                _("image “%(ref)s” is not in the image library; upload it first")
+                % {"ref": ref.get("file") or ref.get("title")}
+            )
+        return image
+
+    def document(self, ref) -> Any:
+        if isinstance(ref, str):
+            ref = {"file": ref, "title": ref}
+        document = self.documents_by_file.get(
+            (ref or {}).get("file") or ""
+        ) or self.documents_by_title.get((ref or {}).get("title") or "")
+        if document is None:
+            raise ValueError(_("document “%(ref)s” is not in the document library") % {"ref": ref})
+        return document
+
+
+def _stream_from_messages(items: Any, lookups: _Lookups) -> tuple[list, list[tuple[str, str]]]:
+    """Raw StreamField data from messages in the API shape; (blocks, [(loc, message)])."""
+    if not isinstance(items, list):
+        return [], [("messages", _("must be a list of messages"))]
+    blocks: list[dict] = []
+    problems: list[tuple[str, str]] = []
+    for index, item in enumerate(items):
+        loc = f"messages.{index}"
+        if not isinstance(item, dict) or "type" not in item:
+            problems.append((loc, _("each message is an object with a “type”")))
+            continue
+        kind = item["type"]
+        try:
+            if kind == "text":
+                if not isinstance(item.get("text"), str):
+                    raise ValueError(_("a text message needs “text”"))
+                blocks.append({"type": "text", "value": item["text"]})
+            elif kind == "image":
+                ref = {k: item.get(k) for k in ("file", "title") if item.get(k)}
+                image = lookups.image(ref)
+                blocks.append(
+                    {
+                        "type": "image",
+                        "value": {
+                            "image": image.pk,
+                            "alt_text": item.get("alt") or "",
+                            "decorative": False,
+                        },
+                    }
+                )
+            elif kind in {"link", "miniprogram"}:
+                image = lookups.image(item.get("image"))
+                value = {
+                    "title": item.get("title") or "",
+                    "image": image.pk if image else None,
+                }
+                if kind == "link":
+                    value.update(
+                        description=item.get("description") or "", url=item.get("url") or ""
+                    )
+                else:
+                    value.update(appid=item.get("appid") or "", path=item.get("path") or "")
+                blocks.append({"type": kind, "value": value})
+            elif kind in {"video", "file"}:
+                document = lookups.document({"file": item.get("file"), "title": item.get("title")})
+                key = "video" if kind == "video" else "document"
+                blocks.append(
+                    {"type": kind, "value": {key: document.pk, "title": item.get("title") or ""}}
+                )
+            elif kind == "delay":
+                seconds = item.get("seconds")
+                if not isinstance(seconds, int) or isinstance(seconds, bool):
+                    raise ValueError(_("“seconds” must be a whole number"))
+                blocks.append({"type": "delay", "value": {"seconds": seconds}})
+            else:
+                raise ValueError(
+                    _(
+                        "unknown message type “%(t)s”; use text, image, link, miniprogram, video, file or delay"
+                    )
+                    % {"t": kind}
+                )
+        except ValueError as error:
+            problems.append((loc, str(error)))
+    return blocks, problems
+
+
+def _variables_stream(items: Any) -> tuple[list, list[tuple[str, str]]]:
+    if items in (None, ""):
+        return [], []
+    if not isinstance(items, list):
+        return [], [("variables", _("must be a list of {name, required, default, description}"))]
+    blocks, problems = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            problems.append((f"variables.{index}", _("each variable needs a “name”")))
+            continue
+        blocks.append(
+            {
+                "type": "variable",
+                "value": {
+                    "name": item["name"],
+                    "required": bool(item.get("required", True)),
+                    "default": str(item.get("default") or ""),
+                    "description": str(item.get("description") or ""),
+                },
+            }
+        )
+    return blocks, problems
+
+
+def _segments_stream(items: Any) -> tuple[list, list[tuple[str, str]]]:
+    if items in (None, ""):
+        return [], []
+    if not isinstance(items, list):
+        return [], [("segments", _("must be a list of segments"))]
+    blocks, problems = [], []
+    for index, item in enumerate(items):
+        loc = f"segments.{index}"
+        if not isinstance(item, dict):
+            problems.append((loc, _("each segment is an object")))
+            continue
+        if item.get("name") not in Segment.values:
+            problems.append(
+                (
+                    f"{loc}.name",
+                    _("unknown segment “%(v)s”; use one of %(choices)s")
+                    % {"v": item.get("name"), "choices": ", ".join(Segment.values)},
+                )
+            )
+            continue
+        minutes = item.get("minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600:
+            problems.append((f"{loc}.minutes", _("minutes must be a whole number from 1 to 600")))
+            continue
+        lines = item.get("lines") or []
+        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+            problems.append((f"{loc}.lines", _("lines must be a list of texts")))
+            continue
+        blocks.append(
+            {
+                "type": "segment",
+                "value": {
+                    "name": item["name"],
+                    "minutes": minutes,
+                    "cue": str(item.get("cue") or ""),
+                    "lines": lines,
+                    "product": str(item.get("product") or ""),
+                },
+            }
+        )
+    return blocks, problems
+
+
+def _choice(value: Any, choices, field_name: str, problems: list, *, blank: bool = False) -> str:
+    value = "" if value is None else str(value).strip()
+    if value == "" and blank:
+        return ""
+    if value not in choices.values:
+        problems.append(
+            (
+                field_name,
+                _("“%(v)s” is not one of %(choices)s")
+                % {"v": value, "choices": ", ".join(choices.values)},
+            )
+        )
+    return value
+
+
+def _validation_messages(error: ValidationError) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if hasattr(error, "error_dict"):
+        for field_name, field_errors in error.error_dict.items():
+            for item in field_errors:
+                data = getattr(item, "as_json_data", None)
+                if data is not None:
+                    out.extend(_flatten_block_errors(field_name, data()))
+                else:
+                    out.extend((field_name, message) for message in item.messages)
+    else:
+        out.extend(("", message) for message in error.messages)
+    return out
+
+
+def _flatten_block_errors(loc: str, data: Any) -> list[tuple[str, str]]:
+    """Wagtail block errors ({"messages", "blockErrors"}) as (loc, message) pairs."""
+    if isinstance(data, list):
+        return [(loc, str(message)) for message in data]
+    if not isinstance(data, dict):
+        return [(loc, str(data))]
+    out = [(loc, str(message)) for message in data.get("messages", [])]
+    block_errors = data.get("blockErrors", {})
+    items = block_errors.items() if isinstance(block_errors, dict) else enumerate(block_errors)
+    for key, value in items:
+        if value is not None:
+            out.extend(_flatten_block_errors(f"{loc}.{key}", value))
+    return out
+
+
+def prepare_row(
+    number: int, data: dict, lookups: _Lookups, *, publish: bool
+) -> tuple[Prepared | None, list[RowError]]:
+    problems: list[tuple[str, str]] = []
+
+    unknown = sorted(set(data) - KNOWN_KEYS - IGNORED_KEYS)
+    if unknown:
+        problems.append(("", _("unknown field(s): %(f)s") % {"f": ", ".join(unknown)}))
+
+    external_id = str(data.get("external_id") or "").strip()
+    if not external_id:
+        problems.append(("external_id", _("required")))
+    elif len(external_id) > 100:
+        problems.append(("external_id", _("at most 100 characters")))
+
+    kind = str(data.get("kind") or "").strip()
+    if kind not in Kind.values:
+        problems.append(
+            (
+                "kind",
+                _("“%(v)s” is not one of %(choices)s")
+                % {"v": kind, "choices": ", ".join(Kind.values)},
+            )
+        )
+        return None, [RowError(number, f, m) for f, m in problems]
+
+    persona = lookups.personas.get(str(data.get("persona") or "").strip())
+    if persona is None:
+        problems.append(("persona", _("no persona with slug “%(v)s”") % {"v": data.get("persona")}))
+
+    stage = _choice(data.get("stage"), Stage, "stage", problems)
+
+    audiences = []
+    for slug in data.get("audiences") or []:
+        segment = lookups.segments.get(str(slug))
+        if segment is None:
+            problems.append(("audiences", _("no audience segment “%(v)s”") % {"v": slug}))
+        else:
+            audiences.append(segment)
+
+    tags = data.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        problems.append(("tags", _("must be a list of non-empty texts")))
+        tags = []
+    tags = sorted({t.strip() for t in tags})
+    if any(len(t) > 100 for t in tags):
+        problems.append(("tags", _("a tag has at most 100 characters")))
+
+    hot_topic = str(data.get("hot_topic") or "").strip()
+    if hot_topic and hot_topic not in lookups.hot_topics:
+        problems.append(("hot_topic", _("no hot topic “%(v)s”") % {"v": hot_topic}))
+
+    window = {}
+    for key in ("valid_from", "valid_until"):
+        try:
+            window[key] = _parse_moment(data.get(key))
+        except ValueError:
+            problems.append(
+                (key, _("not a date or ISO 8601 date-time: “%(v)s”") % {"v": data.get(key)})
+            )
+            window[key] = None
+
+    variables, more = _variables_stream(data.get("variables"))
+    problems.extend(more)
+    raw_messages = data.get("messages")
+    if kind == Kind.LIVESTREAM and raw_messages in (None, []) and data.get("warmup_messages"):
+        raw_messages = data["warmup_messages"]
+    if raw_messages in (None, "") and isinstance(data.get("text"), str) and data["text"].strip():
+        raw_messages = [{"type": "text", "text": data["text"]}]
+    messages, more = _stream_from_messages(raw_messages or [], lookups)
+    problems.extend(more)
+
+    model = KIND_MODELS[kind]
+    existing = Script.objects.filter(external_id=external_id).first() if external_id else None
+    if existing is not None and existing.kind != kind:
+        problems.append(
+            (
+                "kind",
+                _("external_id “%(id)s” is a %(existing)s; the kind cannot change")
+                % {"id": external_id, "existing": existing.kind},
+            )
+        )
+        existing = None
+    if existing is not None:
+        obj = model.objects.get(pk=existing.pk).get_latest_revision_as_object()
+    else:
+        obj = model()
+    obj.kind = kind
+    obj.external_id = external_id or None
+    obj.persona = persona
+    obj.title = str(data.get("title") or "").strip()
+    obj.stage = stage
+    obj.hot_topic = hot_topic
+    obj.valid_from = window["valid_from"]
+    obj.valid_until = window["valid_until"]
+    obj.variables = variables
+    obj.messages = messages
+
+    if kind == Kind.MOMENT:
+        obj.first_comment = str(data.get("first_comment") or "")
+    elif kind == Kind.GROUP:
+        group_types = data.get("group_types") or []
+        if not isinstance(group_types, list) or set(group_types) - set(GroupType.values):
+            problems.append(
+                ("group_types", _("use some of %(c)s") % {"c": ", ".join(GroupType.values)})
+            )
+            group_types = []
+        obj.group_types = list(group_types)
+        obj.purpose = _choice(data.get("purpose"), GroupPurpose, "purpose", problems, blank=True)
+        obj.trigger = _choice(data.get("trigger"), Trigger, "trigger", problems, blank=True)
+    elif kind == Kind.LIVESTREAM:
+        segments, more = _segments_stream(data.get("segments"))
+        problems.extend(more)
+        obj.segments = segments
+    elif kind == Kind.CHAT:
+        triggers = data.get("triggers") or []
+        if not isinstance(triggers, list) or not all(
+            isinstance(t, str) and t.strip() for t in triggers
+        ):
+            problems.append(("triggers", _("must be a list of non-empty texts")))
+            triggers = []
+        obj.triggers = [t.strip() for t in triggers]
+
+    present_kind_keys = {key for keys in KIND_KEYS.values() for key in keys} & set(data)
+    foreign = sorted(present_kind_keys - set(KIND_KEYS[kind]))
+    if foreign:
+        problems.append(
+            ("", _("field(s) %(f)s do not apply to a %(k)s") % {"f": ", ".join(foreign), "k": kind})
+        )
+
+    if not problems:
+        try:
+            obj.full_clean(exclude=["tags", "audiences"])
+        except ValidationError as error:
+            problems.extend(_validation_messages(error))
+
+    if not problems:
+        obj.audiences.set(audiences)
+        obj.tags.set(tags)
+        if publish:
+            for finding in lint_errors(lint(obj)):
+                problems.append((finding.where or "lint", finding.message))
+
+    if problems:
+        return None, [RowError(number, f, m) for f, m in problems]
+
+    changed = True
+    if existing is not None:
+        changed = export_row(existing.as_kind()) != export_row_unsaved(obj, external_id)
+    return Prepared(number, external_id, obj, existing, audiences, tags, changed), []
+
+
+def export_row_unsaved(obj: Script, external_id: str) -> dict:
+    """export_row for an object built in memory (not read back from a revision)."""
+    saved_pk, obj.pk = obj.pk, None
+    try:
+        row = export_row(obj)
+    finally:
+        obj.pk = saved_pk
+    row["external_id"] = external_id
+    return row
+
+
+def import_file(
+    path: str | Path,
+    *,
+    publish: bool = False,
+    dry_run: bool = False,
+    user=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    path = Path(path)
+    result = ImportResult(dry_run=dry_run)
+    if not path.exists():
+        result.errors.append(RowError(0, "", _("No such file: %(p)s") % {"p": path}))
+        return result
+    lookups = _Lookups()
+    prepared: list[Prepared] = []
+    seen: dict[str, int] = {}
+    try:
+        for number, data in read_rows(path, result.notes, result.errors):
+            result.rows += 1
+            item, row_errors = prepare_row(number, data, lookups, publish=publish)
+            result.errors.extend(row_errors)
+            if item is not None:
+                if item.external_id in seen:
+                    result.errors.append(
+                        RowError(
+                            number,
+                            "external_id",
+                            _("“%(id)s” already used on row %(row)d")
+                            % {"id": item.external_id, "row": seen[item.external_id]},
+                        )
+                    )
+                    continue
+                seen[item.external_id] = number
+                prepared.append(item)
+            if progress:
+                progress(result.rows)
+    except ImportFileError as error:
+        result.errors.append(RowError(0, "", str(error)))
+    if result.errors or dry_run:
+        if dry_run and not result.errors:
+            _count(result, prepared, publish)
+        return result
+    with transaction.atomic():
+        for item in prepared:
+            _write(item, publish=publish, user=user)
+    _count(result, prepared, publish)
+    return result
+
+
+def _count(result: ImportResult, prepared: list[Prepared], publish: bool) -> None:
+    for item in prepared:
+        if item.existing is None:
+            result.created += 1
+        elif item.changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+        if publish and (item.changed or item.existing is None or not item.existing.live):
+            result.published += 1
+
+
+def _write(item: Prepared, *, publish: bool, user) -> None:
+    obj = item.obj
+    if item.existing is None:
+        obj.live = publish
+        obj.save()
+        revision = obj.save_revision(user=user, log_action=True)
+        if publish:
+            revision.publish(user=user)
+        return
+    if not item.changed:
+        if publish and not item.existing.live:
+            item.existing.as_kind().latest_revision.publish(user=user)
+        return
+    obj.pk = item.existing.pk
+    revision = obj.save_revision(user=user, log_action=True)
+    if publish:
+        revision.publish(user=user)

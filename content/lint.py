@@ -1,0 +1,180 @@
+"""Voice and compliance lint for scripts.
+
+`lint(script)` returns findings: errors (persona banned words, global terms marked as errors)
+block publishing and submitting; warnings (channel limits, persona consistency, terms marked as
+warnings) do not. Used by the editor (form validation and the findings panel), the importer and
+the API alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .enums import TEXT_FOLD_LENGTH, LintCategory, LintLevel
+
+ERROR = LintLevel.ERROR.value
+WARNING = LintLevel.WARNING.value
+CONTEXT_CHARS = 12
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    code: str
+    message: str
+    where: str = ""
+    term: str = ""
+    excerpt: str = field(default="", compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+    def excerpt_html(self) -> SafeString:
+        """The excerpt, HTML-escaped, with the offending term wrapped in <mark>."""
+        if not self.term or not self.excerpt:
+            return escape(self.excerpt)
+        parts = [escape(part) for part in self.excerpt.split(self.term)]
+        return mark_safe(f"<mark>{escape(self.term)}</mark>".join(parts))  # noqa: S308
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+            "where": self.where,
+            "term": self.term,
+            "excerpt": self.excerpt,
+        }
+
+
+def _occurrences(text: str, term: str, allowed_in: list[str]) -> list[int]:
+    """Start offsets of `term` in `text` that are not inside one of the allowed words."""
+    hits = []
+    start = text.find(term)
+    while start != -1:
+        inside_allowed = False
+        for word in allowed_in:
+            offset = word.find(term)
+            while offset != -1:
+                if text.startswith(word, start - offset):
+                    inside_allowed = True
+                    break
+                offset = word.find(term, offset + 1)
+            if inside_allowed:
+                break
+        if not inside_allowed:
+            hits.append(start)
+        start = text.find(term, start + 1)
+    return hits
+
+
+def _excerpt(text: str, start: int, length: int) -> str:
+    lo = max(0, start - CONTEXT_CHARS)
+    hi = min(len(text), start + length + CONTEXT_CHARS)
+    return ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+
+
+def where_label(where: str) -> str:
+    """A person-readable place: 'messages.2.title' → '第 3 条消息（标题）'."""
+    parts = where.split(".")
+    if parts[0] == "messages" and len(parts) > 1:
+        label = _("message %(n)d") % {"n": int(parts[1]) + 1}
+        return label + (f" · {parts[2]}" if len(parts) > 2 else "")
+    if parts[0] == "segments" and len(parts) > 1:
+        label = _("segment %(n)d") % {"n": int(parts[1]) + 1}
+        if len(parts) > 3:
+            label += " · " + _("line %(n)d") % {"n": int(parts[3]) + 1}
+        elif len(parts) > 2:
+            label += " · " + _("cue")
+        return label
+    if where == "first_comment":
+        return _("first comment")
+    return where
+
+
+def global_terms():
+    """Active global terms as (term, level, category, allowed_in, note)."""
+    from .models import LintTerm
+
+    return list(
+        LintTerm.objects.filter(active=True).values_list(
+            "term", "level", "category", "allowed_in", "note"
+        )
+    )
+
+
+def lint(script, terms=None) -> list[Finding]:
+    """All findings for `script`, errors first. `terms` defaults to the active global list."""
+    texts = list(script.iter_texts())
+    terms = global_terms() if terms is None else terms
+    findings: list[Finding] = []
+    persona = script.persona if script.persona_id else None
+
+    banned = [
+        (word, ERROR, "persona_banned", [], "")
+        for word in (persona.banned_words if persona else [])
+    ]
+    global_ = [
+        (term, level, f"term_{category}", allowed, note)
+        for term, level, category, allowed, note in terms
+    ]
+    for where, text in texts:
+        for term, level, code, allowed, note in banned + global_:
+            for start in _occurrences(text, term, allowed or []):
+                if code == "persona_banned":
+                    message = _("“%(term)s” is on %(persona)s's banned-word list.") % {
+                        "term": term,
+                        "persona": persona.name,
+                    }
+                else:
+                    category = dict(LintCategory.choices).get(code.removeprefix("term_"), "")
+                    message = _("“%(term)s”: %(category)s.") % {"term": term, "category": category}
+                    if note:
+                        message += f" {note}"
+                findings.append(
+                    Finding(level, code, message, where, term, _excerpt(text, start, len(term)))
+                )
+
+    fold = TEXT_FOLD_LENGTH.get(script.kind)
+    if fold:
+        for where, text in texts:
+            if len(text) > fold:
+                findings.append(
+                    Finding(
+                        WARNING,
+                        "text_too_long",
+                        _(
+                            "%(length)d characters: longer than %(limit)d, this text is folded "
+                            "or hard to read on a phone."
+                        )
+                        % {"length": len(text), "limit": fold},
+                        where,
+                        excerpt=text[: CONTEXT_CHARS * 2] + "…",
+                    )
+                )
+
+    if persona and (persona.address_terms or persona.catchphrases) and texts:
+        joined = "\n".join(text for _where, text in texts)
+        voice = list(persona.address_terms) + list(persona.catchphrases)
+        if not any(word in joined for word in voice):
+            findings.append(
+                Finding(
+                    WARNING,
+                    "persona_voice",
+                    _(
+                        "Uses none of %(persona)s's forms of address or catchphrases "
+                        "(%(examples)s): does it sound like the persona?"
+                    )
+                    % {"persona": persona.name, "examples": "、".join(voice[:4])},
+                )
+            )
+    return sorted(findings, key=lambda f: (f.level != ERROR,))
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [finding for finding in findings if finding.is_error]

@@ -1,0 +1,37 @@
+"""What the preview templates need: the script rendered with sample variable values."""
+
+from __future__ import annotations
+
+from . import messages as msgs
+from . import variables as vars_
+from .enums import Segment
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def preview_context(script) -> dict:
+    values = vars_.sample_values(script.declared_variables())
+    persona = script.persona if script.persona_id else None
+    segments = msgs.segments_to_api(script.segments, values)
+    elapsed = 0
+    for segment in segments:
+        segment["label"] = dict(Segment.choices).get(segment["name"], segment["name"])
+        segment["start_clock"] = _clock(elapsed)
+        elapsed += segment["minutes"] or 0
+        segment["end_clock"] = _clock(elapsed)
+    rendered = msgs.to_api(script.messages, values)
+    return {
+        "script": script,
+        "persona": persona,
+        "sample_values": values,
+        "rendered_messages": rendered,
+        "images": [m for m in rendered if m["type"] == "image"],
+        "cards": [m for m in rendered if m["type"] in {"link", "miniprogram", "video"}],
+        "texts": [m for m in rendered if m["type"] == "text"],
+        "first_comment": vars_.render(script.first_comment, values),
+        "segments": segments,
+        "total_minutes": elapsed,
+        "triggers": list(script.triggers or []),
+    }

@@ -1,0 +1,155 @@
+"""Template variables in script text: ``{{name}}``.
+
+One implementation used by the editor's validation, previews, the import command and the API's
+render endpoint. Substitution is literal and single-pass: a value that itself contains
+``{{x}}`` is inserted as typed and never evaluated again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,49}$")
+PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]{0,49})\}\}")
+# Anything that looks like an attempt at a placeholder: a run of '{{' ... '}}' or a lone '{{'/'}}'.
+_OPEN_CLOSE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    required: bool = True
+    default: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # malformed | undeclared | unused_required
+    name: str
+    message: str
+
+
+def placeholders(text: str) -> list[str]:
+    """Variable names used in `text`, in order of first appearance."""
+    return list(dict.fromkeys(PLACEHOLDER.findall(text or "")))
+
+
+def malformed(text: str) -> list[str]:
+    """Placeholder-like fragments that are not valid ``{{name}}`` placeholders."""
+    text = text or ""
+    bad = [
+        "{{" + inner + "}}"
+        for inner in _OPEN_CLOSE.findall(text)
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,49}", inner)
+    ]
+    stripped = _OPEN_CLOSE.sub("", text)
+    for token in ("{{", "}}"):
+        if token in stripped:
+            index = stripped.index(token)
+            bad.append(stripped[max(0, index - 5) : index + 10].strip())
+    return bad
+
+
+def check(texts: Iterable[str], declared: Iterable[Variable]) -> list[Problem]:
+    """Malformed placeholders, undeclared variables and required variables never used."""
+    from django.utils.translation import gettext as _
+
+    declared = list(declared)
+    declared_names = {variable.name for variable in declared}
+    used: dict[str, None] = {}
+    problems: list[Problem] = []
+    for text in texts:
+        for fragment in malformed(text):
+            problems.append(
+                Problem(
+                    "malformed",
+                    fragment,
+                    _(
+                        "Malformed placeholder “%(fragment)s”: write {{name}} with a name of "
+                        "Latin letters, digits and underscores."
+                    )
+                    % {"fragment": fragment},
+                )
+            )
+        for name in placeholders(text):
+            used[name] = None
+    for name in used:
+        if name not in declared_names:
+            problems.append(
+                Problem(
+                    "undeclared",
+                    name,
+                    _("Variable {{%(name)s}} is used but not declared.") % {"name": name},
+                )
+            )
+    for variable in declared:
+        if variable.required and variable.name not in used:
+            problems.append(
+                Problem(
+                    "unused_required",
+                    variable.name,
+                    _("Required variable “%(name)s” is declared but never used.")
+                    % {"name": variable.name},
+                )
+            )
+    return problems
+
+
+class VariableError(ValueError):
+    def __init__(self, code: str, names: list[str]):
+        super().__init__(f"{code}: {', '.join(names)}")
+        self.code = code
+        self.names = names
+
+
+def resolve(declared: Iterable[Variable], provided: Mapping[str, str]) -> dict[str, str]:
+    """The values to render with: provided values plus defaults.
+
+    Raises VariableError("unknown_variables") for names that are not declared, and
+    VariableError("missing_variables") for required ones with neither value nor default.
+    """
+    declared = list(declared)
+    names = {variable.name for variable in declared}
+    unknown = sorted(set(provided) - names)
+    if unknown:
+        raise VariableError("unknown_variables", unknown)
+    values: dict[str, str] = {}
+    missing: list[str] = []
+    for variable in declared:
+        if variable.name in provided and provided[variable.name] != "":
+            values[variable.name] = str(provided[variable.name])
+        elif variable.default != "":
+            values[variable.name] = variable.default
+        elif variable.required:
+            missing.append(variable.name)
+        else:
+            values[variable.name] = ""
+    if missing:
+        raise VariableError("missing_variables", missing)
+    return values
+
+
+def render(text: str, values: Mapping[str, str]) -> str:
+    """Replace each known ``{{name}}`` in one pass; unknown placeholders are left as they are."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
+
+
+def sample_values(declared: Iterable[Variable]) -> dict[str, str]:
+    """Values for previews: the default, else a plausible sample, else the name in brackets."""
+    samples = {
+        "nickname": "小鹿",
+        "name": "小鹿",
+        "coupon_code": "HY2026",
+        "live_time": "今晚 8 点",
+        "group_name": "福利1群",
+        "order_no": "HY20261122001",
+        "product_name": "修护精华",
+        "days": "7",
+    }
+    return {
+        variable.name: variable.default or samples.get(variable.name, f"【{variable.name}】")
+        for variable in declared
+    }

@@ -1,0 +1,212 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PublishingPanel,
+    TabbedInterface,
+)
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from personas.models import AudienceSegment, Persona
+
+from .enums import Stage
+from .forms import ScriptForm
+from .models import ChatScript, GroupScript, LintTerm, LivestreamScript, MomentScript, Script
+from .panels import LintPanel
+
+
+class ScriptFilterSet(WagtailFilterSet):
+    persona = django_filters.ModelChoiceFilter(
+        label=_("Persona"), queryset=Persona.objects.all(), field_name="persona"
+    )
+    stage = django_filters.ChoiceFilter(label=_("Lifecycle stage"), choices=Stage.choices)
+    audience = django_filters.ModelChoiceFilter(
+        label=_("Audience"), queryset=AudienceSegment.objects.all(), field_name="audiences"
+    )
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
+    live = django_filters.BooleanFilter(label=_("Published"))
+
+    class Meta:
+        model = Script
+        fields = []
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(Q(tags__name=value.strip())).distinct()
+
+
+def _usage(field):
+    def accessor(script):
+        try:
+            return getattr(script.usage, field)
+        except Script.usage.RelatedObjectDoesNotExist:
+            return 0
+
+    return accessor
+
+
+def _tabs(content_panels):
+    return TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel(
+                        [
+                            FieldPanel("persona", required_on_save=True),
+                            FieldPanel("stage", required_on_save=True),
+                        ]
+                    ),
+                    FieldPanel("title", required_on_save=True),
+                    *content_panels,
+                ],
+                heading=_("Script"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel(
+                        "variables",
+                        help_text=_(
+                            "Declare every {{name}} the texts use. Bots must supply required "
+                            "variables that have no default."
+                        ),
+                    )
+                ],
+                heading=_("Variables"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("tags"),
+                    FieldPanel("hot_topic"),
+                    MultiFieldPanel(
+                        [FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")])],
+                        heading=_("Validity window"),
+                        help_text=_("Outside this window bots never see the script."),
+                    ),
+                    FieldPanel("external_id"),
+                ],
+                heading=_("Targeting"),
+            ),
+            ObjectList([LintPanel(heading=_("Findings"))], heading=_("Lint")),
+            ObjectList([PublishingPanel()], heading=_("Publishing")),
+        ],
+        base_form_class=ScriptForm,
+    )
+
+
+class ScriptViewSet(SnippetViewSet):
+    icon = "openquote"
+    list_display = [
+        "title",
+        Column("persona", label=_("Persona")),
+        Column("stage", label=_("Stage"), accessor="get_stage_display"),
+        Column("sent", label=_("Sent"), accessor=_usage("sent")),
+        Column("clicked", label=_("Clicked"), accessor=_usage("clicked")),
+        Column("converted", label=_("Converted"), accessor=_usage("converted")),
+        UpdatedAtColumn(),
+    ]
+    filterset_class = ScriptFilterSet
+    search_fields = ["title", "search_text"]
+    search_backend_name = None
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return self.model._default_manager.select_related("persona", "usage")
+
+
+class MomentScriptViewSet(ScriptViewSet):
+    model = MomentScript
+    icon = "image"
+    menu_label = _("Moments posts")
+    menu_order = 100
+    edit_handler = _tabs(
+        [
+            FieldPanel(
+                "messages",
+                help_text=_("One text, up to 9 images (or one video), and at most one card."),
+            ),
+            FieldPanel("first_comment"),
+        ]
+    )
+
+
+class GroupScriptViewSet(ScriptViewSet):
+    model = GroupScript
+    icon = "group"
+    menu_label = _("Group scripts")
+    menu_order = 200
+    edit_handler = _tabs(
+        [
+            FieldRowPanel([FieldPanel("purpose"), FieldPanel("trigger")]),
+            FieldPanel("group_types"),
+            FieldPanel(
+                "messages", heading=_("Messages, in order"), help_text=_("Add delays between them.")
+            ),
+        ]
+    )
+
+
+class LivestreamScriptViewSet(ScriptViewSet):
+    model = LivestreamScript
+    icon = "media"
+    menu_label = _("Livestream scripts")
+    menu_order = 300
+    edit_handler = _tabs(
+        [
+            FieldPanel("segments", heading=_("Run of show")),
+            FieldPanel(
+                "messages",
+                heading=_("Warm-up messages"),
+                help_text=_("Posted to groups and moments before the livestream."),
+            ),
+        ]
+    )
+
+
+class ChatScriptViewSet(ScriptViewSet):
+    model = ChatScript
+    icon = "comment"
+    menu_label = _("Chat replies")
+    menu_order = 400
+    edit_handler = _tabs(
+        [
+            FieldPanel("triggers", help_text=_("Keywords or intents, one per line.")),
+            FieldPanel("messages", heading=_("Replies")),
+        ]
+    )
+
+
+class LintTermViewSet(SnippetViewSet):
+    model = LintTerm
+    icon = "warning"
+    menu_label = _("Lint terms")
+    menu_order = 900
+    list_display = ["term", "category", "level", "note", "active"]
+    list_filter = ["category", "level", "active"]
+    search_fields = ["term", "note"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("term"), FieldPanel("category"), FieldPanel("level")]),
+        FieldPanel("allowed_in"),
+        FieldPanel("note"),
+        FieldPanel("active"),
+    ]
+
+
+class ScriptsGroup(SnippetViewSetGroup):
+    menu_label = _("Scripts")
+    menu_icon = "openquote"
+    menu_order = 210
+    items = (
+        MomentScriptViewSet,
+        GroupScriptViewSet,
+        LivestreamScriptViewSet,
+        ChatScriptViewSet,
+        LintTermViewSet,
+    )
