@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -35,13 +35,11 @@ from .lint import lint
 from .models import KIND_MODELS, Script
 
 REQUIRED_COLUMNS = ("external_id", "kind", "persona", "title")
-KNOWN_KEYS = set(
-    (
-        "external_id", "kind", "persona", "title", "stage", "audiences", "tags", "hot_topic",
-        "valid_from", "valid_until", "variables", "messages", "text", "first_comment",
-        "group_types", "purpose", "trigger", "segments", "triggers", "warmup_messages",
-    )
-)  # fmt: skip
+KNOWN_KEYS = {
+    "external_id", "kind", "persona", "title", "stage", "audiences", "tags", "hot_topic",
+    "valid_from", "valid_until", "variables", "messages", "text", "first_comment",
+    "group_types", "purpose", "trigger", "segments", "triggers", "warmup_messages",
+}  # fmt: skip
 IGNORED_KEYS = {"id", "updated_at", "live", "status"}  # read-only fields of the API detail
 JSON_COLUMNS = {"variables", "messages", "segments", "warmup_messages"}
 LIST_COLUMNS = {"audiences", "tags", "group_types", "triggers"}
@@ -291,7 +289,8 @@ def _stream_from_messages(items: Any, lookups: _Lookups) -> tuple[list, list[tup
                         "type": "image",
                         "value": {
                             "image": image.pk,
-                            "alt_text": item.get("alt") or "",
+                            # WeChat shows no alt text; the image title is a fair description.
+                            "alt_text": item.get("alt") or image.title,
                             "decorative": False,
                         },
                     }
@@ -323,7 +322,8 @@ def _stream_from_messages(items: Any, lookups: _Lookups) -> tuple[list, list[tup
             else:
                 raise ValueError(
                     _(
-                        "unknown message type “%(t)s”; use text, image, link, miniprogram, video, file or delay"
+                        "unknown message type “%(t)s”; use text, image, link, miniprogram, "
+                        "video, file or delay"
                     )
                     % {"t": kind}
                 )
@@ -615,43 +615,61 @@ def import_file(
     user=None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
+    """Validate every row of the file, then write them all in one transaction, or nothing."""
     path = Path(path)
     result = ImportResult(dry_run=dry_run)
     if not path.exists():
         result.errors.append(RowError(0, "", _("No such file: %(p)s") % {"p": path}))
         return result
+    try:
+        rows = list(read_rows(path, result.notes, result.errors))
+    except ImportFileError as error:
+        result.errors.append(RowError(0, "", str(error)))
+        return result
+    return import_rows(
+        rows, publish=publish, dry_run=dry_run, user=user, progress=progress, result=result
+    )
+
+
+def import_rows(
+    rows: Iterable[tuple[int, dict]],
+    *,
+    publish: bool = False,
+    dry_run: bool = False,
+    user=None,
+    progress: Callable[[int], None] | None = None,
+    result: ImportResult | None = None,
+) -> ImportResult:
+    """Import (row number, row) pairs already in the JSONL shape; all or nothing."""
+    result = result or ImportResult(dry_run=dry_run)
     lookups = _Lookups()
     prepared: list[Prepared] = []
     seen: dict[str, int] = {}
-    try:
-        for number, data in read_rows(path, result.notes, result.errors):
-            result.rows += 1
-            item, row_errors = prepare_row(number, data, lookups, publish=publish)
-            result.errors.extend(row_errors)
-            if item is not None:
-                if item.external_id in seen:
-                    result.errors.append(
-                        RowError(
-                            number,
-                            "external_id",
-                            _("“%(id)s” already used on row %(row)d")
-                            % {"id": item.external_id, "row": seen[item.external_id]},
-                        )
+    for number, data in rows:
+        result.rows += 1
+        item, row_errors = prepare_row(number, data, lookups, publish=publish)
+        result.errors.extend(row_errors)
+        if item is not None:
+            if item.external_id in seen:
+                result.errors.append(
+                    RowError(
+                        number,
+                        "external_id",
+                        _("“%(id)s” already used on row %(row)d")
+                        % {"id": item.external_id, "row": seen[item.external_id]},
                     )
-                    continue
-                seen[item.external_id] = number
-                prepared.append(item)
-            if progress:
-                progress(result.rows)
-    except ImportFileError as error:
-        result.errors.append(RowError(0, "", str(error)))
-    if result.errors or dry_run:
-        if dry_run and not result.errors:
-            _count(result, prepared, publish)
+                )
+                continue
+            seen[item.external_id] = number
+            prepared.append(item)
+        if progress:
+            progress(result.rows)
+    if result.errors:
         return result
-    with transaction.atomic():
-        for item in prepared:
-            _write(item, publish=publish, user=user)
+    if not dry_run:
+        with transaction.atomic():
+            for item in prepared:
+                _write(item, publish=publish, user=user)
     _count(result, prepared, publish)
     return result
 

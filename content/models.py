@@ -208,6 +208,13 @@ class Script(
     def clean(self):
         super().clean()
         errors: dict[str, list] = {}
+        # Model validation does not run block validation; forms do, imports and the API do not.
+        for name in ("variables", "messages", "segments"):
+            stream_block = self._meta.get_field(name).stream_block
+            try:
+                stream_block.clean(getattr(self, name))
+            except ValidationError as error:
+                errors.setdefault(name, []).append(error)
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
             errors.setdefault("valid_until", []).append(
                 _("“Valid until” must be later than “valid from”.")
@@ -375,6 +382,9 @@ class ScriptUsage(models.Model):
     class Meta:
         verbose_name = _("usage totals")
         verbose_name_plural = _("usage totals")
+
+    def __str__(self) -> str:
+        return f"{self.script_id}: {self.sent}/{self.clicked}/{self.converted}"
 
 
 class LintTerm(models.Model):

@@ -73,3 +73,19 @@ def placeholder_qr(seed: str) -> bytes:
                 x, y = col * scale, row * scale
                 draw.rectangle((x, y, x + scale - 1, y + scale - 1), fill="black")
     return _png(image)
+
+
+def picture(seed: str, size: int = 800) -> bytes:
+    """A square illustration whose colours and shapes follow from `seed` (for demo posts)."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    top = (155 + digest[0] % 100, 155 + digest[1] % 100, 155 + digest[2] % 100)
+    bottom = (60 + digest[3] % 120, 60 + digest[4] % 120, 60 + digest[5] % 120)
+    image = Image.open(io.BytesIO(cover(top, bottom, seed))).resize((size, size))
+    draw = ImageDraw.Draw(image)
+    r = size // 5
+    cx, cy = size // 2, size // 2 + digest[6] % (size // 6)
+    draw.rounded_rectangle(
+        (cx - r // 2, cy - r, cx + r // 2, cy + r), radius=r // 4, fill=(255, 255, 255)
+    )
+    draw.rectangle((cx - r // 3, cy - r - r // 3, cx + r // 3, cy - r), fill=bottom)
+    return _png(image)

@@ -1,0 +1,75 @@
+import factory
+
+from content.models import ChatScript, GroupScript, LivestreamScript, MomentScript
+from tests.personas.factories import PersonaFactory
+
+
+def variable(name, required=True, default="", description=""):
+    return (
+        "variable",
+        {"name": name, "required": required, "default": default, "description": description},
+    )
+
+
+def segment(name="content", minutes=10, cue="", lines=(), product=""):
+    return (
+        "segment",
+        {"name": name, "minutes": minutes, "cue": cue, "lines": list(lines), "product": product},
+    )
+
+
+class ScriptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    persona = factory.SubFactory(PersonaFactory)
+    title = factory.Sequence(lambda n: f"话术{n}")
+    stage = "attract"
+    messages = factory.LazyFunction(lambda: [("text", "宝子们，新品到啦～")])
+
+    @classmethod
+    def _create(cls, model_class, *args, publish=True, tags=(), audiences=(), **kwargs):
+        obj = model_class(*args, **kwargs)
+        obj.live = publish
+        obj.save()
+        if tags:
+            obj.tags.set(list(tags))
+        if audiences:
+            obj.audiences.set(list(audiences))
+        if tags or audiences:
+            obj.save()
+        revision = obj.save_revision()
+        if publish:
+            revision.publish()
+        return obj
+
+
+class MomentScriptFactory(ScriptFactory):
+    class Meta:
+        model = MomentScript
+
+
+class GroupScriptFactory(ScriptFactory):
+    class Meta:
+        model = GroupScript
+
+    purpose = "welcome"
+    trigger = "on_join"
+    group_types = factory.LazyFunction(lambda: ["newcomer"])
+
+
+class LivestreamScriptFactory(ScriptFactory):
+    class Meta:
+        model = LivestreamScript
+
+    segments = factory.LazyFunction(
+        lambda: [segment("warmup", 5, "挥手打招呼", ["宝子们晚上好"]), segment("demo", 10)]
+    )
+
+
+class ChatScriptFactory(ScriptFactory):
+    class Meta:
+        model = ChatScript
+
+    triggers = factory.LazyFunction(lambda: ["在吗"])

@@ -1,0 +1,55 @@
+import pytest
+
+from content.lint import errors, lint
+from content.models import LintTerm
+from tests.personas.factories import PersonaFactory
+
+from .factories import ChatScriptFactory, MomentScriptFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(findings):
+    return {(f.level, f.code, f.term) for f in findings}
+
+
+def test_persona_banned_word_is_an_error_with_the_word_highlighted():
+    persona = PersonaFactory(banned_words=["药妆"])
+    script = MomentScriptFactory(persona=persona, messages=[("text", "宝子们，这款药妆<很温和>")])
+    [finding] = [f for f in lint(script) if f.code == "persona_banned"]
+    assert finding.is_error and finding.where == "messages.0"
+    assert str(finding.excerpt_html()) == "宝子们，这款<mark>药妆</mark>&lt;很温和&gt;"
+
+
+def test_global_absolute_terms_and_induced_sharing_are_errors():
+    script = MomentScriptFactory(messages=[("text", "宝子们，全网第一好用！集赞送小样")])
+    found = codes(lint(script))
+    assert ("error", "term_ad_law", "第一") in found
+    assert ("error", "term_induced_sharing", "集赞") in found
+
+
+def test_allowed_words_do_not_trigger_their_term():
+    script = MomentScriptFactory(messages=[("text", "宝子们最近第一次用的话，最后记得防晒")])
+    assert not [f for f in lint(script) if f.term in {"最", "第一"}]
+    flagged = MomentScriptFactory(messages=[("text", "宝子们，这是最好用的")])
+    assert [f for f in lint(flagged) if f.term == "最"]
+
+
+def test_managers_can_switch_a_term_off():
+    LintTerm.objects.filter(term="集赞").update(active=False)
+    script = MomentScriptFactory(messages=[("text", "宝子们集赞活动")])
+    assert not [f for f in lint(script) if f.term == "集赞"]
+
+
+def test_long_moment_text_and_missing_voice_are_warnings_only():
+    persona = PersonaFactory(address_terms=["宝子们"], catchphrases=["冲鸭"])
+    script = MomentScriptFactory(persona=persona, messages=[("text", "新品上市。" * 40)])
+    findings = lint(script)
+    assert {f.code for f in findings} == {"text_too_long", "persona_voice"}
+    assert errors(findings) == []
+
+
+def test_chat_reply_in_voice_has_no_findings():
+    persona = PersonaFactory(address_terms=["亲"], catchphrases=[], banned_words=[])
+    script = ChatScriptFactory(persona=persona, messages=[("text", "亲，收到啦")])
+    assert lint(script) == []
