@@ -11,7 +11,7 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from personas.models import AudienceSegment, Persona
@@ -110,6 +110,7 @@ class ScriptViewSet(SnippetViewSet):
         Column("clicked", label=_("Clicked"), accessor=_usage("clicked")),
         Column("converted", label=_("Converted"), accessor=_usage("converted")),
         UpdatedAtColumn(),
+        LiveStatusTagColumn(),
     ]
     filterset_class = ScriptFilterSet
     search_fields = ["title", "search_text"]
