@@ -34,4 +34,14 @@ def preview_context(script) -> dict:
         "segments": segments,
         "total_minutes": elapsed,
         "triggers": list(script.triggers or []),
+        "group_name": _group_name(persona),
     }
+
+
+def _group_name(persona) -> str:
+    if persona is None or not persona.pk:
+        return ""
+    for account in persona.channels.all():
+        if account.channel == "wechat_group":
+            return account.handle
+    return ""

@@ -8,7 +8,7 @@ from wagtail.admin.panels import (
     PublishingPanel,
     TabbedInterface,
 )
-from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import AudienceSegment, Persona
@@ -21,7 +21,14 @@ class PersonaViewSet(SnippetViewSet):
     menu_label = _("Personas")
     menu_order = 100
     add_to_admin_menu = False
-    list_display = ["name", "brand", "archetype", "positioning", UpdatedAtColumn()]
+    list_display = [
+        "name",
+        "brand",
+        "archetype",
+        "positioning",
+        UpdatedAtColumn(),
+        LiveStatusTagColumn(),
+    ]
     list_filter = ["archetype", "live"]
     search_fields = ["name", "brand", "positioning", "bio"]
     # The ORM (icontains) handles Chinese substrings; the stock FTS index does not segment.

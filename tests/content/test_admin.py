@@ -18,9 +18,7 @@ def url(model, view, *args):
 
 
 def listblock(items):
-    data = {
-        str(i): {"value": item, "deleted": "", "order": str(i)} for i, item in enumerate(items)
-    }
+    data = {str(i): {"value": item, "deleted": "", "order": str(i)} for i, item in enumerate(items)}
     data["count"] = str(len(items))
     return data
 
@@ -149,7 +147,9 @@ def test_warnings_do_not_block_publishing(manager_client, persona):
     assert MomentScript.objects.get().live is True
 
 
-def test_submit_then_manager_approves_and_the_script_goes_live(client, copywriter, manager, persona):
+def test_submit_then_manager_approves_and_the_script_goes_live(
+    client, copywriter, manager, persona
+):
     client.force_login(copywriter)
     client.post(url(ChatScript, "add"), {**form(persona, **KIND_EXTRA[ChatScript])})
     script = ChatScript.objects.get()
