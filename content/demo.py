@@ -42,7 +42,7 @@ def _ensure_images(titles: set[str]) -> None:
     existing = set(Image.objects.filter(title__in=titles).values_list("title", flat=True))
     for index, title in enumerate(sorted(titles - existing)):
         image = Image(title=title)
-        image.file = ImageFile(io.BytesIO(demo_images.picture(title)), name=f"demo-{index}.png")
+        image.file = ImageFile(io.BytesIO(demo_images.picture(title)), name=f"demo-{index}.jpg")
         image.save()
 
 

@@ -130,7 +130,7 @@ def _image(title: str, filename: str, data: bytes, *, alt: str = ""):
     return image
 
 
-def _users(stdout) -> None:
+def load_users(stdout) -> None:
     User = get_user_model()
     groups = {
         "copywriter": [roles.COPYWRITERS],
@@ -182,7 +182,7 @@ def _persona(spec: dict, publisher) -> bool:
         ),
         cover=_image(
             f"{spec['name']} 头图",
-            f"{spec['slug']}-cover.png",
+            f"{spec['slug']}-cover.jpg",
             demo_images.cover(top, bottom, spec["slug"]),
             alt=f"{spec['name']}的朋友圈头图",
         ),
@@ -211,7 +211,7 @@ def _persona(spec: dict, publisher) -> bool:
 
 @transaction.atomic
 def load(stdout) -> None:
-    _users(stdout)
+    load_users(stdout)
     publisher = get_user_model().objects.get(username="admin")
     created = [spec["name"] for spec in PERSONAS if _persona(spec, publisher)]
     stdout.write(

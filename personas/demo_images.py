@@ -20,7 +20,13 @@ def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[in
 
 def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
 
 
@@ -35,7 +41,7 @@ def avatar(monogram: str, top: tuple[int, int, int], bottom: tuple[int, int, int
 
 
 def cover(top: tuple[int, int, int], bottom: tuple[int, int, int], seed: str) -> bytes:
-    """A 1280×720 cover: gradient with blurred bubbles placed from `seed`."""
+    """A 1280×720 JPEG cover: gradient with blurred bubbles placed from `seed`."""
     image = _gradient((1280, 720), top, bottom)
     layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
@@ -47,7 +53,7 @@ def cover(top: tuple[int, int, int], bottom: tuple[int, int, int], seed: str) ->
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 70))
     layer = layer.filter(ImageFilter.GaussianBlur(8))
     image = Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")
-    return _png(image)
+    return _jpeg(image)
 
 
 def placeholder_qr(seed: str) -> bytes:
@@ -76,7 +82,7 @@ def placeholder_qr(seed: str) -> bytes:
 
 
 def picture(seed: str, size: int = 800) -> bytes:
-    """A square illustration whose colours and shapes follow from `seed` (for demo posts)."""
+    """A square JPEG whose colours and shapes follow from `seed` (for demo posts)."""
     digest = hashlib.sha256(seed.encode()).digest()
     top = (155 + digest[0] % 100, 155 + digest[1] % 100, 155 + digest[2] % 100)
     bottom = (60 + digest[3] % 120, 60 + digest[4] % 120, 60 + digest[5] % 120)
@@ -88,4 +94,4 @@ def picture(seed: str, size: int = 800) -> bytes:
         (cx - r // 2, cy - r, cx + r // 2, cy + r), radius=r // 4, fill=(255, 255, 255)
     )
     draw.rectangle((cx - r // 3, cy - r - r // 3, cx + r // 3, cy - r), fill=bottom)
-    return _png(image)
+    return _jpeg(image)

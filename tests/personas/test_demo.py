@@ -1,3 +1,5 @@
+"""`load_demo`: complete, idempotent, keeps edits. One load per test: it takes seconds."""
+
 import io
 
 import pytest
@@ -5,6 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.images import get_image_model
 
+from content.lint import errors, lint
+from content.models import Script
+from personas import demo as personas_demo
 from personas.models import Persona, PersonaChannel
 from site_config import roles
 
@@ -17,18 +22,16 @@ def _counts():
         PersonaChannel.objects.count(),
         get_image_model().objects.count(),
         get_user_model().objects.count(),
+        Script.objects.count(),
+        sum(s.revisions.count() for s in Script.objects.all()),
     )
 
 
-def test_load_demo_is_idempotent():
-    call_command("load_demo", stdout=io.StringIO())
+def test_load_demo_is_complete_idempotent_and_keeps_edits():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
     first = _counts()
-    call_command("load_demo", stdout=io.StringIO())
-    assert _counts() == first
 
-
-def test_demo_has_live_personas_of_different_archetypes_with_images():
-    call_command("load_demo", stdout=io.StringIO())
     personas = Persona.objects.live()
     assert personas.count() >= 2
     assert len({p.archetype for p in personas}) >= 2
@@ -37,28 +40,33 @@ def test_demo_has_live_personas_of_different_archetypes_with_images():
         assert persona.avatar.width == persona.avatar.height == 512
         assert persona.channels.exists()
         assert persona.address_terms and persona.banned_words
+        for kind in ("moment", "group", "livestream", "chat"):
+            live = Script.objects.live().filter(persona=persona, kind=kind)
+            assert live.count() >= 5, (persona.slug, kind)
 
+    published = [s.as_kind() for s in Script.objects.live().select_related("persona")]
+    assert all(errors(lint(s)) == [] for s in published)
+    assert any(lint(s) for s in published), "some demo scripts show lint warnings"
+    drafts = Script.objects.filter(live=False)
+    assert drafts.exists() and any(errors(lint(s.as_kind())) for s in drafts)
 
-def test_demo_users_have_their_roles_and_passwords_stay_private_without_debug():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
     users = get_user_model().objects
     assert users.get(username="copywriter").groups.filter(name=roles.COPYWRITERS).exists()
     assert users.get(username="manager").groups.filter(name=roles.MANAGERS).exists()
     assert not users.get(username="manager").has_usable_password()
     assert "demo-manager" not in out.getvalue()
 
+    Persona.objects.filter(slug="xiaomei").update(brand="改过的品牌")
+    Script.objects.filter(external_id="demo-xiaomei-moment-01").update(title="改过的标题")
+    call_command("load_demo", stdout=io.StringIO())
+    assert _counts() == first
+    assert Persona.objects.get(slug="xiaomei").brand == "改过的品牌"
+    assert Script.objects.get(external_id="demo-xiaomei-moment-01").title == "改过的标题"
 
-def test_demo_prints_passwords_when_debug(settings):
+
+def test_demo_prints_passwords_only_when_debug(settings):
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    personas_demo.load_users(out)
     assert "demo-manager-2026" in out.getvalue()
     assert get_user_model().objects.get(username="manager").check_password("demo-manager-2026")
-
-
-def test_demo_does_not_overwrite_edits():
-    call_command("load_demo", stdout=io.StringIO())
-    Persona.objects.filter(slug="xiaomei").update(brand="改过的品牌")
-    call_command("load_demo", stdout=io.StringIO())
-    assert Persona.objects.get(slug="xiaomei").brand == "改过的品牌"
