@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EditorialCalendarConfig(AppConfig):
+    name = "editorial_calendar"
+    label = "editorial_calendar"
+    verbose_name = _("Editorial calendar")
+    default_auto_field = "django.db.models.BigAutoField"

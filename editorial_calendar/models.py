@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from personas.enums import Channel
+from personas.fields import LineListField
+
+from .enums import ACTIONABLE, TRANSITIONS, Category, EntryStatus
+
+
+MAX_LEAD_DAYS = 180
+
+
+class HotTopicQuerySet(models.QuerySet):
+    def touching(self, first, last):
+        """Topics whose preparation window or dates overlap [first, last] (a superset query;
+        `prepare_from` is checked in Python by callers that need it exactly)."""
+        return self.filter(start__lte=last + timedelta(days=MAX_LEAD_DAYS), end__gte=first)
+
+
+class HotTopic(index.Indexed, models.Model):
+    """A hot topic (热点): a holiday, festival, solar term, sale or trend worth planning for."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("Used by scripts and bots to refer to the topic; it cannot change later."),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    lead_days = models.PositiveSmallIntegerField(
+        _("lead days"),
+        default=14,
+        validators=[MaxValueValidator(MAX_LEAD_DAYS)],
+        help_text=_("How many days ahead preparation should begin."),
+    )
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    angles = LineListField(_("content angles"), max_item_length=100, max_items=30)
+    generated = models.BooleanField(
+        _("generated"),
+        default=False,
+        editable=False,
+        help_text=_("Created by `hot_topics generate`."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = HotTopicQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("description"),
+        index.FilterField("category"),
+        index.FilterField("start"),
+    ]
+
+    class Meta:
+        ordering = ["start", "name"]
+        verbose_name = _("hot topic")
+        verbose_name_plural = _("hot topics")
+        indexes = [models.Index(fields=["start", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.start:%Y-%m-%d}）"
+
+    @property
+    def prepare_from(self):
+        return self.start - timedelta(days=self.lead_days)
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end cannot be before the start.")})
+        if self.pk:
+            old_slug = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if old_slug and old_slug != self.slug:
+                raise ValidationError(
+                    {"slug": _("The slug cannot change: scripts and bots refer to it.")}
+                )
+
+
+class CalendarEntryQuerySet(models.QuerySet):
+    def actionable(self):
+        """Entries a bot may act on."""
+        return self.filter(status__in=ACTIONABLE)
+
+    def between(self, first, last):
+        return self.filter(date__gte=first, date__lte=last)
+
+
+class CalendarEntry(models.Model):
+    """A planned slot (排期): a persona posting on a channel on a day, for a hot topic."""
+
+    date = models.DateField(_("date"))
+    time = models.TimeField(_("time"), null=True, blank=True)
+    persona = models.ForeignKey(
+        "personas.Persona",
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="calendar_entries",
+    )
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    title = models.CharField(_("title"), max_length=100)
+    hot_topic = models.ForeignKey(
+        HotTopic,
+        verbose_name=_("hot topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+    )
+    script = models.ForeignKey(
+        "content.Script",
+        verbose_name=_("script"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calendar_entries",
+        help_text=_("Leave empty while this is only an idea."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calendar_entries",
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.IDEA
+    )
+    review_comment = models.TextField(_("review comment"), blank=True, max_length=1000)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CalendarEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "time", "pk"]
+        verbose_name = _("calendar entry")
+        verbose_name_plural = _("calendar entries")
+        indexes = [models.Index(fields=["date", "persona", "channel"])]
+        permissions = [("review_calendarentry", _("Can approve and send back calendar entries"))]
+
+    def __str__(self) -> str:
+        return f"{self.date:%m-%d} {self.title}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.persona_id and self.channel:
+            runs = self.persona.channels.filter(channel=self.channel).exists()
+            if not runs:
+                errors["channel"] = _(
+                    "%(persona)s has no account on %(channel)s; add one to the persona first."
+                ) % {"persona": self.persona.name, "channel": self.get_channel_display()}
+        if self.script_id and self.persona_id and self.script.persona_id != self.persona_id:
+            errors["script"] = _("This script belongs to another persona.")
+        if errors:
+            raise ValidationError(errors)
+
+    def script_mismatch(self) -> str:
+        """Why the linked script's moderation state disagrees with this entry's status, or ''."""
+        if self.script_id is None:
+            if self.status in ACTIONABLE:
+                return str(_("No script linked."))
+            return ""
+        script = self.script
+        if self.status in ACTIONABLE and not script.live:
+            return str(_("Script not published."))
+        if self.status in ACTIONABLE and script.has_unpublished_changes:
+            return str(_("Script has unpublished changes."))
+        if (
+            self.status == EntryStatus.IN_REVIEW
+            and not script.live
+            and not script.workflow_in_progress
+        ):
+            return str(_("Script not submitted for moderation."))
+        return ""
+
+    def allowed_next(self) -> set[str]:
+        return set(TRANSITIONS.get(self.status, set()))
+
+
+class FeedToken(models.Model):
+    """The secret in a user's personal ICS feed URL."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.token[:6]}…"
+
+    @classmethod
+    def for_user(cls, user) -> FeedToken:
+        token, _created = cls.objects.get_or_create(
+            user=user, defaults={"token": secrets.token_urlsafe(32)}
+        )
+        return token
+
+    def rotate(self) -> None:
+        self.token = secrets.token_urlsafe(32)
+        self.save(update_fields=["token"])

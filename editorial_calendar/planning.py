@@ -1,0 +1,233 @@
+"""What the admin calendar shows: the grid, hot-topic bands, per-day load, fatigue and gaps.
+
+Pure functions over a handful of queries whose number does not depend on how many entries
+there are (the month view is tested with `django_assert_num_queries`).
+"""
+
+from __future__ import annotations
+
+import calendar as stdlib_calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from personas.enums import Channel
+from personas.models import Persona
+
+from .enums import CATEGORY_COLOURS, STATUS_COLOURS, EntryStatus
+from .models import CalendarEntry, HotTopic
+
+MAX_ENTRIES_PER_CELL = 4
+GAP_HORIZON_DAYS = 30
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+def parse_month(value: str | None, today: date) -> date:
+    """'2026-11' → date(2026, 11, 1); empty → this month."""
+    if not value:
+        return today.replace(day=1)
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError) as error:
+        raise BadPeriod(
+            _("“%(value)s” is not a month: use YYYY-MM, e.g. 2026-11.") % {"value": value}
+        ) from error
+
+
+def parse_day(value: str | None, today: date) -> date:
+    if not value:
+        return today
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise BadPeriod(
+            _("“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2026-11-16.") % {"value": value}
+        ) from error
+
+
+@dataclass
+class Filters:
+    persona: int | None = None
+    channel: str = ""
+    status: str = ""
+    owner: int | None = None
+
+    def apply(self, queryset):
+        if self.persona:
+            queryset = queryset.filter(persona_id=self.persona)
+        if self.channel:
+            queryset = queryset.filter(channel=self.channel)
+        if self.status:
+            queryset = queryset.filter(status=self.status)
+        if self.owner:
+            queryset = queryset.filter(owner_id=self.owner)
+        return queryset
+
+
+@dataclass
+class Load:
+    persona: Persona
+    count: int
+    over: list[tuple[str, int, int]]  # (channel label, count, limit) past the limit
+
+
+@dataclass
+class Day:
+    day: date
+    in_period: bool
+    is_today: bool
+    entries: list = field(default_factory=list)
+    hidden: int = 0
+    loads: list[Load] = field(default_factory=list)
+
+    @property
+    def fatigued(self) -> bool:
+        return any(load.over for load in self.loads)
+
+
+@dataclass
+class Band:
+    topic: HotTopic
+    phase: str  # "prepare" or "active"
+    column: int  # 1-based
+    span: int
+    colour: str
+    gap: bool
+
+
+@dataclass
+class Week:
+    days: list[Day]
+    bands: list[Band]
+
+
+def _bands(week_days: list[date], topics: list[HotTopic], gaps: set[int]) -> list[Band]:
+    first, last = week_days[0], week_days[-1]
+    bands: list[Band] = []
+    for topic in topics:
+        for phase, start, end in (
+            ("prepare", topic.prepare_from, topic.start - timedelta(days=1)),
+            ("active", topic.start, topic.end),
+        ):
+            lo, hi = max(start, first), min(end, last)
+            if lo > hi:
+                continue
+            bands.append(
+                Band(
+                    topic=topic,
+                    phase=phase,
+                    column=(lo - first).days + 1,
+                    span=(hi - lo).days + 1,
+                    colour=CATEGORY_COLOURS.get(topic.category, "#777"),
+                    gap=topic.pk in gaps,
+                )
+            )
+    return sorted(bands, key=lambda b: (b.phase != "active", b.column, -b.span))
+
+
+def build(
+    first: date,
+    last: date,
+    filters: Filters,
+    *,
+    today: date,
+    period: tuple[date, date],
+    per_cell: int | None = MAX_ENTRIES_PER_CELL,
+):
+    """The calendar between `first` and `last` (whole weeks), for `filters`."""
+    entries = list(
+        filters.apply(CalendarEntry.objects.between(first, last))
+        .select_related("persona", "hot_topic", "script", "owner")
+        .order_by("date", "time", "pk")
+    )
+    topics = [
+        topic
+        for topic in HotTopic.objects.touching(first, last)
+        if topic.prepare_from <= last and topic.end >= first
+    ]
+    personas = {p.pk: p for p in Persona.objects.prefetch_related("channels")}
+
+    planned = {e.hot_topic_id for e in entries if e.status != EntryStatus.CANCELLED}
+    gaps = {t.pk for t in topics if t.pk not in planned and t.end >= today}
+
+    by_day: dict[date, list] = defaultdict(list)
+    load: Counter = Counter()
+    for entry in entries:
+        by_day[entry.date].append(entry)
+        if entry.status != EntryStatus.CANCELLED:
+            load[(entry.date, entry.persona_id, entry.channel)] += 1
+
+    loads_by_day: dict[date, list] = defaultdict(list)
+    for (when, persona_id, channel), count in load.items():
+        loads_by_day[when].append((persona_id, channel, count))
+
+    weeks: list[Week] = []
+    day = first
+    while day <= last:
+        week_days = [day + timedelta(days=i) for i in range(7)]
+        cells = []
+        for d in week_days:
+            todays = by_day.get(d, [])
+            per_persona: dict[int, Load] = {}
+            for persona_id, channel, count in loads_by_day.get(d, []):
+                persona = personas[persona_id]
+                item = per_persona.setdefault(persona_id, Load(persona, 0, []))
+                item.count += count
+                limit = persona.daily_limit(channel)
+                if limit and count > limit:
+                    item.over.append((str(Channel(channel).label), count, limit))
+            cells.append(
+                Day(
+                    day=d,
+                    in_period=period[0] <= d <= period[1],
+                    is_today=d == today,
+                    entries=todays[:per_cell] if per_cell else todays,
+                    hidden=max(0, len(todays) - per_cell) if per_cell else 0,
+                    loads=sorted(per_persona.values(), key=lambda x: x.persona.name),
+                )
+            )
+        weeks.append(Week(days=cells, bands=_bands(week_days, topics, gaps)))
+        day += timedelta(days=7)
+
+    return {
+        "weeks": weeks,
+        "entries": entries,
+        "topics": topics,
+        "gap_topics": [t for t in topics if t.pk in gaps and t.start <= last],
+        "in_review": [e for e in entries if e.status == EntryStatus.IN_REVIEW],
+        "status_colours": STATUS_COLOURS,
+    }
+
+
+def upcoming_gaps(today: date, filters: Filters, horizon: int = GAP_HORIZON_DAYS):
+    """Hot topics starting in the next `horizon` days with nothing planned (one query)."""
+    planned = ~Q(entries__status=EntryStatus.CANCELLED)
+    if filters.persona:
+        planned &= Q(entries__persona_id=filters.persona)
+    return list(
+        HotTopic.objects.filter(start__gte=today, start__lte=today + timedelta(days=horizon))
+        .annotate(planned=Count("entries", filter=planned))
+        .filter(planned=0)
+        .order_by("start")
+    )
+
+
+def month_range(month: date) -> tuple[date, date, tuple[date, date]]:
+    """(first Monday shown, last Sunday shown, (first, last day of the month))."""
+    last_day = date(month.year, month.month, stdlib_calendar.monthrange(month.year, month.month)[1])
+    first = month - timedelta(days=month.weekday())
+    last = last_day + timedelta(days=6 - last_day.weekday())
+    return first, last, (month, last_day)
+
+
+def week_range(day: date) -> tuple[date, date, tuple[date, date]]:
+    first = day - timedelta(days=day.weekday())
+    last = first + timedelta(days=6)
+    return first, last, (first, last)

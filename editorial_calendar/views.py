@@ -1,0 +1,191 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from personas.enums import Channel
+from personas.models import Persona
+
+from . import planning
+from .enums import EntryStatus
+from .models import CalendarEntry, FeedToken
+from .workflow import REVIEW_PERMISSION, TransitionError, move
+
+VIEW_PERMISSION = "editorial_calendar.view_calendarentry"
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+class CalendarView(WagtailAdminTemplateMixin, TemplateView):
+    page_title = gettext_lazy("Editorial calendar")
+    header_icon = "date"
+    template_name = "editorial_calendar/calendar.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(VIEW_PERMISSION):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        mode = request.GET.get("view", "month")
+        try:
+            if mode == "week":
+                anchor = planning.parse_day(request.GET.get("week"), today)
+                first, last, period = planning.week_range(anchor)
+            elif mode == "month":
+                anchor = planning.parse_month(request.GET.get("month"), today)
+                first, last, period = planning.month_range(anchor)
+            else:
+                raise planning.BadPeriod(
+                    _("Unknown view “%(v)s”: use month or week.") % {"v": mode}
+                )
+        except planning.BadPeriod as error:
+            context = self.get_context_data(error=str(error), filters_form=self._filter_values())
+            return TemplateResponse(request, self.template_name, context, status=400)
+
+        filters = planning.Filters(
+            persona=_int(request.GET.get("persona")),
+            channel=request.GET.get("channel", "")
+            if request.GET.get("channel") in Channel.values
+            else "",
+            status=request.GET.get("status", "")
+            if request.GET.get("status") in EntryStatus.values
+            else "",
+            owner=_int(request.GET.get("owner")),
+        )
+        data = planning.build(
+            first,
+            last,
+            filters,
+            today=today,
+            period=period,
+            per_cell=None if mode == "week" else planning.MAX_ENTRIES_PER_CELL,
+        )
+        if mode == "week":
+            previous, following = anchor - timedelta(days=7), anchor + timedelta(days=7)
+            nav = {
+                "previous": self._url(request, view="week", week=previous.isoformat()),
+                "next": self._url(request, view="week", week=following.isoformat()),
+                "today": self._url(request, view="week", week=today.isoformat()),
+                "other": self._url(request, view="month", month=f"{anchor:%Y-%m}"),
+            }
+        else:
+            previous = (anchor - timedelta(days=1)).replace(day=1)
+            following = (anchor + timedelta(days=32)).replace(day=1)
+            nav = {
+                "previous": self._url(request, view="month", month=f"{previous:%Y-%m}"),
+                "next": self._url(request, view="month", month=f"{following:%Y-%m}"),
+                "today": self._url(request, view="month", month=f"{today:%Y-%m}"),
+                "other": self._url(request, view="week", week=period[0].isoformat()),
+            }
+        context = self.get_context_data(
+            mode=mode,
+            anchor=anchor,
+            period=period,
+            nav=nav,
+            filters=filters,
+            filters_form=self._filter_values(),
+            upcoming_gaps=planning.upcoming_gaps(today, filters),
+            can_review=request.user.has_perm(REVIEW_PERMISSION),
+            can_add=request.user.has_perm("editorial_calendar.add_calendarentry"),
+            add_url=reverse("wagtailsnippets_editorial_calendar_calendarentry:add"),
+            weekdays=[_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+            **data,
+        )
+        return self.render_to_response(context)
+
+    def _filter_values(self):
+        query = self.request.GET
+        return {
+            "personas": list(Persona.objects.order_by("name").values_list("pk", "name")),
+            "channels": Channel.choices,
+            "statuses": EntryStatus.choices,
+            "owners": list(
+                CalendarEntry.objects.exclude(owner=None)
+                .order_by()
+                .values_list("owner_id", "owner__username")
+                .distinct()
+            ),
+            "persona": _int(query.get("persona")),
+            "channel": query.get("channel", ""),
+            "status": query.get("status", ""),
+            "owner": _int(query.get("owner")),
+            "view": query.get("view", "month"),
+            "month": query.get("month", ""),
+            "week": query.get("week", ""),
+        }
+
+    @staticmethod
+    def _url(request, **changes) -> str:
+        query = request.GET.copy()
+        for key in ("month", "week", "view"):
+            query.pop(key, None)
+        for key, value in changes.items():
+            query[key] = value
+        return f"?{query.urlencode()}"
+
+
+class ReviewView(View):
+    """POST approve / send back (with a comment) / schedule for one entry. Managers only."""
+
+    def post(self, request, pk):
+        entry = get_object_or_404(CalendarEntry.objects.select_related("persona"), pk=pk)
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        target = {
+            "approve": EntryStatus.APPROVED,
+            "schedule": EntryStatus.SCHEDULED,
+            "send_back": EntryStatus.DRAFTING,
+        }.get(action)
+        if target is None:
+            return HttpResponseBadRequest(_("Unknown review action."))
+        try:
+            move(entry, target, request.user, request.POST.get("comment", ""))
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is now %(status)s.")
+                % {"title": entry.title, "status": entry.get_status_display()},
+            )
+        back = request.POST.get("next") or reverse("editorial_calendar:index")
+        if not back.startswith("/") or back.startswith("//"):
+            back = reverse("editorial_calendar:index")
+        return redirect(back)
+
+
+def feed_url_view(request):
+    """Show the user's personal ICS URL; POST makes a new one (the old one stops working)."""
+    if not request.user.has_perm(VIEW_PERMISSION):
+        return permission_denied(request)
+    token = FeedToken.for_user(request.user)
+    if request.method == "POST":
+        token.rotate()
+        messages.success(request, _("A new feed address was made; the old one no longer works."))
+        return redirect("editorial_calendar:feed")
+    feed = request.build_absolute_uri(reverse("calendar_feed", args=[token.token]))
+    return TemplateResponse(
+        request,
+        "editorial_calendar/feed.html",
+        {
+            "page_title": _("Subscribe in a calendar app"),
+            "header_icon": "date",
+            "feed_url": feed,
+            "personas": Persona.objects.order_by("name"),
+        },
+    )

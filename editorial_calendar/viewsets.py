@@ -1,0 +1,148 @@
+import django_filters
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+
+from personas.enums import Channel
+from personas.models import Persona
+
+from .enums import Category, EntryStatus
+from .forms import CalendarEntryForm
+from .models import CalendarEntry, HotTopic
+from .views import CalendarView, ReviewView, feed_url_view
+
+
+class HotTopicFilterSet(WagtailFilterSet):
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    start = django_filters.DateFromToRangeFilter(label=_("Start"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = HotTopic
+        fields = []
+
+
+class HotTopicViewSet(SnippetViewSet):
+    model = HotTopic
+    icon = "pick"
+    menu_label = _("Hot topics")
+    menu_order = 300
+    list_display = [
+        "name",
+        Column("category", label=_("Category"), accessor="get_category_display"),
+        "start",
+        "end",
+        Column("prepare_from", label=_("Prepare from")),
+        "lead_days",
+        UpdatedAtColumn(),
+    ]
+    filterset_class = HotTopicFilterSet
+    search_fields = ["name", "description"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["start"]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug"), FieldPanel("category")]),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end"), FieldPanel("lead_days")]),
+        FieldPanel("description"),
+        FieldPanel("angles", help_text=_("One per line.")),
+    ]
+
+
+class EntryFilterSet(WagtailFilterSet):
+    persona = django_filters.ModelChoiceFilter(label=_("Persona"), queryset=Persona.objects.all())
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EntryStatus.choices)
+    date = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = CalendarEntry
+        fields = ["owner"]
+
+
+class EntryCreateView(CreateView):
+    """Quick-create from a calendar day: ?date=&persona=&channel=&hot_topic= prefill the form."""
+
+    def get_initial_form_instance(self):
+        instance = super().get_initial_form_instance() or self.model()
+        query = self.request.GET
+        if day := parse_date(query.get("date") or ""):
+            instance.date = day
+        if (persona := query.get("persona", "")).isdigit():
+            instance.persona_id = int(persona)
+        if query.get("channel") in Channel.values:
+            instance.channel = query["channel"]
+        if (topic := query.get("hot_topic", "")).isdigit():
+            instance.hot_topic_id = int(topic)
+        instance.owner = self.request.user
+        return instance
+
+
+class CalendarEntryViewSet(SnippetViewSet):
+    model = CalendarEntry
+    icon = "list-ul"
+    menu_label = _("Calendar entries")
+    menu_order = 200
+    add_view_class = EntryCreateView
+    list_display = [
+        "title",
+        "date",
+        "time",
+        Column("persona", label=_("Persona")),
+        Column("channel", label=_("Channel"), accessor="get_channel_display"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("owner", label=_("Owner")),
+        Column("mismatch", label=_("Check"), accessor="script_mismatch"),
+    ]
+    filterset_class = EntryFilterSet
+    search_fields = ["title", "notes"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["-date"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("date"), FieldPanel("time")]),
+            FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("hot_topic"), FieldPanel("script")]),
+            FieldRowPanel([FieldPanel("owner"), FieldPanel("status")]),
+            FieldPanel("notes"),
+            MultiFieldPanel([FieldPanel("review_comment")], heading=_("Review")),
+        ],
+        base_form_class=CalendarEntryForm,
+    )
+
+    def get_queryset(self, request):
+        return CalendarEntry.objects.select_related("persona", "owner", "script", "hot_topic")
+
+
+SUBMENU_HOOK = "register_editorial_calendar_submenu"
+
+
+class CalendarViewSet(ViewSet):
+    name = "editorial_calendar"
+    icon = "date"
+    menu_label = _("Calendar")
+    menu_order = 0
+    url_prefix = "calendar"
+    menu_hook = SUBMENU_HOOK
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        return [
+            path("", CalendarView.as_view(), name="index"),
+            path("review/<int:pk>/", ReviewView.as_view(), name="review"),
+            path("feed/", feed_url_view, name="feed"),
+        ]
+
+
+class CalendarGroup(SnippetViewSetGroup):
+    menu_label = _("Editorial calendar")
+    menu_icon = "date"
+    menu_order = 220
+    submenu_hook = SUBMENU_HOOK
+    items = (CalendarEntryViewSet, HotTopicViewSet)
