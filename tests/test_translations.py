@@ -24,6 +24,11 @@ def _po_entries() -> dict[str, str]:
         def text(part):
             return "".join(json.loads(line[line.index('"') :]) for line in part)
 
+        if any(line.startswith("msgid_plural") for line in lines):
+            split = next(i for i, line in enumerate(lines) if line.startswith("msgid_plural"))
+            first = next(i for i, line in enumerate(lines) if line.startswith("msgstr"))
+            entries[text(lines[:split])] = text(lines[first : first + 1])
+            continue
         msgid, msgstr = text(lines[:split]), text(lines[split:])
         if msgid:
             entries[msgid] = msgstr

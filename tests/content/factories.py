@@ -42,6 +42,7 @@ class ScriptFactory(factory.django.DjangoModelFactory):
         revision = obj.save_revision()
         if publish:
             revision.publish()
+        obj.refresh_from_db()
         return obj
 
 
