@@ -33,6 +33,9 @@ class CalendarView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "date"
     template_name = "editorial_calendar/calendar.html"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(VIEW_PERMISSION):
             return permission_denied(request)
