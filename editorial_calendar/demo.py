@@ -86,7 +86,9 @@ def load(stdout) -> None:
                 if script is None and pool and status != EntryStatus.IDEA:
                     title = pool[_pick(f"{seed}:{n}:p", len(pool))].title  # being rewritten
                 else:
-                    title = script.title if script else (f"{topic.name}选题" if topic else "选题待定")
+                    title = (
+                        script.title if script else (f"{topic.name}选题" if topic else "选题待定")
+                    )
                 entries.append(
                     CalendarEntry(
                         date=day,

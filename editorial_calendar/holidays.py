@@ -81,9 +81,11 @@ FIXED_DAYS = [
     (2, 14, "qingrenjie", "情人节", Category.FESTIVAL, 14, 0, ("礼物清单", "情侣互动话题")),
     (3, 8, "nvwangjie", "38女王节", Category.ECOMMERCE, 21, 7, ("女神节专属福利", "宠爱自己")),
     (5, 20, "520", "520", Category.ECOMMERCE, 14, 0, ("表白季礼物", "520 限定")),
-    (6, 18, "618", "618", Category.ECOMMERCE, 30, 17, ("预售与定金攻略", "满减凑单指南", "会员专属价")),
+    (6, 18, "618", "618", Category.ECOMMERCE, 30, 17,
+     ("预售与定金攻略", "满减凑单指南", "会员专属价")),
     (9, 9, "99", "99 大促", Category.ECOMMERCE, 21, 0, ("秋季上新", "品质好物")),
-    (11, 11, "shuang11", "双11", Category.ECOMMERCE, 45, 21, ("预售与定金攻略", "满减凑单指南", "会员加码")),
+    (11, 11, "shuang11", "双11", Category.ECOMMERCE, 45, 21,
+     ("预售与定金攻略", "满减凑单指南", "会员加码")),
     (12, 12, "shuang12", "双12", Category.ECOMMERCE, 21, 0, ("年终好物", "双12 返场")),
     (12, 25, "shengdan", "圣诞节", Category.FESTIVAL, 21, 0, ("圣诞限定礼盒", "节日氛围互动")),
 ]  # fmt: skip

@@ -15,7 +15,6 @@ from personas.fields import LineListField
 
 from .enums import ACTIONABLE, TRANSITIONS, Category, EntryStatus
 
-
 MAX_LEAD_DAYS = 180
 
 
@@ -171,8 +170,10 @@ class CalendarEntry(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def script_mismatch(self) -> str:
-        """Why the linked script's moderation state disagrees with this entry's status, or ''."""
+    def script_mismatch(self, in_moderation: bool | None = None) -> str:
+        """Why the linked script's moderation state disagrees with this entry's status, or ''.
+
+        `in_moderation` (is the script in a workflow?) can be given to save a query."""
         if self.script_id is None:
             if self.status in ACTIONABLE:
                 return str(_("No script linked."))
@@ -185,7 +186,7 @@ class CalendarEntry(models.Model):
         if (
             self.status == EntryStatus.IN_REVIEW
             and not script.live
-            and not script.workflow_in_progress
+            and not (script.workflow_in_progress if in_moderation is None else in_moderation)
         ):
             return str(_("Script not submitted for moderation."))
         return ""

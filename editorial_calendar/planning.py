@@ -7,11 +7,12 @@ there are (the month view is tested with `django_assert_num_queries`).
 from __future__ import annotations
 
 import calendar as stdlib_calendar
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from personas.enums import Channel
@@ -21,6 +22,7 @@ from .enums import CATEGORY_COLOURS, STATUS_COLOURS, EntryStatus
 from .models import CalendarEntry, HotTopic
 
 MAX_ENTRIES_PER_CELL = 4
+REVIEW_LIST = 15  # side panel; the rest are one click away in the entries list
 GAP_HORIZON_DAYS = 30
 
 
@@ -108,6 +110,50 @@ class Week:
     bands: list[Band]
 
 
+ENTRY_FIELDS = (
+    "id", "date", "time", "title", "status", "channel", "persona_id", "hot_topic_id",
+    "script_id", "owner_id", "notes",
+)  # fmt: skip
+
+
+def _attach(entries: list, personas: dict, topics: dict) -> None:
+    """Give each entry its persona, hot topic, script, owner, colour and mismatch flag from a
+    fixed number of queries, instead of joining five tables for every one of thousands of rows."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import WorkflowState
+
+    from content.models import Script
+
+    script_ids = {e.script_id for e in entries if e.script_id}
+    scripts = {
+        s.pk: s
+        for s in Script.objects.filter(pk__in=script_ids).only(
+            "id", "title", "kind", "live", "has_unpublished_changes", "persona_id"
+        )
+    }
+    in_moderation = set(
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Script),
+            object_id__in=[str(pk) for pk in script_ids],
+            status=WorkflowState.STATUS_IN_PROGRESS,
+        ).values_list("object_id", flat=True)
+    )
+    owner_ids = {e.owner_id for e in entries if e.owner_id}
+    owners = {
+        u.pk: u for u in get_user_model().objects.filter(pk__in=owner_ids).only("id", "username")
+    }
+    for entry in entries:
+        entry.persona = personas[entry.persona_id]
+        entry.hot_topic = topics.get(entry.hot_topic_id) if entry.hot_topic_id else None
+        entry.script = scripts.get(entry.script_id) if entry.script_id else None
+        entry.owner = owners.get(entry.owner_id) if entry.owner_id else None
+        entry.colour = STATUS_COLOURS.get(entry.status, "#777")
+        entry.mismatch = entry.script_mismatch(
+            in_moderation=entry.script_id is not None and str(entry.script_id) in in_moderation
+        )
+
+
 def _bands(week_days: list[date], topics: list[HotTopic], gaps: set[int]) -> list[Band]:
     first, last = week_days[0], week_days[-1]
     bands: list[Band] = []
@@ -142,31 +188,41 @@ def build(
     per_cell: int | None = MAX_ENTRIES_PER_CELL,
 ):
     """The calendar between `first` and `last` (whole weeks), for `filters`."""
-    entries = list(
-        filters.apply(CalendarEntry.objects.between(first, last))
-        .select_related("persona", "hot_topic", "script", "owner")
-        .order_by("date", "time", "pk")
-    )
+    base = filters.apply(CalendarEntry.objects.between(first, last)).order_by()
+    active = base.exclude(status=EntryStatus.CANCELLED)
+    # The database counts; Python only sees the entries that are shown.
+    per_day = dict(base.values_list("date").annotate(n=Count("id")))
+    loads_by_day: dict[date, list] = defaultdict(list)
+    for when, persona_id, channel, count in active.values_list(
+        "date", "persona_id", "channel"
+    ).annotate(n=Count("id")):
+        loads_by_day[when].append((persona_id, channel, count))
+    planned = set(active.exclude(hot_topic=None).values_list("hot_topic_id", flat=True).distinct())
+    shown = base.only(*ENTRY_FIELDS)
+    if per_cell:
+        shown = shown.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("date")],
+                order_by=[F("time").asc(nulls_first=True), F("pk").asc()],
+            )
+        ).filter(rank__lte=per_cell)
+    entries = list(shown.order_by("date", "time", "pk"))
+    review = base.filter(status=EntryStatus.IN_REVIEW)
+    in_review = list(review.only(*ENTRY_FIELDS).order_by("date", "time", "pk")[:REVIEW_LIST])
+
     topics = [
         topic
         for topic in HotTopic.objects.touching(first, last)
         if topic.prepare_from <= last and topic.end >= first
     ]
     personas = {p.pk: p for p in Persona.objects.prefetch_related("channels")}
-
-    planned = {e.hot_topic_id for e in entries if e.status != EntryStatus.CANCELLED}
+    _attach(entries + in_review, personas, {t.pk: t for t in topics})
     gaps = {t.pk for t in topics if t.pk not in planned and t.end >= today}
 
     by_day: dict[date, list] = defaultdict(list)
-    load: Counter = Counter()
     for entry in entries:
         by_day[entry.date].append(entry)
-        if entry.status != EntryStatus.CANCELLED:
-            load[(entry.date, entry.persona_id, entry.channel)] += 1
-
-    loads_by_day: dict[date, list] = defaultdict(list)
-    for (when, persona_id, channel), count in load.items():
-        loads_by_day[when].append((persona_id, channel, count))
 
     weeks: list[Week] = []
     day = first
@@ -188,8 +244,8 @@ def build(
                     day=d,
                     in_period=period[0] <= d <= period[1],
                     is_today=d == today,
-                    entries=todays[:per_cell] if per_cell else todays,
-                    hidden=max(0, len(todays) - per_cell) if per_cell else 0,
+                    entries=todays,
+                    hidden=per_day.get(d, 0) - len(todays),
                     loads=sorted(per_persona.values(), key=lambda x: x.persona.name),
                 )
             )
@@ -201,7 +257,8 @@ def build(
         "entries": entries,
         "topics": topics,
         "gap_topics": [t for t in topics if t.pk in gaps and t.start <= last],
-        "in_review": [e for e in entries if e.status == EntryStatus.IN_REVIEW],
+        "in_review": in_review,
+        "in_review_count": review.count(),
         "status_colours": STATUS_COLOURS,
     }
 

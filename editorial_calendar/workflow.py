@@ -45,13 +45,13 @@ def check_move(current: str, new: str, user) -> None:
 def move(entry, new: str, user, comment: str = ""):
     """Change `entry`'s status (saving it), or raise TransitionError and change nothing."""
     check_move(entry.status, new, user)
-    if new == EntryStatus.DRAFTING and entry.status in {
+    sending_back = new == EntryStatus.DRAFTING and entry.status in {
         EntryStatus.IN_REVIEW,
         EntryStatus.APPROVED,
         EntryStatus.SCHEDULED,
-    }:
-        if not comment.strip():
-            raise TransitionError(_("Say why when sending an entry back."))
+    }
+    if sending_back and not comment.strip():
+        raise TransitionError(_("Say why when sending an entry back."))
     entry.status = new
     if comment.strip():
         entry.review_comment = comment.strip()

@@ -6,7 +6,10 @@ from editorial_calendar.holidays import MAX_YEAR, MIN_YEAR, YearOutOfRange
 
 
 class Command(BaseCommand):
-    help = "Hot topics: `generate --year Y` adds China's holidays, lunar festivals, solar terms and e-commerce festivals of year Y."
+    help = (
+        "Hot topics: `generate --year Y` adds China's holidays, lunar festivals, solar terms "
+        "and e-commerce festivals of year Y."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
