@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "personas",
     "content",
     "editorial_calendar",
+    "search",
     "wagtail.snippets",
     "wagtail.users",
     "wagtail.images",

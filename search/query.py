@@ -1,0 +1,137 @@
+"""One query interface for the admin and the delivery API.
+
+`search(q, ...)` validates the query, runs it through the configured search backend over
+scripts, personas and hot topics, applies the caller's scope and filters, and returns hits
+with HTML-safe highlights. The admin passes `live_only=False` (copywriters find drafts); bots
+get live scripts inside their validity window only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.search.backends import get_search_backend
+
+from . import analysis
+
+MAX_QUERY_LENGTH = 200
+
+
+class BadQuery(ValueError):
+    pass
+
+
+@dataclass
+class Hit:
+    type: str  # "script" | "persona" | "hot_topic"
+    id: int | None
+    slug: str | None
+    title: str
+    kind: str | None
+    persona: str | None
+    highlight: str
+    score: float
+
+
+def clean_query(q: str | None) -> str:
+    q = (q or "").strip()
+    if not q:
+        raise BadQuery(_("Type something to search for."))
+    if len(q) > MAX_QUERY_LENGTH:
+        raise BadQuery(
+            _("A query has at most %(n)d characters; this one has %(m)d.")
+            % {"n": MAX_QUERY_LENGTH, "m": len(q)}
+        )
+    return q
+
+
+def search(
+    q: str,
+    *,
+    persona_ids=None,
+    kind: str | None = None,
+    stage: str | None = None,
+    audience: str | None = None,
+    tags: list[str] | None = None,
+    types=("script", "persona", "hot_topic"),
+    live_only: bool = True,
+    limit: int = 20,
+) -> list[Hit]:
+    """Best hits first across scripts, personas and hot topics.
+
+    `persona_ids` (None = all) restricts scripts and personas, e.g. to a bot's scope.
+    """
+    q = clean_query(q)
+    words, grams = analysis.query_tokens(q)
+    if not words and not grams:
+        return []
+    backend = get_search_backend()
+    hits: list[Hit] = []
+
+    if "script" in types:
+        Script = apps.get_model("content", "Script")
+        scripts = Script.objects.select_related("persona")
+        if live_only:
+            scripts = scripts.deliverable(timezone.now())
+        if persona_ids is not None:
+            scripts = scripts.filter(persona_id__in=list(persona_ids))
+        if kind:
+            scripts = scripts.filter(kind=kind)
+        if stage:
+            scripts = scripts.filter(stage=stage)
+        if audience:
+            scripts = scripts.filter(audiences__slug=audience)
+        for tag in tags or []:
+            scripts = scripts.filter(tags__name=tag)
+        if audience or tags:
+            ids = list(scripts.values_list("pk", flat=True).distinct())
+            scripts = Script.objects.select_related("persona").filter(pk__in=ids)
+        for script in backend.search(q, scripts, score_field="_score")[:limit]:
+            text = script.title if _matches(script.title, q) else script.search_text
+            hits.append(
+                Hit(
+                    "script",
+                    script.pk,
+                    None,
+                    script.title,
+                    script.kind,
+                    script.persona.slug,
+                    str(analysis.highlight(text, q)),
+                    float(getattr(script, "_score", 0) or 0),
+                )
+            )
+
+    if "persona" in types and not kind:
+        Persona = apps.get_model("personas", "Persona")
+        personas = Persona.objects.all()
+        if live_only:
+            personas = personas.filter(live=True)
+        if persona_ids is not None:
+            personas = personas.filter(pk__in=list(persona_ids))
+        for persona in backend.search(q, personas, score_field="_score")[:limit]:
+            text = " ".join(filter(None, [persona.name, persona.positioning, persona.bio]))
+            hits.append(
+                Hit("persona", None, persona.slug, persona.name, None, persona.slug,
+                    str(analysis.highlight(text, q)), float(getattr(persona, "_score", 0) or 0))
+            )  # fmt: skip
+
+    if "hot_topic" in types and not kind:
+        HotTopic = apps.get_model("editorial_calendar", "HotTopic")
+        for topic in backend.search(q, HotTopic.objects.all(), score_field="_score")[:limit]:
+            text = " ".join(filter(None, [topic.name, topic.description]))
+            hits.append(
+                Hit("hot_topic", None, topic.slug, topic.name, None, None,
+                    str(analysis.highlight(text, q)), float(getattr(topic, "_score", 0) or 0))
+            )  # fmt: skip
+
+    hits.sort(key=lambda hit: -hit.score)
+    return hits[:limit]
+
+
+def _matches(text: str, q: str) -> bool:
+    words, grams = analysis.query_tokens(q)
+    folded = analysis.normalise(text)
+    return any(token in folded for token in words + grams)
