@@ -18,6 +18,7 @@ from wagtail.search.backends import get_search_backend
 from . import analysis
 
 MAX_QUERY_LENGTH = 200
+CANDIDATES = 200  # re-ranked in Python; backends return at most this many per type
 
 
 class BadQuery(ValueError):
@@ -89,7 +90,7 @@ def search(
         if audience or tags:
             ids = list(scripts.values_list("pk", flat=True).distinct())
             scripts = Script.objects.select_related("persona").filter(pk__in=ids)
-        for script in backend.search(q, scripts, score_field="_score")[:limit]:
+        for script in _ranked(backend.search(q, scripts), q, lambda s: s.title)[:limit]:
             text = script.title if _matches(script.title, q) else script.search_text
             hits.append(
                 Hit(
@@ -111,7 +112,7 @@ def search(
             personas = personas.filter(live=True)
         if persona_ids is not None:
             personas = personas.filter(pk__in=list(persona_ids))
-        for persona in backend.search(q, personas, score_field="_score")[:limit]:
+        for persona in _ranked(backend.search(q, personas), q, lambda p: p.name)[:limit]:
             text = " ".join(filter(None, [persona.name, persona.positioning, persona.bio]))
             hits.append(
                 Hit("persona", None, persona.slug, persona.name, None, persona.slug,
@@ -120,7 +121,9 @@ def search(
 
     if "hot_topic" in types and not kind:
         HotTopic = apps.get_model("editorial_calendar", "HotTopic")
-        for topic in backend.search(q, HotTopic.objects.all(), score_field="_score")[:limit]:
+        for topic in _ranked(backend.search(q, HotTopic.objects.all()), q, lambda t: t.name)[
+            :limit
+        ]:
             text = " ".join(filter(None, [topic.name, topic.description]))
             hits.append(
                 Hit("hot_topic", None, topic.slug, topic.name, None, None,
@@ -129,6 +132,27 @@ def search(
 
     hits.sort(key=lambda hit: -hit.score)
     return hits[:limit]
+
+
+def _ranked(results, q: str, title_of) -> list:
+    """Backend order, refined: whole-word title matches first, then title matches, then the
+    rest; `_score` is set on each object (higher is better) so hits of different types merge."""
+    words, grams = analysis.query_tokens(q)
+    candidates = list(results[:CANDIDATES])
+
+    def key(pair):
+        position, obj = pair
+        title = analysis.normalise(title_of(obj))
+        whole = bool(words) and all(word in title for word in words)
+        partial = all(gram in title for gram in grams) if grams else whole
+        return (not whole, not partial, position)
+
+    ranked = [obj for _position, obj in sorted(enumerate(candidates), key=key)]
+    for rank, obj in enumerate(ranked):
+        title = analysis.normalise(title_of(obj))
+        bonus = 2.0 if words and all(w in title for w in words) else 0.0
+        obj._score = round(bonus + 1.0 / (rank + 1), 4)
+    return ranked
 
 
 def _matches(text: str, q: str) -> bool:

@@ -172,6 +172,25 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
+# Search: "whoosh" (embedded default: a file index in the data folder, one machine) or
+# "database" (the index lives in the database: SQLite FTS5 or PostgreSQL; several app servers).
+# Both apply the same Chinese analysis (search/analysis.py).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
+if SEARCH_BACKEND == "whoosh":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": str(DATA_DIR / "whoosh"),
+            "AUTO_UPDATE": True,
+        }
+    }
+elif SEARCH_BACKEND == "database":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.database", "AUTO_UPDATE": True}
+    }
+else:
+    raise ImproperlyConfigured(f"SEARCH_BACKEND must be whoosh or database, not {SEARCH_BACKEND!r}")
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGGING = {

@@ -7,6 +7,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="siyu-test-data-")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The database backend rolls back with each test; Whoosh tests point at their own folder.
+os.environ.setdefault("SEARCH_BACKEND", "database")
 
 from .base import *  # noqa: E402,F403
 

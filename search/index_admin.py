@@ -1,0 +1,71 @@
+"""Rebuilding and checking the search index (the `search_index` command calls these)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from modelsearch.index import get_indexed_models
+from wagtail.search.backends import get_search_backend
+
+CHUNK = 500
+
+
+def _models():
+    """Indexed concrete models (proxies share their concrete model's index entries)."""
+    seen, out = set(), []
+    for model in get_indexed_models():
+        concrete = model._meta.concrete_model
+        if concrete not in seen:
+            seen.add(concrete)
+            out.append(concrete)
+    return out
+
+
+def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Rebuild the default backend's index from the database; returns documents per model."""
+    backend = get_search_backend()
+    counts: dict[str, int] = {}
+    for model in _models():
+        index = backend.get_index_for_model(model)
+        rebuilder = backend.rebuilder_class(index)
+        index = rebuilder.start()
+        index.add_model(model)
+        objects = model.get_indexed_objects().order_by("pk")
+        total = objects.count()
+        done = 0
+        for start in range(0, total, CHUNK):
+            chunk = list(objects[start : start + CHUNK])
+            index.add_items(model, chunk)
+            done += len(chunk)
+            if progress:
+                progress(model._meta.label, done, total)
+        rebuilder.finish()
+        counts[model._meta.label] = total
+    return counts
+
+
+@dataclass
+class CheckResult:
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    orphaned: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.missing.values()) and not any(self.orphaned.values())
+
+
+def check() -> CheckResult:
+    """Compare the index with the database: items missing from it, and entries left behind."""
+    backend = get_search_backend()
+    result = CheckResult()
+    for model in _models():
+        expected = {str(pk) for pk in model.get_indexed_objects().values_list("pk", flat=True)}
+        indexed = backend.indexed_ids(model)
+        result.missing[model._meta.label] = sorted(expected - indexed, key=_natural)
+        result.orphaned[model._meta.label] = sorted(indexed - expected, key=_natural)
+    return result
+
+
+def _natural(value: str):
+    return (0, int(value)) if value.isdigit() else (1, value)

@@ -1,0 +1,91 @@
+"""The Chinese database backend (the test settings' default): SQLite FTS5 or PostgreSQL."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.search.backends import get_search_backend
+
+from content.models import ChatScript, MomentScript, Script
+from tests.content.factories import ChatScriptFactory, MomentScriptFactory
+from tests.personas.factories import PersonaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results):
+    return [obj.title for obj in results]
+
+
+@pytest.fixture
+def corpus():
+    persona = PersonaFactory(slug="xiaomei")
+    return {
+        "live": MomentScriptFactory(
+            persona=persona, title="双十一会员日直播预热话术", messages=[("text", "宝子们晚上好")]
+        ),
+        "body": MomentScriptFactory(
+            persona=persona, title="福利提醒", messages=[("text", "本周会员日，燕窝礼盒买一送一")]
+        ),
+        "mask": ChatScriptFactory(
+            persona=persona, title="面膜怎么用", messages=[("text", "冻干面膜敷十五分钟")]
+        ),
+        "other": MomentScriptFactory(
+            persona=persona, title="早餐搭配", messages=[("text", "燕麦")]
+        ),
+    }
+
+
+def test_chinese_words_inside_unspaced_text_are_found(corpus):
+    backend = get_search_backend()
+    assert set(titles(backend.search("会员日", Script))) == {"双十一会员日直播预热话术", "福利提醒"}
+    assert titles(backend.search("直播", Script)) == ["双十一会员日直播预热话术"]
+
+
+def test_traditional_and_simplified_queries_find_the_same(corpus):
+    backend = get_search_backend()
+    assert titles(backend.search("會員日", Script)) == titles(backend.search("会员日", Script))
+    assert titles(backend.search("雙十一", Script)) == titles(backend.search("双十一", Script))
+
+
+def test_single_character_and_typo_queries(corpus):
+    backend = get_search_backend()
+    assert set(titles(backend.search("燕", Script))) == {"福利提醒", "早餐搭配"}
+    assert titles(backend.search("冻干面摸", Script)) == ["面膜怎么用"]
+
+
+def test_proxy_querysets_and_filters_restrict_results(corpus):
+    backend = get_search_backend()
+    assert titles(backend.search("面膜", ChatScript)) == ["面膜怎么用"]
+    assert titles(backend.search("面膜", MomentScript)) == []
+    draft = MomentScriptFactory(
+        persona=corpus["live"].persona, title="会员日草稿", publish=False, messages=[("text", "x")]
+    )
+    found = titles(backend.search("会员日", Script.objects.filter(live=True)))
+    assert draft.title not in found and "福利提醒" in found
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "！？。", "🌸✨", "*", ":", '"', "OR", "(", "会员日 OR (", "x" * 10_000]
+)
+def test_odd_queries_never_raise(corpus, query):
+    list(get_search_backend().search(query, Script))
+
+
+def test_unpublish_and_delete_follow_the_content(corpus):
+    backend = get_search_backend()
+    corpus["body"].delete()
+    assert "福利提醒" not in titles(backend.search("会员日", Script))
+
+
+def test_search_index_rebuild_and_check(corpus, capsys):
+    call_command("search_index", "rebuild")
+    call_command("search_index", "check")
+    from modelsearch.conf import get_app_config
+
+    get_app_config().get_model("IndexEntry").objects.filter(
+        object_id=str(corpus["mask"].pk)
+    ).delete()
+    with pytest.raises(CommandError) as error:
+        call_command("search_index", "check")
+    assert error.value.returncode == 1
+    assert str(corpus["mask"].pk) in capsys.readouterr().out
