@@ -33,9 +33,8 @@ class Command(BaseCommand):
     def _rebuild(self) -> None:
         counts = index_admin.rebuild(self._progress)
         detail = ", ".join(f"{label} {count}" for label, count in counts.items())
-        self.stdout.write(
-            self.style.SUCCESS(f"Search index rebuilt: {sum(counts.values())} documents ({detail}).")
-        )
+        total = sum(counts.values())
+        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} documents ({detail})."))
 
     def _check(self) -> None:
         result = index_admin.check()
