@@ -34,7 +34,8 @@ class Command(BaseCommand):
         counts = index_admin.rebuild(self._progress)
         detail = ", ".join(f"{label} {count}" for label, count in counts.items())
         total = sum(counts.values())
-        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} documents ({detail})."))
+        message = f"Search index rebuilt: {total} documents ({detail})."
+        self.stdout.write(self.style.SUCCESS(message)))
 
     def _check(self) -> None:
         result = index_admin.check()
