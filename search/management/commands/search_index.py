@@ -35,7 +35,7 @@ class Command(BaseCommand):
         detail = ", ".join(f"{label} {count}" for label, count in counts.items())
         total = sum(counts.values())
         message = f"Search index rebuilt: {total} documents ({detail})."
-        self.stdout.write(self.style.SUCCESS(message)))
+        self.stdout.write(self.style.SUCCESS(message))
 
     def _check(self) -> None:
         result = index_admin.check()
