@@ -141,6 +141,9 @@ class Script(
         index.FilterField("live"),
         index.FilterField("persona_id"),
         index.FilterField("stage"),
+        index.FilterField("valid_from"),
+        index.FilterField("valid_until"),
+        index.FilterField("id"),
     ]
 
     class Meta:

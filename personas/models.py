@@ -120,6 +120,7 @@ class Persona(
         index.FilterField("live"),
         index.FilterField("archetype"),
         index.FilterField("slug"),
+        index.FilterField("id"),
     ]
 
     class Meta:
