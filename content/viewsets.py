@@ -113,8 +113,8 @@ class ScriptViewSet(SnippetViewSet):
         LiveStatusTagColumn(),
     ]
     filterset_class = ScriptFilterSet
-    search_fields = ["title", "search_text"]
-    search_backend_name = None
+    # The search box goes through the Chinese-aware search backend (drafts included).
+    search_backend_name = "default"
     inspect_view_enabled = True
 
     def get_queryset(self, request):

@@ -113,7 +113,6 @@ class Persona(
 
     search_fields = [
         index.SearchField("name", boost=3),
-        index.AutocompleteField("name"),
         index.SearchField("brand"),
         index.SearchField("positioning"),
         index.SearchField("bio"),

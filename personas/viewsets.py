@@ -30,9 +30,8 @@ class PersonaViewSet(SnippetViewSet):
         LiveStatusTagColumn(),
     ]
     list_filter = ["archetype", "live"]
-    search_fields = ["name", "brand", "positioning", "bio"]
-    # The ORM (icontains) handles Chinese substrings; the stock FTS index does not segment.
-    search_backend_name = None
+    # The search box goes through the Chinese-aware search backend (see search/).
+    search_backend_name = "default"
     copy_view_enabled = False
     inspect_view_enabled = True
 
