@@ -136,6 +136,7 @@ class Script(
 
     search_fields = [
         index.SearchField("title", boost=3),
+        index.SearchField("keywords", boost=2),
         index.SearchField("search_text"),
         index.FilterField("kind"),
         index.FilterField("live"),
@@ -195,6 +196,10 @@ class Script(
                 yield f"segments.{i}.cue", block.value["cue"]
             for j, line in enumerate(block.value.get("lines") or []):
                 yield f"segments.{i}.lines.{j}", line
+
+    def keywords(self) -> str:
+        """Trigger keywords and tags: what people search by, ranked above body text."""
+        return " ".join([*(self.triggers or []), *(tag.name for tag in self.tags.all())])
 
     def declared_variables(self) -> list[vars_.Variable]:
         return [
