@@ -1,0 +1,262 @@
+"""Benchmark: Chinese search backends on a synthetic private-domain corpus, in one run.
+
+    .venv/bin/python bench/search.py --docs 10000            # all backends
+    .venv/bin/python bench/search.py --docs 100000 --backends database,whoosh
+
+For each backend (Wagtail's stock database backend as the baseline, our database backend, our
+Whoosh backend) a fresh process copies one generated SQLite database, rebuilds the index and
+measures: build docs/s, index size, peak RSS, query p50/p95 over a mixed query set, and
+recall@10 / MRR against substring ground truth. Record the printed table in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BACKENDS = {
+    "stock": {"BACKEND": "modelsearch.backends.database", "AUTO_UPDATE": False},
+    "database": {"BACKEND": "search.backends.database", "AUTO_UPDATE": False},
+    "whoosh": {"BACKEND": "search.backends.whoosh", "AUTO_UPDATE": False},
+}
+
+PRODUCTS = [
+    "修护精华",
+    "冻干面膜",
+    "燕窝礼盒",
+    "氨基酸洁面",
+    "防晒霜",
+    "奶茶色唇釉",
+    "代餐奶昔",
+    "轻食套餐",
+    "益生菌",
+    "蛋白粉",
+    "积雪草面霜",
+    "玻尿酸原液",
+    "眼霜",
+    "身体乳",
+]
+EVENTS = [
+    "会员日",
+    "双十一",
+    "618",
+    "宠粉节",
+    "年货节",
+    "女王节",
+    "七夕",
+    "中秋",
+    "新人礼",
+    "周年庆",
+]
+ACTS = [
+    "直播预热",
+    "红包雨",
+    "晒单抽奖",
+    "满减",
+    "定金预售",
+    "拼团",
+    "秒杀",
+    "打卡",
+    "老带新",
+    "积分兑换",
+]
+ADDRESS = ["宝子们", "姐妹们", "亲爱的", "同学们", "大家", "您"]
+FILLER = [
+    "今天给大家分享一个小技巧",
+    "记得收藏起来",
+    "有问题随时私信我",
+    "库存不多先到先得",
+    "评论区告诉我你的肤质",
+    "上班族也能轻松坚持",
+    "坚持一周就能看到变化",
+    "物流已经恢复正常",
+    "早上起来先喝一杯温水",
+    "晚上八点准时开播",
+    "福利群里还有专属优惠",
+    "换季的时候更要注意",
+]
+QUERIES_NEEDLE = [
+    "会员日",
+    "會員日",
+    "双十一",
+    "雙十一",
+    "燕窝",
+    "燕",
+    "冻干面膜",
+    "宠粉节",
+    "寵粉節",
+    "直播预热",
+    "红包雨",
+    "唇釉",
+    "益生菌",
+    "积分兑换",
+    "老带新",
+    "玻尿酸",
+    "年货节",
+    "定金预售",
+    "身体乳",
+    "女王节",
+    "修护精华",
+    "代餐",
+    "周年庆",
+    "冻干面摸",
+    "姐妹们",
+]
+QUERIES_HEAD = ["宝子们", "福利", "直播", "优惠", "大家"]  # fmt: skip
+
+
+def text(rng: random.Random) -> tuple[str, str]:
+    product, event, act = rng.choice(PRODUCTS), rng.choice(EVENTS), rng.choice(ACTS)
+    title = f"{event}{product}{act}"[: rng.randint(6, 14)]
+    deal = rng.choice(["买一送一", "第二件半价", "限时特价"])
+    parts = [f"{rng.choice(ADDRESS)}，{event}{act}来啦！{product}{deal}。"]
+    parts += rng.sample(FILLER, rng.randint(1, 6))
+    return title, "".join(parts)
+
+
+def build_corpus(path: Path, docs: int) -> None:
+    os.environ.update(DATA_DIR=str(path.parent), SEARCH_BACKEND="database")
+    _setup()
+    from django.core.management import call_command
+
+    from content.models import Script
+    from personas.models import Persona
+
+    call_command("migrate", verbosity=0)
+    persona = Persona.objects.create(
+        name="小美", slug="xiaomei", brand="花漾", archetype="shopping_buddy"
+    )
+    rng = random.Random(20261122)
+    kinds = ["moment", "group", "livestream", "chat"]
+    batch = []
+    for i in range(docs):
+        title, body = text(rng)
+        batch.append(
+            Script(kind=kinds[i % 4], persona=persona, title=title, stage="attract",
+                   messages=[("text", body)], search_text=body, live=True)
+        )  # fmt: skip
+        if len(batch) == 2000:
+            Script.objects.bulk_create(batch)
+            batch = []
+    Script.objects.bulk_create(batch)
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.dev")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault(
+        "SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+    )
+    import django
+
+    django.setup()
+
+
+def measure(backend: str, folder: Path) -> dict:
+    os.environ.update(DATA_DIR=str(folder), SEARCH_BACKEND="database")
+    _setup()
+    from django.conf import settings
+    from django.db import connection
+    from wagtail.search.backends import get_search_backend
+
+    from content.models import Script
+    from search import analysis
+
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {**BACKENDS[backend], "PATH": str(folder / "whoosh")}
+    }
+    search_backend = get_search_backend("default")
+    objects = list(Script.objects.order_by("pk"))
+    db_before = (folder / "db.sqlite3").stat().st_size
+    start = time.perf_counter()
+    index = search_backend.get_index_for_model(Script)
+    rebuilder = search_backend.rebuilder_class(index)
+    index = rebuilder.start()
+    index.add_model(Script)
+    for i in range(0, len(objects), 1000):
+        index.add_items(Script, objects[i : i + 1000])
+    rebuilder.finish()
+    build = time.perf_counter() - start
+    connection.close()
+    if backend == "whoosh":
+        size = sum(f.stat().st_size for f in (folder / "whoosh").rglob("*") if f.is_file())
+    else:
+        size = (folder / "db.sqlite3").stat().st_size - db_before
+
+    texts = {s.pk: analysis.normalise(s.title + s.search_text) for s in objects}
+    timings, recalls, rrs = [], [], []
+    for query in QUERIES_NEEDLE * 3 + QUERIES_HEAD * 3:
+        t0 = time.perf_counter()
+        ranked = [obj.pk for obj in search_backend.search(query, Script.objects.all())[:10]]
+        timings.append((time.perf_counter() - t0) * 1000)
+        if query in QUERIES_NEEDLE and query != "冻干面摸":
+            needle = analysis.normalise(query)
+            relevant = {pk for pk, t in texts.items() if needle in t}
+            if relevant:
+                recalls.append(
+                    len([pk for pk in ranked if pk in relevant]) / min(10, len(relevant))
+                )
+                first = next((i for i, pk in enumerate(ranked, 1) if pk in relevant), None)
+                rrs.append(1 / first if first else 0)
+    timings.sort()
+    return {
+        "backend": backend,
+        "docs": len(objects),
+        "build_docs_per_s": round(len(objects) / build),
+        "index_mb": round(size / 2**20, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "recall_at_10": round(statistics.mean(recalls), 2),
+        "mrr": round(statistics.mean(rrs), 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--backends", default="stock,database,whoosh")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, Path(args.folder))))
+        return
+    base = Path(tempfile.mkdtemp(prefix="siyu-search-bench-"))
+    corpus = base / "corpus" / "db.sqlite3"
+    corpus.parent.mkdir()
+    build_corpus(corpus, args.docs)
+    rows = []
+    for backend in args.backends.split(","):
+        folder = base / backend
+        folder.mkdir()
+        shutil.copy(corpus, folder / "db.sqlite3")
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure", backend, "--folder", str(folder)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(rows[-1], flush=True)
+    keys = list(rows[0])
+    print("| " + " | ".join(keys) + " |")
+    print("|" + " --- |" * len(keys))
+    for row in rows:
+        print("| " + " | ".join(str(row[k]) for k in keys) + " |")
+    shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
