@@ -251,6 +251,10 @@ class Script(
         """Kind-specific rules; (field, message) pairs."""
         return []
 
+    def has_message(self) -> bool:
+        """At least one message that is not just a delay."""
+        return any(block.block_type != "delay" for block in self.messages or [])
+
     # Preview ----------------------------------------------------------------------------------
     @property
     def preview_modes(self):
@@ -321,7 +325,7 @@ class GroupScript(Script):
 
     def clean_kind(self):
         problems = []
-        if not [b for b in self.messages or [] if b.block_type != "delay"]:
+        if not self.has_message():
             problems.append(("messages", _("A group script needs at least one message.")))
         unknown = set(self.group_types or []) - set(GroupType.values)
         if unknown:
@@ -363,7 +367,7 @@ class ChatScript(Script):
         problems = []
         if not self.triggers:
             problems.append(("triggers", _("Add at least one keyword or intent.")))
-        if not [b for b in self.messages or [] if b.block_type != "delay"]:
+        if not self.has_message():
             problems.append(("messages", _("A chat reply needs at least one message.")))
         return problems
 
