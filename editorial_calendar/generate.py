@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from wagtail.search import index
 
 from .holidays import hot_topics_for_year
 from .models import HotTopic
@@ -24,7 +25,7 @@ def generate(year: int) -> Generated:
     existing = set(
         HotTopic.objects.filter(slug__in=[s.key for s in specs]).values_list("slug", flat=True)
     )
-    HotTopic.objects.bulk_create(
+    created = HotTopic.objects.bulk_create(
         [
             HotTopic(
                 slug=spec.key,
@@ -41,4 +42,7 @@ def generate(year: int) -> Generated:
             if spec.key not in existing
         ]
     )
+    # bulk_create sends no post_save: put the new topics in the search index ourselves.
+    for topic in created:
+        index.insert_or_update_object(topic)
     return Generated(created=len(specs) - len(existing), existing=len(existing))

@@ -11,10 +11,16 @@ from wagtail.search.backends import get_search_backend
 CHUNK = 500
 
 
+# Headless: the CMS has no pages (only the root pages Wagtail's migrations create).
+SKIPPED = {"wagtailcore.page"}
+
+
 def _models():
     """Indexed concrete models (proxies share their concrete model's index entries)."""
     seen, out = set(), []
     for model in get_indexed_models():
+        if model._meta.concrete_model._meta.label_lower in SKIPPED:
+            continue
         concrete = model._meta.concrete_model
         if concrete not in seen:
             seen.add(concrete)

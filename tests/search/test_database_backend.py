@@ -1,5 +1,7 @@
 """The Chinese database backend (the test settings' default): SQLite FTS5 or PostgreSQL."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -89,3 +91,12 @@ def test_search_index_rebuild_and_check(corpus, capsys):
         call_command("search_index", "check")
     assert error.value.returncode == 1
     assert str(corpus["mask"].pk) in capsys.readouterr().out
+
+
+def test_generated_hot_topics_are_searchable_and_the_index_is_complete_after_the_demo():
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("search_index", "check", stdout=io.StringIO())
+    from editorial_calendar.models import HotTopic
+
+    found = get_search_backend().search("中秋", HotTopic)
+    assert [topic.name for topic in found][:1] == ["中秋节"]
