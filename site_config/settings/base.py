@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "content",
     "editorial_calendar",
     "search",
+    "bots",
     "wagtail.snippets",
     "wagtail.users",
     "wagtail.images",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BotsConfig(AppConfig):
+    name = "bots"
+    label = "bots"
+    verbose_name = _("Bot clients")
+    default_auto_field = "django.db.models.BigAutoField"

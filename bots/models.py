@@ -1,0 +1,91 @@
+"""Bot clients of the delivery API: who may call it, for which personas, until when.
+
+A token is shown once, when the client is created; only its SHA-256 digest is stored (tokens are
+32 random bytes, so a fast hash is enough, and rotating SECRET_KEY does not invalidate them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "siyu_"  # noqa: S105 - a public marker, not a secret
+PREFIX_LENGTH = 8  # characters after TOKEN_PREFIX kept in clear to find the client
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class BotClient(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    token_prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    all_personas = models.BooleanField(_("all personas"), default=False)
+    personas = models.ManyToManyField(
+        "personas.Persona", verbose_name=_("personas"), blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("bot client")
+        verbose_name_plural = _("bot clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def create(cls, name: str, *, personas=(), all_personas=False, expires_at=None):
+        """Create a client; returns (client, token). The token is not stored and cannot be
+        shown again."""
+        while True:
+            token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+            prefix = token[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + PREFIX_LENGTH]
+            if not cls.objects.filter(token_prefix=prefix).exists():
+                break
+        client = cls.objects.create(
+            name=name,
+            token_prefix=prefix,
+            token_hash=_digest(token),
+            all_personas=all_personas,
+            expires_at=expires_at,
+        )
+        client.personas.set(personas)
+        return client, token
+
+    @classmethod
+    def authenticate(cls, token: str) -> BotClient | None:
+        """The active client holding `token`, or None (unknown, expired or revoked)."""
+        if not token or not token.startswith(TOKEN_PREFIX):
+            return None
+        prefix = token[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + PREFIX_LENGTH]
+        client = cls.objects.filter(token_prefix=prefix).first()
+        if client is None or not hmac.compare_digest(client.token_hash, _digest(token)):
+            return None
+        return client if client.is_active else None
+
+    @property
+    def is_active(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    def persona_ids(self) -> set[int] | None:
+        """Personas this client may read; None means all."""
+        if self.all_personas:
+            return None
+        return set(self.personas.values_list("pk", flat=True))
