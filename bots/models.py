@@ -89,3 +89,32 @@ class BotClient(models.Model):
         if self.all_personas:
             return None
         return set(self.personas.values_list("pk", flat=True))
+
+
+class ReportedEvent(models.Model):
+    """One usage event a bot reported (POST /api/v1/events/), kept for audit and so that an
+    idempotency key is counted once per client."""
+
+    client = models.ForeignKey(BotClient, on_delete=models.CASCADE, related_name="events")
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    script_id = models.BigIntegerField(_("script"))
+    calendar_entry_id = models.BigIntegerField(_("calendar entry"), null=True, blank=True)
+    type = models.CharField(_("type"), max_length=20)
+    count = models.PositiveIntegerField(_("count"), default=1)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    channel = models.CharField(_("channel"), max_length=30, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("reported event")
+        verbose_name_plural = _("reported events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "idempotency_key"], name="bots_event_unique_key_per_client"
+            )
+        ]
+        indexes = [models.Index(fields=["script_id", "type"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} ×{self.count} · {self.script_id}"

@@ -11,22 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from site_config.images import image_dict
+
 from . import variables as vars_
-
-IMAGE_RENDITION = "max-1080x1080"
-
-
-def image_dict(image, alt: str = "", absolute: Callable[[str], str] = str) -> dict | None:
-    if image is None:
-        return None
-    rendition = image.get_rendition(IMAGE_RENDITION)
-    return {
-        "url": absolute(rendition.url),
-        "width": rendition.width,
-        "height": rendition.height,
-        "alt": alt or getattr(image, "default_alt_text", "") or image.title,
-    }
-
 
 def _image_ref(image) -> dict | None:
     """How export names an image: by stored file name (unique), with its title as a fallback."""

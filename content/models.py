@@ -251,6 +251,15 @@ class Script(
         """Kind-specific rules; (field, message) pairs."""
         return []
 
+    def is_deliverable(self, moment=None) -> bool:
+        """What ``Script.objects.deliverable()`` selects, for one loaded script."""
+        moment = moment or timezone.now()
+        return (
+            self.live
+            and (self.valid_from is None or self.valid_from <= moment)
+            and (self.valid_until is None or self.valid_until > moment)
+        )
+
     def has_message(self) -> bool:
         """At least one message that is not just a delay."""
         return any(block.block_type != "delay" for block in self.messages or [])
@@ -397,6 +406,15 @@ class ScriptUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.script_id}: {self.sent}/{self.clicked}/{self.converted}"
+
+    @classmethod
+    def add(cls, totals: dict[tuple[int, str], int]) -> None:
+        """Add reported counts: {(script id, event type): count}. Atomic per row (F())."""
+        for (script_id, event_type), count in totals.items():
+            usage, _created = cls.objects.get_or_create(script_id=script_id)
+            cls.objects.filter(pk=usage.pk).update(
+                **{event_type: models.F(event_type) + count}
+            )
 
 
 class LintTerm(models.Model):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
@@ -190,6 +190,20 @@ class CalendarEntry(models.Model):
         ):
             return str(_("Script not submitted for moderation."))
         return ""
+
+    @classmethod
+    def add_outcome(cls, totals: dict[tuple[int, str], int]) -> None:
+        """Add reported counts to entries' outcome: {(entry id, event type): count}. Rows are
+        locked while updated, so concurrent reports add up."""
+        with transaction.atomic():
+            ids = {entry_id for entry_id, _type in totals}
+            entries = cls.objects.select_for_update().filter(pk__in=ids).only("pk", "outcome")
+            for entry in entries:
+                outcome = dict(entry.outcome or {})
+                for (entry_id, event_type), count in totals.items():
+                    if entry_id == entry.pk:
+                        outcome[event_type] = int(outcome.get(event_type, 0)) + count
+                cls.objects.filter(pk=entry.pk).update(outcome=outcome)
 
     def allowed_next(self) -> set[str]:
         return set(TRANSITIONS.get(self.status, set()))

@@ -1,16 +1,26 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.http import Http404
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial_calendar.feeds import calendar_feed
 
+from .api import api
+
+
+def api_not_found(request, rest=""):
+    raise Http404  # ApiMiddleware turns it into a problem document
+
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     # Headless: there is no public site, the root leads to the admin.
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "editorial_calendar",
     "search",
     "bots",
+    "ninja",  # serves the API docs' assets locally (no CDN)
     "wagtail.snippets",
     "wagtail.users",
     "wagtail.images",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "site_config.api_support.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,6 +195,11 @@ else:
     raise ImproperlyConfigured(f"SEARCH_BACKEND must be whoosh or database, not {SEARCH_BACKEND!r}")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Delivery API: requests per bot client, counted in the cache (shared across processes when
+# REDIS_URL is set). "N/s", "N/m", "N/h" or "N/d".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m").strip()
+RATELIMIT_USE_CACHE = "default"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,172 @@
+"""Delivery API: usage events (POST /api/v1/events/, 数据反哺).
+
+A batch is validated whole — one bad event and nothing is stored — then stored with each
+idempotency key once per client, and the counts are added to the scripts' usage totals and the
+calendar entries' outcomes, which the admin shows.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+from pydantic import ValidationError as PydanticError
+
+from content.models import Script, ScriptUsage
+from editorial_calendar.models import CalendarEntry
+from site_config.api_support import ApiError, Problem, json_response
+
+from .models import ReportedEvent
+from .schemas import MAX_EVENTS, Accepted, EventIn, events_body_schema
+
+router = Router(tags=["events"])
+FUTURE_TOLERANCE_SECONDS = 300
+
+
+def _invalid(errors: list[dict]) -> ApiError:
+    return ApiError(
+        422,
+        "invalid_events",
+        _("%(n)d problem(s) in the events; nothing was stored.") % {"n": len(errors)},
+        errors=errors,
+    )
+
+
+def _parse(request: HttpRequest) -> tuple[list[EventIn | None], list[dict]]:
+    """The events (None where one is invalid) and every problem found, with its location."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from None
+    if not isinstance(body, dict) or not isinstance(body.get("events"), list):
+        raise _invalid([{"loc": ["events"], "message": _("Send {“events”: [...]}.")}])
+    extra = sorted(set(body) - {"events"})
+    if extra:
+        raise _invalid([{"loc": [name], "message": _("Unknown field.")} for name in extra])
+    raw = body["events"]
+    if len(raw) > MAX_EVENTS:
+        raise ApiError(
+            413,
+            "too_many_events",
+            _("At most %(n)d events per request; this one has %(m)d.")
+            % {"n": MAX_EVENTS, "m": len(raw)},
+        )
+    if not raw:
+        raise _invalid([{"loc": ["events"], "message": _("Send at least one event.")}])
+    events: list[EventIn | None] = []
+    errors: list[dict] = []
+    for index, item in enumerate(raw):
+        try:
+            events.append(EventIn.model_validate(item))
+        except PydanticError as error:
+            events.append(None)
+            errors.extend(
+                {"loc": ["events", index, *e["loc"]], "message": e["msg"]} for e in error.errors()
+            )
+    return events, errors
+
+
+def _check_references(request: HttpRequest, events: list[EventIn | None]) -> list[dict]:
+    """Scripts and entries must exist and belong to a persona in the client's scope."""
+    client = request.auth
+    valid = [event for event in events if event is not None]
+    script_ids = {event.script for event in valid}
+    entry_ids = {event.calendar_entry for event in valid if event.calendar_entry}
+    scripts = Script.objects.filter(pk__in=script_ids)
+    entries = CalendarEntry.objects.filter(pk__in=entry_ids)
+    if not client.all_personas:
+        scope = client.personas.values("pk")
+        scripts = scripts.filter(persona_id__in=scope)
+        entries = entries.filter(persona_id__in=scope)
+    script_personas = dict(scripts.values_list("pk", "persona_id"))
+    entry_personas = dict(entries.values_list("pk", "persona_id"))
+    latest = timezone.now().timestamp() + FUTURE_TOLERANCE_SECONDS
+    errors = []
+    for index, event in enumerate(events):
+        if event is None:
+            continue
+        if event.script not in script_personas:
+            errors.append({"loc": ["events", index, "script"], "message": _("No such script.")})
+        if event.calendar_entry:
+            persona = entry_personas.get(event.calendar_entry)
+            if persona is None:
+                message = _("No such calendar entry.")
+                errors.append({"loc": ["events", index, "calendar_entry"], "message": message})
+            elif event.script in script_personas and persona != script_personas[event.script]:
+                message = _("The calendar entry belongs to another persona than the script.")
+                errors.append({"loc": ["events", index, "calendar_entry"], "message": message})
+        if event.occurred_at and event.occurred_at.timestamp() > latest:
+            errors.append(
+                {"loc": ["events", index, "occurred_at"], "message": _("This is in the future.")}
+            )
+    return errors
+
+
+def _store(client, events: list[EventIn]) -> tuple[int, int]:
+    now = timezone.now()
+    with transaction.atomic():
+        keys = {event.idempotency_key for event in events if event.idempotency_key}
+        seen = set(
+            ReportedEvent.objects.filter(client=client, idempotency_key__in=keys).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        rows, usage, outcome = [], {}, {}
+        for event in events:
+            key = event.idempotency_key
+            if key:
+                if key in seen:
+                    continue
+                seen.add(key)
+            occurred = event.occurred_at or now
+            if timezone.is_naive(occurred):
+                occurred = timezone.make_aware(occurred)
+            rows.append(
+                ReportedEvent(
+                    client=client,
+                    idempotency_key=key,
+                    script_id=event.script,
+                    calendar_entry_id=event.calendar_entry,
+                    type=event.type,
+                    count=event.count,
+                    occurred_at=occurred,
+                    channel=event.channel or "",
+                )
+            )
+            usage[event.script, event.type] = usage.get((event.script, event.type), 0) + event.count
+            if event.calendar_entry:
+                pair = (event.calendar_entry, event.type)
+                outcome[pair] = outcome.get(pair, 0) + event.count
+        ReportedEvent.objects.bulk_create(rows)
+        ScriptUsage.add(usage)
+        CalendarEntry.add_outcome(outcome)
+    return len(rows), len(events) - len(rows)
+
+
+@router.post(
+    "",
+    response={202: Accepted, 400: Problem, 401: Problem, 413: Problem, 422: Problem, 429: Problem},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": events_body_schema()}},
+        }
+    },
+    summary="Report usage events",
+)
+def report_events(request: HttpRequest):
+    """Up to 500 events; an `idempotency_key` already seen from this client is counted once."""
+    events, errors = _parse(request)
+    errors += _check_references(request, events)
+    if errors:
+        errors.sort(key=lambda error: error["loc"][1] if len(error["loc"]) > 1 else -1)
+        raise _invalid(errors)
+    try:
+        accepted, duplicates = _store(request.auth, events)
+    except IntegrityError:  # the same key arrived in a concurrent request: count it once
+        accepted, duplicates = _store(request.auth, events)
+    return json_response(request, {"accepted": accepted, "duplicates": duplicates}, status=202)

@@ -1,0 +1,49 @@
+"""Usage-event shapes of the delivery API (../shared/API.md, “events”)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from personas.enums import Channel
+
+EventType = Literal["sent", "delivered", "read", "clicked", "replied", "converted"]
+MAX_EVENTS = 500
+
+
+class EventIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    script: int = Field(..., ge=1)
+    calendar_entry: int | None = Field(None, ge=1)
+    type: EventType
+    count: int = Field(1, ge=1, le=100_000)
+    occurred_at: datetime | None = None
+    channel: Literal[tuple(Channel.values)] | None = None
+    idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+
+
+def events_body_schema() -> dict:
+    """The request body as JSON Schema, for the OpenAPI document (the view parses the body
+    itself so that an oversized batch is a 413 before any event is validated)."""
+    return {
+        "type": "object",
+        "required": ["events"],
+        "additionalProperties": False,
+        "properties": {
+            "events": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_EVENTS,
+                "items": EventIn.model_json_schema(),
+            }
+        },
+    }
+
+
+class Accepted(Schema):
+    accepted: int
+    duplicates: int

@@ -1,0 +1,202 @@
+"""Delivery API: scripts (list, detail, render). Only live revisions inside their validity
+window, of published personas in the client's scope, are ever visible."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from bots.auth import visible_persona_ids
+from site_config.api_support import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    ApiError,
+    Problem,
+    aware,
+    etag_matches,
+    iso,
+    json_response,
+    make_etag,
+    not_modified,
+    page,
+)
+
+from . import formats
+from . import messages as msgs
+from . import variables as vars_
+from .models import Script, ScriptTag
+from .schemas import Format, KindName, Rendered, RenderIn, ScriptDetail, ScriptList, StageName
+
+router = Router(tags=["scripts"])
+ERRORS = {401: Problem, 422: Problem, 429: Problem}
+
+
+def visible_scripts(request: HttpRequest, moment=None):
+    """Scripts the calling bot may see right now."""
+    return Script.objects.deliverable(moment or timezone.now()).filter(
+        persona_id__in=visible_persona_ids(request)
+    )
+
+
+def _with_relations(queryset):
+    return queryset.select_related("persona").prefetch_related(
+        "audiences", Prefetch("tagged_items", queryset=ScriptTag.objects.select_related("tag"))
+    )
+
+
+def summary(script: Script) -> dict:
+    return {
+        "id": script.pk,
+        "kind": script.kind,
+        "persona": script.persona.slug,
+        "title": script.title,
+        "stage": script.stage,
+        "audiences": [segment.slug for segment in script.audiences.all()],
+        "tags": sorted(item.tag.name for item in script.tagged_items.all()),
+        "hot_topic": script.hot_topic or None,
+        "valid_from": iso(script.valid_from),
+        "valid_until": iso(script.valid_until),
+        "updated_at": iso(script.updated_at),
+    }
+
+
+def detail(script: Script, request: HttpRequest, values: dict[str, str] | None = None) -> dict:
+    """Summary plus variables, messages and the kind's own fields; with `values`, every
+    text has its variables substituted."""
+    absolute = request.build_absolute_uri
+    data = summary(script)
+    data["variables"] = [
+        {
+            "name": variable.name,
+            "required": variable.required,
+            "default": variable.default,
+            "description": variable.description,
+        }
+        for variable in script.declared_variables()
+    ]
+    data["messages"] = msgs.to_api(script.messages, values, absolute)
+    if script.kind == "moment":
+        comment = script.first_comment
+        data["first_comment"] = vars_.render(comment, values) if values is not None else comment
+    elif script.kind == "group":
+        data["group_types"] = list(script.group_types or [])
+        data["purpose"] = script.purpose
+        data["trigger"] = script.trigger
+    elif script.kind == "livestream":
+        data["segments"] = msgs.segments_to_api(script.segments, values)
+        data["warmup_messages"] = data["messages"]
+    elif script.kind == "chat":
+        data["triggers"] = list(script.triggers or [])
+    return data
+
+
+@router.get("", response={200: ScriptList, **ERRORS}, summary="List scripts")
+def list_scripts(
+    request: HttpRequest,
+    persona: str | None = None,
+    kind: KindName | None = None,
+    stage: StageName | None = None,
+    audience: str | None = None,
+    tag: list[str] = Query(default_factory=list),
+    hot_topic: str | None = None,
+    updated_since: datetime | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    """Summaries, most recently updated first. Every filter narrows; `tag` may repeat (all must
+    match); a persona outside the client's scope gives an empty list."""
+    scripts = visible_scripts(request)
+    if persona is not None:
+        scripts = scripts.filter(persona__slug=persona)
+    if kind:
+        scripts = scripts.filter(kind=kind)
+    if stage:
+        scripts = scripts.filter(stage=stage)
+    if audience is not None:
+        scripts = scripts.filter(audiences__slug=audience)
+    for name in tag:
+        scripts = scripts.filter(
+            pk__in=ScriptTag.objects.filter(tag__name=name).values("content_object_id")
+        )
+    if hot_topic is not None:
+        scripts = scripts.filter(hot_topic=hot_topic)
+    if updated_since:
+        scripts = scripts.filter(updated_at__gt=aware(updated_since))
+    scripts = _with_relations(scripts.order_by("-updated_at", "-pk"))
+    data = page(request, scripts, limit, offset, lambda items: [summary(s) for s in items])
+    return json_response(request, data)
+
+
+def _stamp(request: HttpRequest, script_id: int):
+    """(id, updated_at, live revision) of a visible script, without loading its body."""
+    stamp = (
+        visible_scripts(request)
+        .filter(pk=script_id)
+        .values_list("pk", "updated_at", "live_revision_id", "persona__slug")
+        .first()
+    )
+    if stamp is None:
+        raise ApiError(404, "not_found", _("No script %(id)s.") % {"id": script_id})
+    return stamp
+
+
+def _load(script_id: int) -> Script:
+    return _with_relations(Script.objects.filter(pk=script_id)).get().as_kind()
+
+
+@router.get("{int:script_id}/", response={200: ScriptDetail, **ERRORS, 404: Problem},
+            summary="One script")  # fmt: skip
+def get_script(request: HttpRequest, script_id: int):
+    """A script with its variables and messages; send `If-None-Match` to get 304 cheaply."""
+    etag = make_etag("script", *_stamp(request, script_id), request.get_host())
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    return json_response(request, detail(_load(script_id), request), etag=etag)
+
+
+@router.post(
+    "{int:script_id}/render",
+    response={200: Rendered, **ERRORS, 400: Problem, 404: Problem, 413: Problem},
+    summary="Render a script with variables",
+)
+def render_script(
+    request: HttpRequest,
+    script_id: int,
+    payload: RenderIn,
+    format: Format = "native",
+):
+    """Every `{{name}}` replaced by its value (defaults applied), inserted literally.
+    422 `missing_variables` (with `missing`) or `unknown_variables` (with `unknown`)."""
+    _stamp(request, script_id)
+    script = _load(script_id)
+    try:
+        values = vars_.resolve(script.declared_variables(), payload.variables)
+    except vars_.VariableError as error:
+        if error.code == "missing_variables":
+            message = _("Missing values for required variables: %(names)s.")
+            extra = {"missing": error.names}
+        else:
+            message = _("These variables are not declared by the script: %(names)s.")
+            extra = {"unknown": error.names}
+        message %= {"names": ", ".join(error.names)}
+        raise ApiError(
+            422,
+            error.code,
+            message,
+            errors=[{"loc": ["variables", name], "message": message} for name in error.names],
+            **extra,
+        ) from None
+    data = detail(script, request, values)
+    data.update(format=format, values=values, text=None)
+    if format == "wecom":
+        data["messages"] = formats.to_wecom(data["messages"])
+        if "warmup_messages" in data:
+            data["warmup_messages"] = data["messages"]
+    elif format == "text":
+        data["text"] = formats.to_text(data)
+    return json_response(request, data)

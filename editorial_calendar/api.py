@@ -1,0 +1,144 @@
+"""Delivery API: the calendar entries bots act on, and the hot topics they can plan around."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from bots.auth import visible_persona_ids
+from site_config.api_support import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Problem,
+    aware,
+    invalid,
+    iso,
+    json_response,
+    page,
+)
+
+from .models import CalendarEntry, HotTopic
+from .schemas import CategoryName, ChannelName, EntryList, HotTopicList
+
+MAX_SPAN_DAYS = 366
+ERRORS = {401: Problem, 422: Problem, 429: Problem}
+calendar_router = Router(tags=["calendar"])
+hot_topics_router = Router(tags=["hot topics"])
+
+
+def _span(start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
+    """The [from, to] window: defaults from today, at most MAX_SPAN_DAYS long."""
+    start = start or timezone.localdate()
+    end = end or start + timedelta(days=default_days)
+    if end < start:
+        raise invalid(["query", "to"], _("“to” cannot be before “from”."))
+    if (end - start).days > MAX_SPAN_DAYS:
+        raise invalid(
+            ["query", "to"],
+            _("The range is at most %(n)d days; this one has %(m)d.")
+            % {"n": MAX_SPAN_DAYS, "m": (end - start).days},
+        )
+    return start, end
+
+
+def entry_to_api(entry: CalendarEntry, now: datetime) -> dict:
+    script = entry.script
+    visible = script is not None and script.is_deliverable(now)
+    return {
+        "id": entry.pk,
+        "date": entry.date.isoformat(),
+        "time": entry.time.isoformat() if entry.time else None,
+        "persona": entry.persona.slug,
+        "channel": entry.channel,
+        "title": entry.title,
+        "status": entry.status,
+        "hot_topic": (
+            {"slug": entry.hot_topic.slug, "name": entry.hot_topic.name}
+            if entry.hot_topic
+            else None
+        ),
+        "script": (
+            {"id": script.pk, "kind": script.kind, "title": script.title} if visible else None
+        ),
+        "notes": entry.notes,
+        "updated_at": iso(entry.updated_at),
+    }
+
+
+@calendar_router.get("", response={200: EntryList, **ERRORS}, summary="Calendar entries")
+def list_entries(
+    request: HttpRequest,
+    from_: date | None = Query(None, alias="from"),
+    to: date | None = None,
+    persona: str | None = None,
+    channel: ChannelName | None = None,
+    updated_since: datetime | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    """Entries a bot may act on (approved, scheduled, published) from `from` to `to`
+    (default: today and the next 7 days; at most 366 days), by date and time. `script` is
+    null while the linked script is not published or outside its validity window."""
+    start, end = _span(from_, to, 7)
+    entries = CalendarEntry.objects.actionable().between(start, end)
+    entries = entries.filter(persona_id__in=visible_persona_ids(request))
+    if persona is not None:
+        entries = entries.filter(persona__slug=persona)
+    if channel:
+        entries = entries.filter(channel=channel)
+    if updated_since:
+        entries = entries.filter(updated_at__gt=aware(updated_since))
+    entries = entries.select_related("persona", "hot_topic", "script").order_by(
+        "date", F("time").asc(nulls_first=True), "pk"
+    )
+    now = timezone.now()
+    data = page(
+        request, entries, limit, offset, lambda items: [entry_to_api(e, now) for e in items]
+    )
+    return json_response(request, data)
+
+
+def topic_to_api(topic: HotTopic) -> dict:
+    return {
+        "slug": topic.slug,
+        "name": topic.name,
+        "category": topic.category,
+        "start": topic.start.isoformat(),
+        "end": topic.end.isoformat(),
+        "lead_days": topic.lead_days,
+        "prepare_from": topic.prepare_from.isoformat(),
+        "description": topic.description,
+        "angles": list(topic.angles or []),
+        "updated_at": iso(topic.updated_at),
+    }
+
+
+@hot_topics_router.get("", response={200: HotTopicList, **ERRORS}, summary="Hot topics")
+def list_hot_topics(
+    request: HttpRequest,
+    from_: date | None = Query(None, alias="from"),
+    to: date | None = None,
+    category: CategoryName | None = None,
+    updated_since: datetime | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    """Topics worth preparing for between `from` and `to` (default: today and the next 30
+    days): those whose preparation window or dates overlap the range, by start date."""
+    start, end = _span(from_, to, 30)
+    topics = HotTopic.objects.touching(start, end)
+    # touching() is a superset (the lead is per topic): keep [prepare_from, end] ∩ [from, to].
+    ids = [t.pk for t in topics.only("pk", "start", "lead_days") if t.prepare_from <= end]
+    topics = HotTopic.objects.filter(pk__in=ids)
+    if category:
+        topics = topics.filter(category=category)
+    if updated_since:
+        topics = topics.filter(updated_at__gt=aware(updated_since))
+    topics = topics.order_by("start", "name", "pk")
+    data = page(request, topics, limit, offset, lambda items: [topic_to_api(t) for t in items])
+    return json_response(request, data)

@@ -1,0 +1,123 @@
+"""Delivery API: personas (GET /api/v1/personas/, /api/v1/personas/{slug}/)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from wagtail.images import get_image_model
+
+from bots.auth import visible_persona_ids
+from site_config.api_support import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    ApiError,
+    Problem,
+    aware,
+    etag_matches,
+    iso,
+    json_response,
+    make_etag,
+    not_modified,
+    page,
+)
+from site_config.images import image_dict, with_renditions
+
+from .brief import build_brief
+from .models import Persona
+from .schemas import PersonaDetail, PersonaList
+
+router = Router(tags=["personas"])
+ERRORS = {401: Problem, 422: Problem, 429: Problem}
+
+
+def _queryset(request: HttpRequest):
+    images = with_renditions(get_image_model().objects.all())
+    return (
+        Persona.objects.filter(pk__in=visible_persona_ids(request))
+        .select_related("avatar", "cover")
+        .prefetch_related(
+            Prefetch("avatar", queryset=images),
+            Prefetch("cover", queryset=images),
+            "channels",
+        )
+    )
+
+
+def to_api(persona: Persona, request: HttpRequest) -> dict:
+    absolute = request.build_absolute_uri
+    return {
+        "slug": persona.slug,
+        "name": persona.name,
+        "brand": persona.brand,
+        "archetype": persona.archetype,
+        "positioning": persona.positioning,
+        "signature": persona.signature,
+        "bio": persona.bio,
+        "relationship": persona.relationship,
+        "avatar": image_dict(persona.avatar, absolute=absolute),
+        "cover": image_dict(persona.cover, absolute=absolute),
+        "voice": {
+            "tone": list(persona.tone_words or []),
+            "catchphrases": list(persona.catchphrases or []),
+            "address_terms": list(persona.address_terms or []),
+            "emoji_style": persona.emoji_style,
+            "sign_off": persona.sign_off,
+            "banned_words": list(persona.banned_words or []),
+            "examples": {
+                "do": list(persona.do_examples or []),
+                "dont": list(persona.dont_examples or []),
+            },
+        },
+        "channels": [
+            {
+                "channel": account.channel,
+                "handle": account.handle,
+                "note": account.note,
+                "capacity": account.capacity,
+                "daily_post_limit": account.daily_post_limit,
+            }
+            for account in persona.channels.all()
+        ],
+        "updated_at": iso(persona.updated_at),
+    }
+
+
+@router.get("", response={200: PersonaList, **ERRORS}, summary="List personas")
+def list_personas(
+    request: HttpRequest,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+    updated_since: datetime | None = None,
+):
+    """Published personas in the client's scope, by name."""
+    personas = _queryset(request).order_by("name", "pk")
+    if updated_since:
+        personas = personas.filter(updated_at__gt=aware(updated_since))
+    data = page(
+        request, personas, limit, offset, lambda items: [to_api(p, request) for p in items]
+    )
+    return json_response(request, data)
+
+
+@router.get(
+    "{slug}/", response={200: PersonaDetail, **ERRORS, 404: Problem}, summary="One persona"
+)
+def get_persona(request: HttpRequest, slug: str):
+    """A persona with its brief: the persona as an LLM system prompt."""
+    stamp = (
+        Persona.objects.filter(pk__in=visible_persona_ids(request), slug=slug)
+        .values_list("pk", "updated_at", "live_revision_id")
+        .first()
+    )
+    if stamp is None:
+        raise ApiError(404, "not_found", _("No persona “%(slug)s”.") % {"slug": slug})
+    etag = make_etag("persona", *stamp, request.get_host())
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    persona = _queryset(request).get(pk=stamp[0])
+    data = {**to_api(persona, request), "brief": build_brief(persona)}
+    return json_response(request, data, etag=etag)

@@ -1,0 +1,134 @@
+"""The delivery API v1 (../shared/API.md): one NinjaAPI with one authentication, one error
+format and one rate limiter; each app contributes its router from ``<app>/api.py``."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+from bots.api import router as events_router
+from bots.auth import BotTokenAuth, ClientRateThrottle
+from content.api import router as scripts_router
+from editorial_calendar.api import calendar_router, hot_topics_router
+from personas.api import router as personas_router
+from search.api import router as search_router
+from search.api import search_health
+
+from .api_support import ApiError, Problem, UnicodeJSONRenderer, json_response, problem, problem_from
+
+api = NinjaAPI(
+    title="私域内容中台 Delivery API",
+    version="1",
+    description=(
+        "Personas, scripts, the hot-topic calendar and search for chat bots. "
+        "Authenticate with `Authorization: Bearer <token>` (create one with "
+        "`python manage.py bot_client create NAME`). Errors are RFC 9457 problem documents."
+    ),
+    urls_namespace="api_v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    renderer=UnicodeJSONRenderer(),
+    auth=BotTokenAuth(),
+    throttle=[ClientRateThrottle()],
+)
+
+
+# Errors: every one a problem document ---------------------------------------------------------
+def _loc(loc) -> list:
+    """ninja's location, with the body parameter's own name dropped: ["events", 3, "type"]."""
+    loc = list(loc)
+    if loc[:1] == ["body"] and len(loc) >= 2:
+        return loc[2:]
+    return loc
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError):
+    errors = [{"loc": _loc(error.get("loc", ())), "message": error.get("msg", "")} for error in exc.errors]
+    names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
+    return problem(
+        422,
+        "validation_error",
+        _("Invalid input: %(names)s.") % {"names": names},
+        errors=errors,
+    )
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError):
+    return problem_from(exc)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError):
+    header = request.headers.get("Authorization", "")
+    detail = (
+        _("The token is unknown, expired or revoked.")
+        if header
+        else _("Send “Authorization: Bearer <token>”.")
+    )
+    challenge = 'Bearer realm="api", error="invalid_token"' if header else 'Bearer realm="api"'
+    return problem(401, "unauthorized", detail, headers={"WWW-Authenticate": challenge})
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled):
+    wait = getattr(request, "rate_limit_wait", None) or 60
+    return problem(
+        429,
+        "rate_limited",
+        _("Too many requests; try again in %(s)d seconds.") % {"s": wait},
+        headers={"Retry-After": str(wait)},
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    if exc.status_code == 400:
+        return problem(400, "malformed_json", _("The body is not valid JSON."))
+    return problem(exc.status_code, "error", str(exc))
+
+
+# Health ---------------------------------------------------------------------------------------
+class Health(Schema):
+    status: str
+    checks: dict[str, str]
+
+
+health_router = Router(tags=["health"])
+
+
+@health_router.get("/health", auth=None, throttle=[], response={200: Health, 503: Problem})
+def health(request: HttpRequest):
+    """Liveness for load balancers and bots: the database and the search index answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        checks["database"] = "error"
+    checks["search"] = search_health()
+    failing = sorted(name for name, value in checks.items() if value != "ok")
+    if failing:
+        return problem(
+            503,
+            "unavailable",
+            _("Not ready: %(checks)s.") % {"checks": ", ".join(failing)},
+            headers={"Retry-After": "30"},
+            checks=checks,
+        )
+    return json_response(request, {"status": "ok", "checks": checks})
+
+
+api.add_router("", health_router)
+api.add_router("/personas/", personas_router)
+api.add_router("/scripts/", scripts_router)
+api.add_router("/calendar/", calendar_router)
+api.add_router("/hot-topics/", hot_topics_router)
+api.add_router("/search/", search_router)
+api.add_router("/events/", events_router)

@@ -1,0 +1,257 @@
+"""What every delivery-API router shares: problem documents, JSON with ETags, pagination, and
+the middleware that keeps everything under /api/v1/ speaking JSON.
+
+Routers (``<app>/api.py``) build plain dicts and return them through ``json_response``; the
+ninja schemas in ``<app>/schemas.py`` document the same shapes in the OpenAPI document, and
+tests check each response against them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date, datetime, time
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.renderers import BaseRenderer
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1/"
+PROBLEM_JSON = "application/problem+json"
+JSON = "application/json"
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+# JSON ----------------------------------------------------------------------------------------
+def _default(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def dumps(data: Any) -> bytes:
+    """UTF-8 JSON with Chinese as characters, datetimes in the site's time zone."""
+    return json.dumps(data, ensure_ascii=False, default=_default, separators=(",", ":")).encode()
+
+
+class UnicodeJSONRenderer(BaseRenderer):
+    media_type = JSON
+
+    def render(self, request, data, *, response_status):
+        return dumps(data)
+
+
+def iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A query parameter's datetime; without an offset it means Asia/Shanghai time."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+# Problems ------------------------------------------------------------------------------------
+class Problem(Schema):
+    """An RFC 9457 problem document."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class ApiError(Exception):
+    """Raise from a router to answer with a problem document."""
+
+    def __init__(self, status: int, code: str, detail: str, **extra: Any):
+        super().__init__(detail)
+        self.status, self.code, self.detail, self.extra = status, code, detail, extra
+
+
+def invalid(loc: list, message: str, code: str = "validation_error", **extra) -> ApiError:
+    """A 422 naming one offending parameter or field."""
+    return ApiError(
+        422, code, message, errors=[{"loc": list(loc), "message": message}], **extra
+    )
+
+
+def problem(status: int, code: str, detail: str, headers=None, **extra: Any) -> HttpResponse:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": str(detail),
+        "code": code,
+        **extra,
+    }
+    response = HttpResponse(dumps(body), status=status, content_type=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def problem_from(error: ApiError) -> HttpResponse:
+    headers = error.extra.pop("headers", None)
+    return problem(error.status, error.code, error.detail, headers=headers, **error.extra)
+
+
+# ETags and responses -------------------------------------------------------------------------
+def make_etag(*parts: Any) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f'"{digest}"'
+
+
+def etag_matches(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in candidates
+
+
+def not_modified(etag: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    response["Vary"] = "Authorization"
+    return response
+
+
+def json_response(
+    request: HttpRequest, data: Any, *, status: int = 200, etag: str | None = None
+) -> HttpResponse:
+    """JSON with an ETag (the body's hash unless given); 304 when the client has it already."""
+    body = dumps(data)
+    if request.method in {"GET", "HEAD"} and status == 200:
+        etag = etag or make_etag(body)
+        if etag_matches(request, etag):
+            return not_modified(etag)
+    response = HttpResponse(body, status=status, content_type=JSON)
+    if etag and status == 200:
+        response["ETag"] = etag
+        response["Vary"] = "Authorization"
+    return response
+
+
+# Pagination ----------------------------------------------------------------------------------
+def page(request: HttpRequest, queryset, limit: int, offset: int, serialize) -> dict[str, Any]:
+    """``{"count", "next", "items"}`` for one page; `serialize` turns the page's objects into
+    dicts (given the whole list, so it can batch its lookups)."""
+    count = queryset.count()
+    objects = list(queryset[offset : offset + limit]) if offset < count else []
+    following = None
+    if offset + limit < count:
+        params = request.GET.copy()
+        params["offset"] = str(offset + limit)
+        params["limit"] = str(limit)
+        following = request.build_absolute_uri(request.path) + "?" + urlencode(
+            list(params.lists()), doseq=True
+        )
+    return {"count": count, "next": following, "items": serialize(objects)}
+
+
+# Middleware ----------------------------------------------------------------------------------
+class ApiMiddleware:
+    """Under /api/v1/: JSON bodies only, body-size limits before anything reads the body, and
+    a problem document for every error — including those raised outside the API's own views
+    (unknown paths, wrong methods, oversized bodies, crashes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        refused = self._check_body(request)
+        response = refused or self.get_response(request)
+        return self._as_problem(request, response)
+
+    def _check_body(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method not in {"POST", "PUT", "PATCH"}:
+            return None
+        limit = body_limit(request.path)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return problem(400, "bad_request", _("The Content-Length header is not a number."))
+        if length > limit:
+            return too_large(limit)
+        content_type = request.content_type or ""
+        if length and content_type != JSON:
+            return problem(
+                400,
+                "unsupported_content_type",
+                _("Send the body as JSON with “Content-Type: application/json”, not “%(type)s”.")
+                % {"type": content_type or "-"},
+            )
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return too_large(body_limit(request.path))
+        if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
+            return None  # Django answers 404/403/400, turned into problems on the way out
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return problem(500, "server_error", _("Something went wrong on our side."))
+
+    def _as_problem(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            PROBLEM_JSON
+        ):
+            return response
+        status = response.status_code
+        if status == 404:
+            return problem(404, "not_found", _("There is nothing at %(path)s.") % {
+                "path": request.path})  # fmt: skip
+        if status == 405:
+            allowed = response.get("Allow", "")
+            return problem(
+                405,
+                "method_not_allowed",
+                _("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": allowed},
+                headers={"Allow": allowed},
+            )
+        if status == 400:
+            return problem(400, "bad_request", _("The request could not be understood."))
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        return problem(status, "error", phrase or _("Error"))
+
+
+BODY_LIMITS = {"render": 64 * 1024}
+DEFAULT_BODY_LIMIT = 1024 * 1024
+
+
+def body_limit(path: str) -> int:
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return getattr(settings, "API_BODY_LIMITS", BODY_LIMITS).get(last, DEFAULT_BODY_LIMIT)
+
+
+def too_large(limit: int) -> HttpResponse:
+    return problem(
+        413,
+        "payload_too_large",
+        _("The body is larger than %(kib)d KiB.") % {"kib": limit // 1024},
+    )
