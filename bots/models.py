@@ -96,7 +96,8 @@ class ReportedEvent(models.Model):
     idempotency key is counted once per client."""
 
     client = models.ForeignKey(BotClient, on_delete=models.CASCADE, related_name="events")
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    # NULL is "no key": the unique constraint then allows any number of keyless events.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     script_id = models.BigIntegerField(_("script"))
     calendar_entry_id = models.BigIntegerField(_("calendar entry"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=20)

@@ -15,6 +15,7 @@ from site_config.images import image_dict
 
 from . import variables as vars_
 
+
 def _image_ref(image) -> dict | None:
     """How export names an image: by stored file name (unique), with its title as a fallback."""
     if image is None:

@@ -412,9 +412,7 @@ class ScriptUsage(models.Model):
         """Add reported counts: {(script id, event type): count}. Atomic per row (F())."""
         for (script_id, event_type), count in totals.items():
             usage, _created = cls.objects.get_or_create(script_id=script_id)
-            cls.objects.filter(pk=usage.pk).update(
-                **{event_type: models.F(event_type) + count}
-            )
+            cls.objects.filter(pk=usage.pk).update(**{event_type: models.F(event_type) + count})
 
 
 class LintTerm(models.Model):

@@ -97,15 +97,11 @@ def list_personas(
     personas = _queryset(request).order_by("name", "pk")
     if updated_since:
         personas = personas.filter(updated_at__gt=aware(updated_since))
-    data = page(
-        request, personas, limit, offset, lambda items: [to_api(p, request) for p in items]
-    )
+    data = page(request, personas, limit, offset, lambda items: [to_api(p, request) for p in items])
     return json_response(request, data)
 
 
-@router.get(
-    "{slug}/", response={200: PersonaDetail, **ERRORS, 404: Problem}, summary="One persona"
-)
+@router.get("{slug}/", response={200: PersonaDetail, **ERRORS, 404: Problem}, summary="One persona")
 def get_persona(request: HttpRequest, slug: str):
     """A persona with its brief: the persona as an LLM system prompt."""
     stamp = (

@@ -46,7 +46,7 @@ def search_endpoint(
 
 
 def search_health() -> str:
-    """"ok" when the search index answers a query, else "error"."""
+    """ "ok" when the search index answers a query, else "error"."""
     try:
         search("健康检查", types=("hot_topic",), limit=1)
     except Exception:  # noqa: BLE001 - any failure means the index is not usable

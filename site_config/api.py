@@ -18,7 +18,14 @@ from personas.api import router as personas_router
 from search.api import router as search_router
 from search.api import search_health
 
-from .api_support import ApiError, Problem, UnicodeJSONRenderer, json_response, problem, problem_from
+from .api_support import (
+    ApiError,
+    Problem,
+    UnicodeJSONRenderer,
+    json_response,
+    problem,
+    problem_from,
+)
 
 api = NinjaAPI(
     title="私域内容中台 Delivery API",
@@ -48,7 +55,9 @@ def _loc(loc) -> list:
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError):
-    errors = [{"loc": _loc(error.get("loc", ())), "message": error.get("msg", "")} for error in exc.errors]
+    errors = [
+        {"loc": _loc(error.get("loc", ())), "message": error.get("msg", "")} for error in exc.errors
+    ]
     names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
     return problem(
         422,

@@ -89,9 +89,7 @@ class ApiError(Exception):
 
 def invalid(loc: list, message: str, code: str = "validation_error", **extra) -> ApiError:
     """A 422 naming one offending parameter or field."""
-    return ApiError(
-        422, code, message, errors=[{"loc": list(loc), "message": message}], **extra
-    )
+    return ApiError(422, code, message, errors=[{"loc": list(loc), "message": message}], **extra)
 
 
 def problem(status: int, code: str, detail: str, headers=None, **extra: Any) -> HttpResponse:
@@ -164,8 +162,10 @@ def page(request: HttpRequest, queryset, limit: int, offset: int, serialize) -> 
         params = request.GET.copy()
         params["offset"] = str(offset + limit)
         params["limit"] = str(limit)
-        following = request.build_absolute_uri(request.path) + "?" + urlencode(
-            list(params.lists()), doseq=True
+        following = (
+            request.build_absolute_uri(request.path)
+            + "?"
+            + urlencode(list(params.lists()), doseq=True)
         )
     return {"count": count, "next": following, "items": serialize(objects)}
 
@@ -217,9 +217,7 @@ class ApiMiddleware:
         return problem(500, "server_error", _("Something went wrong on our side."))
 
     def _as_problem(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if response.status_code < 400 or response.get("Content-Type", "").startswith(
-            PROBLEM_JSON
-        ):
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(PROBLEM_JSON):
             return response
         status = response.status_code
         if status == 404:
