@@ -93,8 +93,8 @@ def list_personas(
     offset: int = Query(0, ge=0),
     updated_since: datetime | None = None,
 ):
-    """Published personas in the client's scope, by name."""
-    personas = _queryset(request).order_by("name", "pk")
+    """Published personas in the client's scope, by slug."""
+    personas = _queryset(request).order_by("slug")
     if updated_since:
         personas = personas.filter(updated_at__gt=aware(updated_since))
     data = page(request, personas, limit, offset, lambda items: [to_api(p, request) for p in items])

@@ -26,7 +26,7 @@ from ninja.renderers import BaseRenderer
 
 logger = logging.getLogger(__name__)
 
-API_PREFIX = "/api/v1/"
+API_PREFIX = "/api/"  # everything under it speaks problem+json
 PROBLEM_JSON = "application/problem+json"
 JSON = "application/json"
 DEFAULT_LIMIT = 20
