@@ -71,6 +71,10 @@ def search(
         return []
     backend = get_search_backend()
     hits: list[Hit] = []
+    if persona_ids is not None:
+        persona_ids = list(persona_ids)
+        if not persona_ids:  # nothing in scope: no scripts or personas (backends reject IN ())
+            types = tuple(t for t in types if t not in {"script", "persona"})
 
     if "script" in types:
         Script = apps.get_model("content", "Script")
@@ -78,7 +82,7 @@ def search(
         if live_only:
             scripts = scripts.deliverable(timezone.now())
         if persona_ids is not None:
-            scripts = scripts.filter(persona_id__in=list(persona_ids))
+            scripts = scripts.filter(persona_id__in=persona_ids)
         if kind:
             scripts = scripts.filter(kind=kind)
         if stage:
@@ -111,7 +115,7 @@ def search(
         if live_only:
             personas = personas.filter(live=True)
         if persona_ids is not None:
-            personas = personas.filter(pk__in=list(persona_ids))
+            personas = personas.filter(pk__in=persona_ids)
         for persona in _ranked(backend.search(q, personas), q, lambda p: p.name)[:limit]:
             text = " ".join(filter(None, [persona.name, persona.positioning, persona.bio]))
             hits.append(

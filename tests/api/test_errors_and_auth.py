@@ -26,7 +26,9 @@ def test_health_reports_the_failing_dependency_with_503(anonymous, monkeypatch):
     assert int(response["Retry-After"]) > 0
 
 
-@pytest.mark.parametrize("path", ["personas/", "scripts/", "calendar/", "hot-topics/", "search/?q=x"])
+@pytest.mark.parametrize(
+    "path", ["personas/", "scripts/", "calendar/", "hot-topics/", "search/?q=x"]
+)
 def test_every_endpoint_but_health_needs_a_token(anonymous, path):
     response = anonymous.get(path)
     assert_problem(response, 401, "unauthorized")

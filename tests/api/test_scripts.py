@@ -129,8 +129,13 @@ def test_detail_of_each_kind(api, xiaomei):
     )
     live_data = body(api.get(f"scripts/{live.pk}/"))
     assert live_data["segments"] == [
-        {"name": "demo", "minutes": 10, "cue": "举起产品", "lines": ["看这个质地"],
-         "product": "修护精华"}  # fmt: skip
+        {
+            "name": "demo",
+            "minutes": 10,
+            "cue": "举起产品",
+            "lines": ["看这个质地"],
+            "product": "修护精华",
+        }  # fmt: skip
     ]
     assert live_data["warmup_messages"] == live_data["messages"]
     chat = body(api.get(f"scripts/{ChatScriptFactory(persona=xiaomei).pk}/"))
@@ -182,8 +187,15 @@ def welcome(xiaomei):
             ("text", "欢迎{{nickname}}进群！"),
             ("delay", {"seconds": 5}),
             img(image, ""),
-            ("link", {"title": "{{nickname}}的专属券", "description": "口令{{coupon}}",
-                      "url": "https://example.com/c", "image": None}),  # fmt: skip
+            (
+                "link",
+                {
+                    "title": "{{nickname}}的专属券",
+                    "description": "口令{{coupon}}",
+                    "url": "https://example.com/c",
+                    "image": None,
+                },
+            ),  # fmt: skip
         ],
     )
 
@@ -238,7 +250,10 @@ def test_render_as_text(api, welcome, xiaomei):
     data = body(
         api.post(f"scripts/{welcome.pk}/render?format=text", {"variables": {"nickname": "Amy"}})
     )
-    assert data["text"] == "欢迎Amy进群！\n\n[图片：群福利]\n\n[链接：Amy的专属券 https://example.com/c]"
+    assert (
+        data["text"]
+        == "欢迎Amy进群！\n\n[图片：群福利]\n\n[链接：Amy的专属券 https://example.com/c]"
+    )
     live = LivestreamScriptFactory(
         persona=xiaomei,
         messages=[("text", "今晚八点见")],

@@ -68,3 +68,9 @@ def test_empty_or_overlong_queries_are_refused_with_a_reason(query):
 def test_queries_with_nothing_to_search_return_nothing(xiaomei, query):
     MomentScriptFactory(persona=xiaomei, title="会员日")
     assert search(query) == []
+
+
+def test_an_empty_scope_finds_no_scripts_or_personas(xiaomei):
+    MomentScriptFactory(persona=xiaomei, title="会员日朋友圈")
+    HotTopicFactory(slug="member-day", name="会员日")
+    assert [h.type for h in search("会员日", persona_ids=set())] == ["hot_topic"]
