@@ -42,7 +42,7 @@ def test_default_window_is_today_and_the_next_seven_days(api, xiaomei, on_wechat
     response = api.get("calendar/")
     assert titles(response) == ["今天早上", "今天晚上", "第七天"]
     item = body(response)["items"][0]
-    assert ENTRY <= set(item)
+    assert set(item) >= ENTRY
     assert item["date"] == today.isoformat() and item["time"] == "08:00:00"
 
 
