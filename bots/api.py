@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticError
 
 from content.models import Script, ScriptUsage
 from editorial_calendar.models import CalendarEntry
-from site_config.api_support import ApiError, Problem, json_response
+from site_config.api_support import ApiError, Problem, json_response, strict_query
 
 from .models import ReportedEvent
 from .schemas import MAX_EVENTS, Accepted, EventIn, events_body_schema
@@ -158,6 +158,7 @@ def _store(client, events: list[EventIn]) -> tuple[int, int]:
     },
     summary="Report usage events",
 )
+@strict_query
 def report_events(request: HttpRequest):
     """Up to 500 events; an `idempotency_key` already seen from this client is counted once."""
     events, errors = _parse(request)

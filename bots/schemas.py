@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
+from django.utils import timezone
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from personas.enums import Channel
+from site_config.api_support import MAX_ID
 
 EventType = Literal["sent", "delivered", "read", "clicked", "replied", "converted"]
 MAX_EVENTS = 500
@@ -17,13 +19,29 @@ MAX_EVENTS = 500
 class EventIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    script: int = Field(..., ge=1)
-    calendar_entry: int | None = Field(None, ge=1)
+    script: int = Field(..., ge=1, le=MAX_ID)
+    calendar_entry: int | None = Field(None, ge=1, le=MAX_ID)
     type: EventType
     count: int = Field(1, ge=1, le=100_000)
     occurred_at: datetime | None = None
     channel: Literal[tuple(Channel.values)] | None = None
-    idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+    idempotency_key: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00]+$")
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _in_range(cls, value: datetime | None) -> datetime | None:
+        """Without an offset it is Asia/Shanghai time; the year must be plausible."""
+        if value is None:
+            return None
+        try:
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValueError("out of range") from None
+        if value.year < 2000:
+            raise ValueError("out of range")
+        return value
 
 
 def events_body_schema() -> dict:

@@ -14,6 +14,7 @@ from ninja import Query, Router
 from bots.auth import visible_persona_ids
 from site_config.api_support import (
     DEFAULT_LIMIT,
+    MAX_ID,
     MAX_LIMIT,
     ApiError,
     Problem,
@@ -24,6 +25,7 @@ from site_config.api_support import (
     make_etag,
     not_modified,
     page,
+    strict_query,
 )
 
 from . import formats
@@ -96,6 +98,7 @@ def detail(script: Script, request: HttpRequest, values: dict[str, str] | None =
 
 
 @router.get("", response={200: ScriptList, **ERRORS}, summary="List scripts")
+@strict_query
 def list_scripts(
     request: HttpRequest,
     persona: str | None = None,
@@ -134,13 +137,13 @@ def list_scripts(
 
 def _stamp(request: HttpRequest, script_id: int):
     """(id, updated_at, live revision) of a visible script, without loading its body."""
-    stamp = (
+    stamp = script_id <= MAX_ID and (
         visible_scripts(request)
         .filter(pk=script_id)
         .values_list("pk", "updated_at", "live_revision_id", "persona__slug")
         .first()
     )
-    if stamp is None:
+    if not stamp:
         raise ApiError(404, "not_found", _("No script %(id)s.") % {"id": script_id})
     return stamp
 
@@ -151,6 +154,7 @@ def _load(script_id: int) -> Script:
 
 @router.get("{int:script_id}/", response={200: ScriptDetail, **ERRORS, 404: Problem},
             summary="One script")  # fmt: skip
+@strict_query
 def get_script(request: HttpRequest, script_id: int):
     """A script with its variables and messages; send `If-None-Match` to get 304 cheaply."""
     etag = make_etag("script", *_stamp(request, script_id), request.get_host())
@@ -164,6 +168,7 @@ def get_script(request: HttpRequest, script_id: int):
     response={200: Rendered, **ERRORS, 400: Problem, 404: Problem, 413: Problem},
     summary="Render a script with variables",
 )
+@strict_query
 def render_script(
     request: HttpRequest,
     script_id: int,

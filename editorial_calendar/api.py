@@ -20,6 +20,7 @@ from site_config.api_support import (
     iso,
     json_response,
     page,
+    strict_query,
 )
 
 from .models import CalendarEntry, HotTopic
@@ -34,7 +35,11 @@ hot_topics_router = Router(tags=["hot topics"])
 def _span(start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
     """The [from, to] window: defaults from today, at most MAX_SPAN_DAYS long."""
     start = start or timezone.localdate()
-    end = end or start + timedelta(days=default_days)
+    if end is None:
+        try:
+            end = start + timedelta(days=default_days)
+        except OverflowError:
+            raise invalid(["query", "from"], _("This date is out of range.")) from None
     if end < start:
         raise invalid(["query", "to"], _("“to” cannot be before “from”."))
     if (end - start).days > MAX_SPAN_DAYS:
@@ -71,6 +76,7 @@ def entry_to_api(entry: CalendarEntry, now: datetime) -> dict:
 
 
 @calendar_router.get("", response={200: EntryList, **ERRORS}, summary="Calendar entries")
+@strict_query
 def list_entries(
     request: HttpRequest,
     from_: date | None = Query(None, alias="from"),
@@ -119,6 +125,7 @@ def topic_to_api(topic: HotTopic) -> dict:
 
 
 @hot_topics_router.get("", response={200: HotTopicList, **ERRORS}, summary="Hot topics")
+@strict_query
 def list_hot_topics(
     request: HttpRequest,
     from_: date | None = Query(None, alias="from"),

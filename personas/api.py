@@ -23,6 +23,7 @@ from site_config.api_support import (
     make_etag,
     not_modified,
     page,
+    strict_query,
 )
 from site_config.images import image_dict, with_renditions
 
@@ -87,6 +88,7 @@ def to_api(persona: Persona, request: HttpRequest) -> dict:
 
 
 @router.get("", response={200: PersonaList, **ERRORS}, summary="List personas")
+@strict_query
 def list_personas(
     request: HttpRequest,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
@@ -102,6 +104,7 @@ def list_personas(
 
 
 @router.get("{slug}/", response={200: PersonaDetail, **ERRORS, 404: Problem}, summary="One persona")
+@strict_query
 def get_persona(request: HttpRequest, slug: str):
     """A persona with its brief: the persona as an LLM system prompt."""
     stamp = (

@@ -10,7 +10,14 @@ from ninja import Query, Router
 
 from bots.auth import visible_persona_ids
 from content.schemas import KindName
-from site_config.api_support import DEFAULT_LIMIT, MAX_LIMIT, Problem, invalid, json_response
+from site_config.api_support import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Problem,
+    invalid,
+    json_response,
+    strict_query,
+)
 
 from .query import MAX_QUERY_LENGTH, BadQuery, search
 from .schemas import HitList
@@ -21,6 +28,7 @@ Persona = apps.get_model("personas", "Persona")
 
 @router.get("", response={200: HitList, 401: Problem, 422: Problem, 429: Problem},
             summary="Search")  # fmt: skip
+@strict_query
 def search_endpoint(
     request: HttpRequest,
     q: str = Query(..., description=f"1–{MAX_QUERY_LENGTH} characters after trimming"),

@@ -19,15 +19,40 @@ from search.api import router as search_router
 from search.api import search_health
 
 from .api_support import (
+    JSON,
+    PROBLEM_JSON,
     ApiError,
     Problem,
     UnicodeJSONRenderer,
     json_response,
     problem,
     problem_from,
+    strict_query,
 )
 
-api = NinjaAPI(
+
+class DeliveryAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Errors are documented as what they are, application/problem+json; an optional
+        query parameter is simply absent, never "null"."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    options = parameter["schema"].get("anyOf") or []
+                    if len(options) == 2 and {"type": "null"} in options:
+                        title = parameter["schema"].get("title")
+                        parameter["schema"] = next(o for o in options if o != {"type": "null"})
+                        if title:
+                            parameter["schema"]["title"] = title
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content") or {}
+                    if int(status) >= 400 and JSON in content:
+                        content[PROBLEM_JSON] = content.pop(JSON)
+        return schema
+
+
+api = DeliveryAPI(
     title="私域内容中台 Delivery API",
     version="1",
     description=(
@@ -111,7 +136,10 @@ class Health(Schema):
 health_router = Router(tags=["health"])
 
 
-@health_router.get("/health", auth=None, throttle=[], response={200: Health, 503: Problem})
+@health_router.get(
+    "/health", auth=None, throttle=[], response={200: Health, 422: Problem, 503: Problem}
+)
+@strict_query
 def health(request: HttpRequest):
     """Liveness for load balancers and bots: the database and the search index answer."""
     checks = {}

@@ -8,10 +8,12 @@ tests check each response against them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 import logging
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -60,10 +62,21 @@ def iso(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
-def aware(value: datetime | None) -> datetime | None:
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
+
+
+def aware(value: datetime | None, name: str = "updated_since") -> datetime | None:
     """A query parameter's datetime; without an offset it means Asia/Shanghai time."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
+    if value is None:
+        return None
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise invalid(["query", name], _("This date is out of range.")) from None
+    if not 1900 <= value.year <= 2999:
+        raise invalid(["query", name], _("This date is out of range."))
     return value
 
 
@@ -110,6 +123,32 @@ def problem(status: int, code: str, detail: str, headers=None, **extra: Any) -> 
 def problem_from(error: ApiError) -> HttpResponse:
     headers = error.extra.pop("headers", None)
     return problem(error.status, error.code, error.detail, headers=headers, **error.extra)
+
+
+# Query parameters -----------------------------------------------------------------------------
+def strict_query(view):
+    """Refuse query parameters the view does not declare (422), so that a typo such as
+    ``?persna=xiaomei`` is reported instead of silently returning everything. A parameter
+    named ``from_`` is spelt ``from`` in the query."""
+    signature = inspect.signature(view, eval_str=True)  # ninja reads the wrapper's signature
+    names = set(signature.parameters) - {"request"}
+    allowed = {name.removesuffix("_") for name in names}
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        unknown = [name for name in request.GET if name not in allowed]
+        if unknown:
+            message = _("Unknown parameter.")
+            raise ApiError(
+                422,
+                "validation_error",
+                _("Unknown query parameters: %(names)s.") % {"names": ", ".join(unknown)},
+                errors=[{"loc": ["query", name], "message": message} for name in unknown],
+            )
+        return view(request, *args, **kwargs)
+
+    wrapper.__signature__ = signature
+    return wrapper
 
 
 # ETags and responses -------------------------------------------------------------------------
@@ -182,9 +221,22 @@ class ApiMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        refused = self._check_body(request)
+        refused = self._check_query(request) or self._check_body(request)
         response = refused or self.get_response(request)
         return self._as_problem(request, response)
+
+    def _check_query(self, request: HttpRequest) -> HttpResponse | None:
+        """NUL characters cannot be stored or searched (PostgreSQL refuses them)."""
+        bad = [name for name, values in request.GET.lists() if any("\x00" in v for v in values)]
+        if not bad:
+            return None
+        message = _("Parameters cannot contain NUL characters.")
+        return problem(
+            422,
+            "validation_error",
+            message,
+            errors=[{"loc": ["query", name], "message": message} for name in bad],
+        )
 
     def _check_body(self, request: HttpRequest) -> HttpResponse | None:
         if request.method not in {"POST", "PUT", "PATCH"}:
