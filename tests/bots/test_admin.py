@@ -43,7 +43,7 @@ def test_creating_a_client_shows_the_token_once_and_it_works(admin_client, xiaom
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "  "}, "必填"),
+        ({"name": "  "}, "必需字段"),
         ({"name": "bot"}, "至少选择一个人设"),
         ({"name": "bot", "all_personas": "on", "personas": ["PK"]}, "不能同时"),
         ({"name": "bot", "all_personas": "on", "expires_at": "2001-01-01 00:00"}, "未来"),
