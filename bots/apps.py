@@ -7,3 +7,8 @@ class BotsConfig(AppConfig):
     label = "bots"
     verbose_name = _("Bot clients")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -118,3 +118,28 @@ class RevokeView(WagtailAdminTemplateMixin, View):
             request, _("“%(name)s” is revoked; its token no longer works.") % {"name": self.client}
         )
         return redirect("bots_botclient:index")
+
+
+class WebhookEditView(generic.EditView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_subtitle"] = self.object.url
+        return context
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["url"].help_text = _(
+            "Deliveries are signed: X-Signature is sha256=HMAC-SHA256(body) with the secret %(s)s"
+        ) % {"s": self.object.secret}
+        return form
+
+
+class DeliveryIndexView(generic.IndexView):
+    def get_add_url(self):
+        return None  # deliveries are made by the system
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("webhook__client")
+
+    def get_list_more_buttons(self, instance):
+        return [b for b in super().get_list_more_buttons(instance) if "inspect" in (b.url or "")]

@@ -7,7 +7,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import views
 from .forms import BotClientForm
-from .models import BotClient
+from .models import BotClient, Webhook, WebhookDelivery
 
 
 class BotClientViewSet(ModelViewSet):
@@ -39,3 +39,54 @@ class BotClientViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("revoke/<int:pk>/", views.RevokeView.as_view(), name="revoke"),
         ]
+
+
+class WebhookViewSet(ModelViewSet):
+    model = Webhook
+    form_fields = ["client", "url", "active"]
+    icon = "link"
+    menu_label = _("Webhooks")
+    add_to_settings_menu = True
+    url_prefix = "webhooks"
+    name = "bots_webhook"
+    edit_view_class = views.WebhookEditView
+    list_display = [
+        TitleColumn("url", label=_("URL"), url_name="bots_webhook:edit"),
+        Column("client", label=_("Bot client")),
+        Column("active", label=_("Active")),
+        DateColumn("created_at", label=_("Created")),
+    ]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    """Each delivery's attempts and last status, read-only."""
+
+    model = WebhookDelivery
+    exclude_form_fields = []
+    icon = "history"
+    menu_label = _("Webhook deliveries")
+    add_to_settings_menu = True
+    url_prefix = "webhook-deliveries"
+    name = "bots_webhookdelivery"
+    index_view_class = views.DeliveryIndexView
+    inspect_view_enabled = True
+    list_filter = ["status", "event"]
+    list_display = [
+        TitleColumn("event", label=_("Event"), url_name="bots_webhookdelivery:inspect"),
+        Column("webhook", label=_("Webhook")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("attempts", label=_("Attempts")),
+        Column("last_status_code", label=_("Last HTTP status")),
+        Column("last_error", label=_("Last error")),
+        DateColumn("next_attempt_at", label=_("Next attempt")),
+        DateColumn("created_at", label=_("Created")),
+    ]
+
+    def get_urlpatterns(self):
+        keep = {"index", "index_results", "inspect"}
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name in keep]

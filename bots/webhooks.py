@@ -1,0 +1,156 @@
+"""Webhooks: push changes to bot clients instead of making them poll.
+
+Events: ``script.published|unpublished|deleted``, ``persona.published|unpublished|deleted`` and
+``calendar_entry.approved|scheduled|cancelled``, for clients whose scope includes the persona.
+Each event becomes a WebhookDelivery row per webhook (the durable queue, shown in the admin);
+after the transaction commits a task sends it. A failed or timed-out attempt is retried with
+exponential backoff by ``manage.py webhooks deliver`` (run it with ``--loop`` as a worker, or
+from cron); after MAX_ATTEMPTS the delivery is marked failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from .models import BotClient, DeliveryStatus, Webhook, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 5
+MAX_ATTEMPTS = 8
+FIRST_RETRY_SECONDS = 30  # then 60, 120, ... (about two hours in all)
+USER_AGENT = "siyu-cms-webhooks/1"
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhooks_for(persona_id: int):
+    """Active webhooks of active clients whose scope includes the persona."""
+    now = timezone.now()
+    clients = BotClient.objects.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    clients = clients.filter(Q(all_personas=True) | Q(personas__pk=persona_id)).distinct()
+    return Webhook.objects.filter(active=True, client__in=clients)
+
+
+def notify(event: str, persona_id: int, **fields) -> list[WebhookDelivery]:
+    """Queue `event` for every webhook that may see the persona; sent after commit."""
+    webhooks = list(webhooks_for(persona_id))
+    if not webhooks:
+        return []
+    occurred_at = timezone.localtime().isoformat()
+    deliveries = []
+    for webhook in webhooks:
+        payload = {
+            "event": event,
+            **fields,
+            "occurred_at": occurred_at,
+            "delivery_id": str(uuid.uuid4()),
+        }
+        deliveries.append(
+            # The on-commit task sends it now; the loop only takes it if that did not happen.
+            WebhookDelivery(
+                webhook=webhook,
+                event=event,
+                payload=payload,
+                next_attempt_at=timezone.now() + timedelta(seconds=60),
+            )
+        )
+    WebhookDelivery.objects.bulk_create(deliveries)
+    ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return deliveries
+
+
+def _enqueue(ids: list[int]) -> None:
+    for pk in ids:
+        try:
+            send_task.enqueue(pk)
+        except Exception:  # noqa: BLE001 - the retry loop picks it up
+            logger.exception("Could not queue webhook delivery %s", pk)
+
+
+@task()
+def send_task(delivery_pk: int) -> None:
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_pk).first()
+    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+        attempt(delivery)
+
+
+def attempt(delivery: WebhookDelivery) -> bool:
+    """POST the delivery once; record the outcome and schedule a retry on failure."""
+    body = json.dumps(delivery.payload, ensure_ascii=False).encode()
+    request = urllib.request.Request(  # noqa: S310 - the URL is an http(s) URLField
+        delivery.webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-Signature": sign(body, delivery.webhook.secret),
+            "X-Delivery-Id": delivery.delivery_id,
+            "X-Event": delivery.event,
+        },
+    )
+    # Claim this attempt, so that the loop and the on-commit task never send it twice at once.
+    lease = timezone.now() + timedelta(seconds=TIMEOUT_SECONDS * 4)
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
+    ).update(attempts=delivery.attempts + 1, next_attempt_at=lease)
+    if not claimed:
+        return False
+    delivery.attempts += 1
+    status, error = None, ""
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        error = str(getattr(exc, "reason", exc))[:500] or type(exc).__name__
+    delivery.last_status_code = status
+    ok = status is not None and 200 <= status < 300
+    if ok:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+    else:
+        delivery.last_error = error or f"HTTP {status}"
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+        else:
+            wait = FIRST_RETRY_SECONDS * 2 ** (delivery.attempts - 1)
+            delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
+    delivery.save()
+    return ok
+
+
+def deliver_due(limit: int = 100) -> tuple[int, int]:
+    """Attempt every pending delivery whose time has come; (delivered, failed attempts)."""
+    due = WebhookDelivery.objects.select_related("webhook").filter(
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
+    )[:limit]
+    delivered = failed = 0
+    for delivery in due:
+        if attempt(delivery):
+            delivered += 1
+        else:
+            failed += 1
+    return delivered, failed
