@@ -141,5 +141,19 @@ class DeliveryIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("webhook__client")
 
-    def get_list_more_buttons(self, instance):
-        return [b for b in super().get_list_more_buttons(instance) if "inspect" in (b.url or "")]
+    def get_edit_url(self, instance):
+        return None
+
+    def get_copy_url(self, instance):
+        return None
+
+    def get_delete_url(self, instance):
+        return None
+
+
+class DeliveryInspectView(generic.InspectView):
+    def get_edit_url(self):
+        return None
+
+    def get_delete_url(self):
+        return None

@@ -74,6 +74,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
     url_prefix = "webhook-deliveries"
     name = "bots_webhookdelivery"
     index_view_class = views.DeliveryIndexView
+    inspect_view_class = views.DeliveryInspectView
     inspect_view_enabled = True
     list_filter = ["status", "event"]
     list_display = [

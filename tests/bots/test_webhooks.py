@@ -1,8 +1,8 @@
 """Webhooks: signed pushes to bot clients when content in their scope changes."""
 
 import hashlib
-import io
 import hmac
+import io
 import json
 import threading
 from datetime import timedelta
@@ -55,6 +55,12 @@ def receiver():
 
 
 @pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """`with sent():` runs the on-commit callbacks (the webhook tasks) at the block's end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def xiaomei():
     return PersonaFactory(slug="xiaomei")
 
@@ -65,9 +71,8 @@ def hook(receiver, xiaomei):
     return Webhook.objects.create(client=client, url=receiver.url)
 
 
-def test_publishing_a_script_sends_a_signed_event(hook, receiver, xiaomei,
-                                                  django_capture_on_commit_callbacks):  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
+def test_publishing_a_script_sends_a_signed_event(hook, receiver, xiaomei, sent):
+    with sent():
         script = MomentScriptFactory(persona=xiaomei)
     assert receiver.events() == ["script.published"]
     request = receiver.requests[0]
@@ -82,48 +87,44 @@ def test_publishing_a_script_sends_a_signed_event(hook, receiver, xiaomei,
     assert delivery.last_status_code == 200
 
 
-def test_unpublish_and_delete(hook, receiver, xiaomei, django_capture_on_commit_callbacks):
+def test_unpublish_and_delete(hook, receiver, xiaomei, sent):
     script = MomentScriptFactory(persona=xiaomei)
     receiver.requests.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with sent():
         script.unpublish()
-    with django_capture_on_commit_callbacks(execute=True):
+    with sent():
         script.delete()
     assert receiver.events() == ["script.unpublished", "script.deleted"]
 
 
-def test_only_clients_with_the_persona_in_scope_hear_of_it(receiver, xiaomei,
-                                                           django_capture_on_commit_callbacks):  # fmt: skip
+def test_only_clients_with_the_persona_in_scope_hear_of_it(receiver, xiaomei, sent):
     other = PersonaFactory(slug="other")
     scoped, _t = BotClient.create("scoped", personas=[other])
     revoked, _t = BotClient.create("revoked", all_personas=True)
     revoked.revoke()
     for client in (scoped, revoked):
         Webhook.objects.create(client=client, url=receiver.url)
-    with django_capture_on_commit_callbacks(execute=True):
+    with sent():
         MomentScriptFactory(persona=xiaomei)
     assert receiver.requests == []
 
 
-def test_calendar_entries_becoming_approved_scheduled_or_cancelled(
-    hook, receiver, xiaomei, django_capture_on_commit_callbacks
-):
+def test_calendar_entries_becoming_approved_scheduled_or_cancelled(hook, receiver, xiaomei, sent):
     PersonaChannelFactory(persona=xiaomei, channel="wechat")
     entry = CalendarEntryFactory(persona=xiaomei, status="in_review")
-    with django_capture_on_commit_callbacks(execute=True):
+    with sent():
         for status in ["approved", "approved", "scheduled", "cancelled"]:
             entry.status = status
             entry.save()
-    assert receiver.events() == [
-        "calendar_entry.approved", "calendar_entry.scheduled", "calendar_entry.cancelled"]  # fmt: skip
+    expected = ["calendar_entry.approved", "calendar_entry.scheduled", "calendar_entry.cancelled"]
+    assert receiver.events() == expected
     payload = json.loads(receiver.requests[0]["body"])
     assert payload["id"] == entry.pk and payload["channel"] == "wechat"
 
 
-def test_failures_are_retried_with_backoff_then_given_up(hook, receiver, xiaomei,
-                                                         django_capture_on_commit_callbacks):  # fmt: skip
+def test_failures_are_retried_with_backoff_then_given_up(hook, receiver, xiaomei, sent):
     receiver.status = 500
-    with django_capture_on_commit_callbacks(execute=True):
+    with sent():
         MomentScriptFactory(persona=xiaomei)
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
@@ -139,11 +140,10 @@ def test_failures_are_retried_with_backoff_then_given_up(hook, receiver, xiaomei
     assert len(receiver.requests) == webhooks.MAX_ATTEMPTS
 
 
-def test_a_receiver_that_is_down_is_recorded_and_retried(hook, receiver, xiaomei,
-                                                         django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_receiver_that_is_down_is_recorded_and_retried(hook, receiver, xiaomei, sent):
     receiver.server.shutdown()
     receiver.server.server_close()
-    with django_capture_on_commit_callbacks(execute=True):
+    with sent():
         MomentScriptFactory(persona=xiaomei)
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "pending" and delivery.last_status_code is None
@@ -157,10 +157,9 @@ def test_a_receiver_that_is_down_is_recorded_and_retried(hook, receiver, xiaomei
     receiver2.server.shutdown()
 
 
-def test_admin_lists_webhooks_and_deliveries(client, make_user, hook, xiaomei,
-                                             django_capture_on_commit_callbacks):  # fmt: skip
+def test_admin_lists_webhooks_and_deliveries(client, make_user, hook, xiaomei, sent):
     client.force_login(make_user("admin", superuser=True))
-    with django_capture_on_commit_callbacks(execute=True):
+    with sent():
         MomentScriptFactory(persona=xiaomei)
     page = client.get(f"/admin/webhooks/edit/{hook.pk}/").content.decode()
     assert hook.secret in page
