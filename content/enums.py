@@ -87,3 +87,14 @@ TEXT_FOLD_LENGTH: dict[str, int] = {
     Kind.LIVESTREAM: 300,
     Kind.CHAT: 300,
 }
+
+
+class UsageEvent(models.TextChoices):
+    """What bots report about a sent script (POST /api/v1/events/, 数据反哺)."""
+
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    CLICKED = "clicked", _("Clicked")
+    REPLIED = "replied", _("Replied")
+    CONVERTED = "converted", _("Converted")

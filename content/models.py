@@ -42,6 +42,7 @@ from .enums import (
     LintLevel,
     Stage,
     Trigger,
+    UsageEvent,
 )
 from .fields import ChoiceListField
 
@@ -406,6 +407,13 @@ class ScriptUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.script_id}: {self.sent}/{self.clicked}/{self.converted}"
+
+    @classmethod
+    def totals_of(cls, script) -> list[tuple[str, int]]:
+        """(label, count) for each event type, zeros while nothing was reported."""
+        usage = cls.objects.filter(script_id=script.pk).first()
+        return [(label, getattr(usage, value, 0) if usage else 0)
+                for value, label in UsageEvent.choices]  # fmt: skip
 
     @classmethod
     def add(cls, totals: dict[tuple[int, str], int]) -> None:

@@ -15,10 +15,19 @@ from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from personas.models import AudienceSegment, Persona
+from site_config.panels import TotalsPanel
 
 from .enums import Stage
 from .forms import ScriptForm
-from .models import ChatScript, GroupScript, LintTerm, LivestreamScript, MomentScript, Script
+from .models import (
+    ChatScript,
+    GroupScript,
+    LintTerm,
+    LivestreamScript,
+    MomentScript,
+    Script,
+    ScriptUsage,
+)
 from .panels import LintPanel
 
 
@@ -94,6 +103,10 @@ def _tabs(content_panels):
                 heading=_("Targeting"),
             ),
             ObjectList([LintPanel(heading=_("Findings"))], heading=_("Lint")),
+            ObjectList(
+                [TotalsPanel(ScriptUsage.totals_of, heading=_("Reported by bots"))],
+                heading=_("Usage"),
+            ),
             ObjectList([PublishingPanel()], heading=_("Publishing")),
         ],
         base_form_class=ScriptForm,

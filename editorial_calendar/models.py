@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from content.enums import UsageEvent
 from personas.enums import Channel
 from personas.fields import LineListField
 
@@ -190,6 +191,14 @@ class CalendarEntry(models.Model):
         ):
             return str(_("Script not submitted for moderation."))
         return ""
+
+    def outcome_totals(self) -> list[tuple[str, int]]:
+        """(label, count) of what bots reported for this slot."""
+        outcome = self.outcome or {}
+        return [(label, int(outcome.get(value, 0))) for value, label in UsageEvent.choices]
+
+    def outcome_summary(self) -> str:
+        return " · ".join(f"{label} {n}" for label, n in self.outcome_totals() if n)
 
     @classmethod
     def add_outcome(cls, totals: dict[tuple[int, str], int]) -> None:

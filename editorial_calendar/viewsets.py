@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetV
 
 from personas.enums import Channel
 from personas.models import Persona
+from site_config.panels import TotalsPanel
 
 from .enums import Category, EntryStatus
 from .forms import CalendarEntryForm
@@ -96,6 +97,7 @@ class CalendarEntryViewSet(SnippetViewSet):
         Column("status", label=_("Status"), accessor="get_status_display"),
         Column("owner", label=_("Owner")),
         Column("mismatch", label=_("Check"), accessor="script_mismatch"),
+        Column("outcome", label=_("Reported by bots"), accessor="outcome_summary"),
     ]
     filterset_class = EntryFilterSet
     search_fields = ["title", "notes"]
@@ -111,6 +113,7 @@ class CalendarEntryViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("owner"), FieldPanel("status")]),
             FieldPanel("notes"),
             MultiFieldPanel([FieldPanel("review_comment")], heading=_("Review")),
+            TotalsPanel(CalendarEntry.outcome_totals, heading=_("Reported by bots")),
         ],
         base_form_class=CalendarEntryForm,
     )

@@ -110,3 +110,18 @@ def test_a_bot_cannot_report_on_scripts_outside_its_scope(api, outsider):
     others = MomentScriptFactory(persona=outsider)
     doc = assert_problem(api.post("events/", {"events": [event(others)]}), 422)
     assert doc["errors"][0]["loc"] == ["events", 0, "script"]
+
+
+def test_totals_appear_in_the_admin(api, script, slot, client, make_user):
+    events = [
+        event(script, calendar_entry=slot.pk, count=120),
+        event(script, "clicked", calendar_entry=slot.pk, count=7),
+    ]
+    api.post("events/", {"events": events})
+    client.force_login(make_user("admin", superuser=True))
+    editor = client.get(f"/admin/snippets/content/momentscript/edit/{script.pk}/")
+    assert "<strong>发送</strong> 120" in editor.content.decode()
+    listing = client.get("/admin/snippets/editorial_calendar/calendarentry/").content.decode()
+    assert "发送 120 · 点击 7" in listing
+    entry = client.get(f"/admin/snippets/editorial_calendar/calendarentry/edit/{slot.pk}/")
+    assert "<strong>点击</strong> 7" in entry.content.decode()
