@@ -36,7 +36,7 @@ class EventIn(Schema):
         try:
             if timezone.is_naive(value):
                 value = timezone.make_aware(value)
-            value.astimezone(UTC)
+            value = value.astimezone(UTC)  # databases refuse offsets such as +17:01
         except (OverflowError, ValueError):
             raise ValueError("out of range") from None
         if value.year < 2000:

@@ -72,7 +72,8 @@ def aware(value: datetime | None, name: str = "updated_since") -> datetime | Non
     try:
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
-        value.astimezone(UTC)
+        # In UTC: databases refuse unusual offsets such as +17:01 that ISO 8601 allows.
+        value = value.astimezone(UTC)
     except (OverflowError, ValueError):
         raise invalid(["query", name], _("This date is out of range.")) from None
     if not 1900 <= value.year <= 2999:

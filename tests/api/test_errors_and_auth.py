@@ -105,3 +105,10 @@ def test_rate_limit_per_client_with_retry_after(api, bot, settings, rate, xiaome
     _other, token = BotClient.create("other-bot", personas=[xiaomei])
     assert api.as_token(token).get("personas/").status_code == 200
     assert api.as_token(None).get("health").status_code == 200
+
+
+def test_odd_but_valid_offsets_and_far_dates(api):
+    assert api.get("scripts/", {"updated_since": "2040-12-29T06:52:11+17:01"}).status_code == 200
+    assert_problem(api.get("scripts/", {"updated_since": "0001-01-01T00:00:00"}), 422)
+    assert_problem(api.get("calendar/", {"from": "9999-12-31"}), 422)
+    assert_problem(api.get("scripts/", {"persona": "a\x00b"}), 422)

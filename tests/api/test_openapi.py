@@ -6,8 +6,10 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -62,14 +64,27 @@ def content(xiaomei):
     CalendarEntryFactory(persona=xiaomei, script=chat, status="approved")
 
 
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, kept from closing the test's database connection after each
+    request (as Django's test client does), so the requests see the test's data on PostgreSQL."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize(("method", "path"), sorted(CONTRACT))
-def test_no_server_errors_and_responses_match_the_document(bot, content, method, path, mode):
+def test_no_server_errors_and_responses_match_the_document(
+    bot, content, wsgi_app, method, path, mode
+):
     """Positive: requests the document allows; negative: requests it forbids (wrong types,
     out-of-range numbers, unknown enum values, malformed bodies), which must get a 4xx."""
     if path in ANY_INPUT_IS_VALID and mode == GenerationMode.NEGATIVE:
         pytest.skip("no parameter can be invalid here, so there is nothing invalid to send")
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     operation = schema[path][method.upper()]
 
     auth = {"Authorization": f"Bearer {bot.token}"}
