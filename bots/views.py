@@ -73,7 +73,7 @@ class CreateView(generic.CreateView):
         return client
 
     def save_action(self):
-        return TemplateResponse(
+        response = TemplateResponse(
             self.request,
             "bots/token_created.html",
             {
@@ -85,6 +85,7 @@ class CreateView(generic.CreateView):
                 "header_icon": "key",
             },
         )
+        return response  # the admin marks every page no-store: the token lingers in no cache
 
 
 class EditView(generic.EditView):

@@ -27,7 +27,7 @@ def test_creating_a_client_shows_the_token_once_and_it_works(admin_client, xiaom
     response = admin_client.post(
         "/admin/bot-clients/new/", {"name": "企微机器人", "personas": [xiaomei.pk]}
     )
-    assert response.status_code == 200
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     token = re.search(r'value="(siyu_[^"]+)"', response.content.decode()).group(1)
     client = BotClient.objects.get(name="企微机器人")
     assert BotClient.authenticate(token) == client
