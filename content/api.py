@@ -113,21 +113,11 @@ def list_scripts(
 ):
     """Summaries, most recently updated first. Every filter narrows; `tag` may repeat (all must
     match); a persona outside the client's scope gives an empty list."""
-    scripts = visible_scripts(request)
+    scripts = visible_scripts(request).narrow(
+        kind=kind, stage=stage, audience=audience, tags=tag, hot_topic=hot_topic
+    )
     if persona is not None:
         scripts = scripts.filter(persona__slug=persona)
-    if kind:
-        scripts = scripts.filter(kind=kind)
-    if stage:
-        scripts = scripts.filter(stage=stage)
-    if audience is not None:
-        scripts = scripts.filter(audiences__slug=audience)
-    for name in tag:
-        scripts = scripts.filter(
-            pk__in=ScriptTag.objects.filter(tag__name=name).values("content_object_id")
-        )
-    if hot_topic is not None:
-        scripts = scripts.filter(hot_topic=hot_topic)
     if updated_since:
         scripts = scripts.filter(updated_at__gt=aware(updated_since))
     scripts = _with_relations(scripts.order_by("-updated_at", "-pk"))

@@ -73,6 +73,28 @@ class ScriptQuerySet(models.QuerySet):
         """What bots may see: published and inside the validity window."""
         return self.live().valid_at(moment)
 
+    def narrow(self, *, kind=None, stage=None, audience=None, tags=(), hot_topic=None):
+        """The filters of the API and search: each given one narrows; every tag must match.
+        Subqueries rather than joins, so a script never appears twice."""
+        scripts = self
+        if kind:
+            scripts = scripts.filter(kind=kind)
+        if stage:
+            scripts = scripts.filter(stage=stage)
+        if audience is not None:
+            scripts = scripts.filter(
+                pk__in=Script.audiences.through.objects.filter(
+                    audiencesegment__slug=audience
+                ).values("script_id")
+            )
+        for name in tags or ():
+            scripts = scripts.filter(
+                pk__in=ScriptTag.objects.filter(tag__name=name).values("content_object_id")
+            )
+        if hot_topic is not None:
+            scripts = scripts.filter(hot_topic=hot_topic)
+        return scripts
+
 
 class Script(
     WorkflowMixin,

@@ -83,16 +83,9 @@ def search(
             scripts = scripts.deliverable(timezone.now())
         if persona_ids is not None:
             scripts = scripts.filter(persona_id__in=persona_ids)
-        if kind:
-            scripts = scripts.filter(kind=kind)
-        if stage:
-            scripts = scripts.filter(stage=stage)
-        if audience:
-            scripts = scripts.filter(audiences__slug=audience)
-        for tag in tags or []:
-            scripts = scripts.filter(tags__name=tag)
-        if audience or tags:
-            ids = list(scripts.values_list("pk", flat=True).distinct())
+        scripts = scripts.narrow(kind=kind, stage=stage, audience=audience or None, tags=tags)
+        if audience or tags:  # search backends filter on plain values, not subqueries
+            ids = list(scripts.values_list("pk", flat=True))
             scripts = Script.objects.select_related("persona").filter(pk__in=ids)
         for script in _ranked(backend.search(q, scripts), q, lambda s: s.title)[:limit]:
             text = script.title if _matches(script.title, q) else script.search_text
