@@ -109,3 +109,19 @@ def test_hot_topics_in_range_or_in_preparation(api):
     assert [t["slug"] for t in body(api.get("hot-topics/", params))["items"]] == ["spring"]
     assert_problem(api.get("hot-topics/", {"category": "party"}), 422)
     assert_problem(api.get("hot-topics/", {"from": "2026-01-01", "to": "2028-01-01"}), 422)
+
+
+def test_calendar_queries_do_not_grow_with_the_page(api, xiaomei, on_wechat,
+                                                    django_assert_num_queries):  # fmt: skip
+    topic = HotTopicFactory(slug="double-11", name="双十一")
+    day = date(2026, 11, 11)
+    params = {"from": "2026-11-11", "to": "2026-11-11", "limit": 50}
+    entry(xiaomei, day, hot_topic=topic, script=MomentScriptFactory(persona=xiaomei))
+    api.get("calendar/", params)  # records last_used_at once
+    with django_assert_num_queries(4) as few:  # token, scope, count, page
+        api.get("calendar/", params)
+    first = len(few.captured_queries)
+    for _ in range(30):
+        entry(xiaomei, day, hot_topic=topic, script=MomentScriptFactory(persona=xiaomei))
+    with django_assert_num_queries(first):
+        assert body(api.get("calendar/", params))["count"] == 31

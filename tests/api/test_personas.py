@@ -2,6 +2,7 @@
 
 import pytest
 
+from bots.models import BotClient
 from tests.personas.factories import ImageFactory, PersonaChannelFactory, PersonaFactory
 
 from .conftest import assert_problem, body
@@ -78,3 +79,22 @@ def test_list_etag_and_updated_since(api, xiaomei, dr_lin):
     data = body(api.get("personas/", {"updated_since": since}))
     assert [p["slug"] for p in data["items"]] == ["xiaomei"]
     assert api.get("personas/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_persona_list_queries_do_not_grow_with_the_page(api, django_assert_num_queries):
+    everyone = api.as_token(BotClient.create("all", all_personas=True)[1])
+
+    def persona(n):
+        p = PersonaFactory(slug=f"p{n}", avatar=ImageFactory(), cover=ImageFactory())
+        PersonaChannelFactory(persona=p)
+
+    persona(0)
+    everyone.get("personas/")  # records last_used_at once, renders the renditions
+    with django_assert_num_queries(5) as few:  # token, scope, count, page (+images), channels
+        everyone.get("personas/")
+    first = len(few.captured_queries)
+    for n in range(1, 6):
+        persona(n)
+    everyone.get("personas/")  # the new images' renditions are created once
+    with django_assert_num_queries(first):
+        assert body(everyone.get("personas/"))["count"] == 9
