@@ -118,6 +118,7 @@ MAX_QUERY_TERMS = 64
 #: Above this many hits, the hits are matched against the queryset in Python instead of
 #: with one ``pk IN (...)`` query.
 MAX_IN_CLAUSE = 500
+TOP_K_MARGIN = 20  # extra hits fetched in a top-k search, for those the database drops
 DEFAULT_WRITE_TIMEOUT = 30.0
 #: Segments are merged once a commit would leave this many.
 MERGE_AT_SEGMENTS = 8
@@ -933,13 +934,15 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 f"{REBUILD_HINT}"
             ) from error
 
-    def _run(self, searcher, index, query, allow=None) -> list[tuple[object, float]]:
-        """(pk, score) of the documents matching `query` among the docnums in `allow`."""
+    def _run(self, searcher, index, query, limit=None) -> tuple[list[tuple[object, float]], bool]:
+        """(pk, score) of the best `limit` documents matching `query` (all if None), and
+        whether there may be more."""
         if query is wq.NullQuery:
-            return []
+            return [], False
         with self._reading(index):
-            results = searcher.search(query, filter=allow, limit=None)
+            results = searcher.search(query, limit=limit)
             scored = [(hit[PK], hit.score) for hit in results]
+            more = limit is not None and results.scored_length() >= limit
         to_python = self.queryset.model._meta.pk.to_python
         hits = []
         for pk, score in scored:
@@ -947,55 +950,66 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 hits.append((to_python(pk), score))
             except ValidationError:
                 continue
+        return hits, more
+
+    def hits(self, backend, wanted=None) -> list[tuple[object, float | None]]:
+        """(pk, score) of the matches in result order: all of them, or at least the first
+        `wanted` when that is all a page needs (a top-k search; the rest is not scored).
+        Cached for count + page."""
+        cached = self._hits_cache
+        if cached is not None and (cached[1] or (wanted is not None and len(cached[0]) >= wanted)):
+            return cached[0]
+        hits, complete = self._compute_hits(backend, wanted)
+        self._hits_cache = (hits, complete)
         return hits
 
-    def hits(self, backend) -> list[tuple[object, float | None]]:
-        """(pk, score) of every match, in result order; cached for count + page."""
-        if self._hits_cache is None:
-            self._hits_cache = self._compute_hits(backend)
-        return self._hits_cache
-
-    def _compute_hits(self, backend):
+    def _compute_hits(self, backend, wanted=None):
+        """(hits, complete): complete is False when only the best `wanted` were looked for."""
         mode, query = self._mode()
         if mode == "none":
-            return []
+            return [], True
         if mode == "all":
-            return [(pk, None) for pk in self._in_queryset_all()]
+            return [(pk, None) for pk in self._in_queryset_all()], True
         if mode == "query" and not self._has_tokens(query):
-            return []  # nothing to look for: no need for the index
+            return [], True  # nothing to look for: no need for the index
         index = backend.get_index_for_model(self.queryset.model)
         searcher = _open_searcher(index.path, index.name)
         self._schema = searcher.schema
         if mode == "not":
-            matched = {pk for pk, _score in self._run(searcher, index, self._build(query))}
-            return [(pk, None) for pk in self._in_queryset_all() if pk not in matched]
+            matched = {pk for pk, _score in self._run(searcher, index, self._build(query))[0]}
+            return [(pk, None) for pk in self._in_queryset_all() if pk not in matched], True
 
         whoosh_filter = self._whoosh_filter()
-        allow = None
-        if whoosh_filter is not None:
-            # As a set of docnums: Whoosh treats a filter matching nothing as no filter.
-            with self._reading(index):
-                allow = set(searcher.docs_for_query(whoosh_filter))
-            if not allow:
-                return []
-        hits = self._matching(searcher, index, self._build(query), allow)
+        # Top-k only when the order is the index's (relevance) and a page is all that is asked.
+        limit = wanted + TOP_K_MARGIN if wanted is not None and self.order_by_relevance else None
+        hits, complete = self._matching(searcher, index, self._build(query), whoosh_filter, limit)
         if not hits and self._relaxable():
-            hits = self._matching(searcher, index, self._build(query, relaxed=True), allow)
+            relaxed = self._build(query, relaxed=True)
+            hits, complete = self._matching(searcher, index, relaxed, whoosh_filter, limit)
         if self.order_by_relevance:
             # Highest score first; equal scores newest (highest pk) first, as the database
             # backends do.
             hits.sort(key=lambda hit: hit[0], reverse=True)
             hits.sort(key=lambda hit: hit[1], reverse=True)
-            return hits
+            return hits, complete
         scores = dict(hits)
-        return [(pk, scores[pk]) for pk in self._in_queryset(list(scores), ordered=True)]
+        return [(pk, scores[pk]) for pk in self._in_queryset(list(scores), ordered=True)], True
 
-    def _matching(self, searcher, index, query, allow):
-        hits = self._run(searcher, index, query, allow)
+    def _matching(self, searcher, index, query, whoosh_filter, limit=None):
+        """Hits of `query` that pass the filter and the queryset, and whether they are all.
+        The filter is part of the query (scored 0), so Whoosh only visits documents that match
+        the text; with `limit`, a top-k search that widens to all when the database drops so
+        many hits that the page could come up short."""
+        if query is not wq.NullQuery and whoosh_filter is not None:
+            query = wq.And([query, wq.ConstantScoreQuery(whoosh_filter, 0.0)])
+        hits, more = self._run(searcher, index, query, limit)
         if not hits:
-            return []
+            return [], True
         allowed = set(self._in_queryset([pk for pk, _score in hits]))
-        return [(pk, score) for pk, score in hits if pk in allowed]
+        kept = [(pk, score) for pk, score in hits if pk in allowed]
+        if more and len(kept) < limit - TOP_K_MARGIN:
+            return self._matching(searcher, index, query, None, None)
+        return kept, not more
 
     def _in_queryset_all(self):
         return list(dict.fromkeys(self._ordered(self.queryset).values_list("pk", flat=True)))
@@ -1015,8 +1029,8 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
 class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
 
-    def _hits(self):
-        return self.query_compiler.hits(self.backend)
+    def _hits(self, wanted=None):
+        return self.query_compiler.hits(self.backend, wanted)
 
     def _do_search(self):
         compiler = self.query_compiler
@@ -1030,7 +1044,7 @@ class WhooshSearchResults(BaseSearchResults):
                     setattr(obj, self._score_field, None)
             return objects
 
-        page = self._hits()[self.start : self.stop]
+        page = self._hits(self.stop)[self.start : self.stop]
         if not page:
             return []
         queryset = compiler.queryset.filter(pk__in=[pk for pk, _score in page])
