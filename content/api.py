@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from bots.auth import visible_persona_ids
+from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
     MAX_ID,
@@ -19,6 +19,7 @@ from site_config.api_support import (
     ApiError,
     Problem,
     aware,
+    cached_json,
     etag_matches,
     iso,
     json_response,
@@ -40,9 +41,7 @@ ERRORS = {401: Problem, 422: Problem, 429: Problem}
 
 def visible_scripts(request: HttpRequest, moment=None):
     """Scripts the calling bot may see right now."""
-    return Script.objects.deliverable(moment or timezone.now()).filter(
-        persona_id__in=visible_persona_ids(request)
-    )
+    return Script.objects.deliverable(moment or timezone.now()).filter(scope_filter(request))
 
 
 def _with_relations(queryset):
@@ -147,10 +146,10 @@ def _load(script_id: int) -> Script:
 @strict_query
 def get_script(request: HttpRequest, script_id: int):
     """A script with its variables and messages; send `If-None-Match` to get 304 cheaply."""
-    etag = make_etag("script", *_stamp(request, script_id), request.get_host())
+    etag = make_etag("script", *_stamp(request, script_id), request.build_absolute_uri("/"))
     if etag_matches(request, etag):
         return not_modified(etag)
-    return json_response(request, detail(_load(script_id), request), etag=etag)
+    return cached_json(request, etag, lambda: detail(_load(script_id), request))
 
 
 @router.post(

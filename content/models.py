@@ -174,7 +174,11 @@ class Script(
         ordering = ["-updated_at"]
         verbose_name = _("script")
         verbose_name_plural = _("scripts")
-        indexes = [models.Index(fields=["kind", "persona", "stage"])]
+        indexes = [
+            models.Index(fields=["kind", "persona", "stage"]),
+            # The API's list order: newest change first, read in index order page by page.
+            models.Index(fields=["-updated_at", "-id"], name="content_script_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from bots.auth import visible_persona_ids
+from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -92,7 +92,7 @@ def list_entries(
     null while the linked script is not published or outside its validity window."""
     start, end = _span(from_, to, 7)
     entries = CalendarEntry.objects.actionable().between(start, end)
-    entries = entries.filter(persona_id__in=visible_persona_ids(request))
+    entries = entries.filter(scope_filter(request))
     if persona is not None:
         entries = entries.filter(persona__slug=persona)
     if channel:

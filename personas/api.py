@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from wagtail.images import get_image_model
 
-from bots.auth import visible_persona_ids
+from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     ApiError,
     Problem,
     aware,
+    cached_json,
     etag_matches,
     iso,
     json_response,
@@ -38,7 +39,7 @@ ERRORS = {401: Problem, 422: Problem, 429: Problem}
 def _queryset(request: HttpRequest):
     images = with_renditions(get_image_model().objects.all())
     return (
-        Persona.objects.filter(pk__in=visible_persona_ids(request))
+        Persona.objects.filter(scope_filter(request, None))
         .select_related("avatar", "cover")
         .prefetch_related(
             Prefetch("avatar", queryset=images),
@@ -108,15 +109,18 @@ def list_personas(
 def get_persona(request: HttpRequest, slug: str):
     """A persona with its brief: the persona as an LLM system prompt."""
     stamp = (
-        Persona.objects.filter(pk__in=visible_persona_ids(request), slug=slug)
+        Persona.objects.filter(scope_filter(request, None), slug=slug)
         .values_list("pk", "updated_at", "live_revision_id")
         .first()
     )
     if stamp is None:
         raise ApiError(404, "not_found", _("No persona “%(slug)s”.") % {"slug": slug})
-    etag = make_etag("persona", *stamp, request.get_host())
+    etag = make_etag("persona", *stamp, request.build_absolute_uri("/"))
     if etag_matches(request, etag):
         return not_modified(etag)
-    persona = _queryset(request).get(pk=stamp[0])
-    data = {**to_api(persona, request), "brief": build_brief(persona)}
-    return json_response(request, data, etag=etag)
+
+    def build():
+        persona = _queryset(request).get(pk=stamp[0])
+        return {**to_api(persona, request), "brief": build_brief(persona)}
+
+    return cached_json(request, etag, build)
