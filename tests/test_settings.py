@@ -63,3 +63,10 @@ def test_redis_cache_round_trips_when_configured():
     cache.set("siyu-test-key", "会员日", 30)
     assert cache.get("siyu-test-key") == "会员日"
     cache.delete("siyu-test-key")
+
+
+def test_invalid_rate_limit_is_reported(tmp_path):
+    result = _start("site_config.settings.dev", tmp_path, API_RATE_LIMIT="lots")
+    assert result.returncode != 0
+    assert "API_RATE_LIMIT must look like 600/m" in result.stderr
+    assert _start("site_config.settings.dev", tmp_path, API_RATE_LIMIT="100/5m").returncode == 0

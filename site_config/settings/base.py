@@ -5,6 +5,7 @@ and production modules only change defaults; they never read the environment the
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -198,7 +199,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Delivery API: requests per bot client, counted in the cache (shared across processes when
 # REDIS_URL is set). "N/s", "N/m", "N/h" or "N/d".
-API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m").strip()
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "").strip() or "600/m"
+if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must look like 600/m (requests per s, m, h or d), not {API_RATE_LIMIT!r}"
+    )
 RATELIMIT_USE_CACHE = "default"
 
 LOGGING = {
