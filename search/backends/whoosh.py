@@ -705,6 +705,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         super().__init__(*args, **kwargs)
         self._hits_cache = None
         self._schema = None
+        self._boosted_only = False  # stage one of a top-k search: boosted fields only
 
     # Text fields and tokens
 
@@ -719,7 +720,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 for s in specs
                 if any(s.lookup == f or s.lookup.startswith(f + "__") for f in self.fields)
             ]
-        return [s for s in specs if s.name in self._schema]
+        specs = [s for s in specs if s.name in self._schema]
+        if self._boosted_only:
+            specs = [s for s in specs if (s.boost or 1) > 1]
+        return specs
 
     @staticmethod
     def _token(specs, token, prefix=False):
@@ -982,6 +986,21 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         whoosh_filter = self._whoosh_filter()
         # Top-k only when the order is the index's (relevance) and a page is all that is asked.
         limit = wanted + TOP_K_MARGIN if wanted is not None and self.order_by_relevance else None
+        if limit is not None:
+            # Stage one: the boosted fields (title, keywords) alone. They outrank the body, and
+            # are short, so a common word costs a fraction of scoring every body that has it.
+            # Enough hits there fill the page; otherwise the full query runs.
+            self._boosted_only = True
+            try:
+                boosted = self._build(query)
+            finally:
+                self._boosted_only = False
+            if boosted is not wq.NullQuery:
+                hits, complete = self._matching(searcher, index, boosted, whoosh_filter, limit)
+                if len(hits) >= wanted:
+                    hits.sort(key=lambda hit: hit[0], reverse=True)
+                    hits.sort(key=lambda hit: hit[1], reverse=True)
+                    return hits, False
         hits, complete = self._matching(searcher, index, self._build(query), whoosh_filter, limit)
         if not hits and self._relaxable():
             relaxed = self._build(query, relaxed=True)
