@@ -224,6 +224,11 @@ class Script(
             for j, line in enumerate(block.value.get("lines") or []):
                 yield f"segments.{i}.lines.{j}", line
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # keywords() reads the tags: one query per rebuild chunk instead of one per script.
+        return super().get_indexed_objects().prefetch_related("tags")
+
     def keywords(self) -> str:
         """Trigger keywords and tags: what people search by, ranked above body text."""
         return " ".join([*(self.triggers or []), *(tag.name for tag in self.tags.all())])
