@@ -14,17 +14,15 @@ from ninja import Query, Router
 from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
+    ERRORS,
     MAX_ID,
     MAX_LIMIT,
     ApiError,
     Problem,
     aware,
-    cached_json,
-    etag_matches,
+    conditional,
     iso,
     json_response,
-    make_etag,
-    not_modified,
     page,
     strict_query,
 )
@@ -36,7 +34,6 @@ from .models import Script, ScriptTag
 from .schemas import Format, KindName, Rendered, RenderIn, ScriptDetail, ScriptList, StageName
 
 router = Router(tags=["scripts"])
-ERRORS = {401: Problem, 422: Problem, 429: Problem}
 
 
 def visible_scripts(request: HttpRequest, moment=None):
@@ -146,10 +143,8 @@ def _load(script_id: int) -> Script:
 @strict_query
 def get_script(request: HttpRequest, script_id: int):
     """A script with its variables and messages; send `If-None-Match` to get 304 cheaply."""
-    etag = make_etag("script", *_stamp(request, script_id), request.build_absolute_uri("/"))
-    if etag_matches(request, etag):
-        return not_modified(etag)
-    return cached_json(request, etag, lambda: detail(_load(script_id), request))
+    stamp = _stamp(request, script_id)
+    return conditional(request, "script", stamp, lambda: detail(_load(script_id), request))
 
 
 @router.post(

@@ -13,8 +13,8 @@ from ninja import Query, Router
 from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
+    ERRORS,
     MAX_LIMIT,
-    Problem,
     aware,
     invalid,
     iso,
@@ -27,7 +27,6 @@ from .models import CalendarEntry, HotTopic
 from .schemas import CategoryName, ChannelName, EntryList, HotTopicList
 
 MAX_SPAN_DAYS = 366
-ERRORS = {401: Problem, 422: Problem, 429: Problem}
 calendar_router = Router(tags=["calendar"])
 hot_topics_router = Router(tags=["hot topics"])
 

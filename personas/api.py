@@ -13,16 +13,14 @@ from wagtail.images import get_image_model
 from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
+    ERRORS,
     MAX_LIMIT,
     ApiError,
     Problem,
     aware,
-    cached_json,
-    etag_matches,
+    conditional,
     iso,
     json_response,
-    make_etag,
-    not_modified,
     page,
     strict_query,
 )
@@ -33,15 +31,13 @@ from .models import Persona
 from .schemas import PersonaDetail, PersonaList
 
 router = Router(tags=["personas"])
-ERRORS = {401: Problem, 422: Problem, 429: Problem}
 
 
 def _queryset(request: HttpRequest):
     images = with_renditions(get_image_model().objects.all())
     return (
-        Persona.objects.filter(scope_filter(request, None))
-        .select_related("avatar", "cover")
-        .prefetch_related(
+        # Images by prefetch (not select_related) so that their renditions come along too.
+        Persona.objects.filter(scope_filter(request, None)).prefetch_related(
             Prefetch("avatar", queryset=images),
             Prefetch("cover", queryset=images),
             "channels",
@@ -115,12 +111,9 @@ def get_persona(request: HttpRequest, slug: str):
     )
     if stamp is None:
         raise ApiError(404, "not_found", _("No persona “%(slug)s”.") % {"slug": slug})
-    etag = make_etag("persona", *stamp, request.build_absolute_uri("/"))
-    if etag_matches(request, etag):
-        return not_modified(etag)
 
     def build():
         persona = _queryset(request).get(pk=stamp[0])
         return {**to_api(persona, request), "brief": build_brief(persona)}
 
-    return cached_json(request, etag, build)
+    return conditional(request, "persona", stamp, build)

@@ -12,8 +12,8 @@ from bots.auth import visible_persona_ids
 from content.schemas import KindName
 from site_config.api_support import (
     DEFAULT_LIMIT,
+    ERRORS,
     MAX_LIMIT,
-    Problem,
     invalid,
     json_response,
     strict_query,
@@ -26,7 +26,7 @@ router = Router(tags=["search"])
 Persona = apps.get_model("personas", "Persona")
 
 
-@router.get("", response={200: HitList, 401: Problem, 422: Problem, 429: Problem},
+@router.get("", response={200: HitList, **ERRORS},
             summary="Search")  # fmt: skip
 @strict_query
 def search_endpoint(

@@ -94,6 +94,10 @@ class Problem(Schema):
     errors: list[dict[str, Any]] | None = None
 
 
+# The errors every authenticated operation can answer, for the OpenAPI document.
+ERRORS = {401: Problem, 422: Problem, 429: Problem}
+
+
 class ApiError(Exception):
     """Raise from a router to answer with a problem document."""
 
@@ -193,6 +197,16 @@ def json_response(
 
 
 BODY_CACHE_SECONDS = 300
+
+
+def conditional(request: HttpRequest, kind: str, stamp: tuple, build) -> HttpResponse:
+    """A detail GET: the ETag comes from `stamp` (what the body depends on, read without
+    loading the object) and the site's address; 304 when the client has it, else the body,
+    built by `build()` only when it is not cached."""
+    etag = make_etag(kind, *stamp, request.build_absolute_uri("/"))
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    return cached_json(request, etag, build)
 
 
 def cached_json(request: HttpRequest, etag: str, build) -> HttpResponse:
