@@ -122,9 +122,7 @@ def _store(client, events: list[EventIn]) -> tuple[int, int]:
                 if key in seen:
                     continue
                 seen.add(key)
-            occurred = event.occurred_at or now
-            if timezone.is_naive(occurred):
-                occurred = timezone.make_aware(occurred)
+            occurred = event.occurred_at or now  # the schema made it aware, in UTC
             rows.append(
                 ReportedEvent(
                     client=client,

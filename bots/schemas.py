@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
-from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
 from personas.enums import Channel
-from site_config.api_support import MAX_ID
+from site_config.api_support import MAX_ID, to_utc
 
 EventType = Literal["sent", "delivered", "read", "clicked", "replied", "converted"]
 MAX_EVENTS = 500
@@ -31,17 +30,7 @@ class EventIn(Schema):
     @classmethod
     def _in_range(cls, value: datetime | None) -> datetime | None:
         """Without an offset it is Asia/Shanghai time; the year must be plausible."""
-        if value is None:
-            return None
-        try:
-            if timezone.is_naive(value):
-                value = timezone.make_aware(value)
-            value = value.astimezone(UTC)  # databases refuse offsets such as +17:01
-        except (OverflowError, ValueError):
-            raise ValueError("out of range") from None
-        if value.year < 2000:
-            raise ValueError("out of range")
-        return value
+        return None if value is None else to_utc(value, earliest=2000)
 
 
 def events_body_schema() -> dict:

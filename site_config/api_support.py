@@ -66,20 +66,29 @@ def iso(value: datetime | None) -> str | None:
 MAX_ID = 2**63 - 1  # the largest primary key a database column holds
 
 
-def aware(value: datetime | None, name: str = "updated_since") -> datetime | None:
-    """A query parameter's datetime; without an offset it means Asia/Shanghai time."""
-    if value is None:
-        return None
+def to_utc(value: datetime, earliest: int = 1900) -> datetime:
+    """An incoming datetime in UTC; without an offset it means Asia/Shanghai time. UTC because
+    databases refuse unusual offsets such as +17:01 that ISO 8601 allows. ValueError when the
+    year is outside [earliest, 2999] or the value cannot be converted."""
     try:
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
-        # In UTC: databases refuse unusual offsets such as +17:01 that ISO 8601 allows.
         value = value.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise invalid(["query", name], _("This date is out of range.")) from None
-    if not 1900 <= value.year <= 2999:
-        raise invalid(["query", name], _("This date is out of range."))
+        raise ValueError("out of range") from None
+    if not earliest <= value.year <= 2999:
+        raise ValueError("out of range")
     return value
+
+
+def aware(value: datetime | None, name: str = "updated_since") -> datetime | None:
+    """A datetime query parameter in UTC, or a 422 naming it."""
+    if value is None:
+        return None
+    try:
+        return to_utc(value)
+    except ValueError:
+        raise invalid(["query", name], _("This date is out of range.")) from None
 
 
 # Problems ------------------------------------------------------------------------------------
