@@ -3,11 +3,16 @@ asks for confirmation."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -153,6 +158,16 @@ class DeliveryIndexView(generic.IndexView):
 
 
 class DeliveryInspectView(generic.InspectView):
+    def get_field_display_value(self, field_name, field):
+        value = getattr(self.object, field_name, None)
+        if value is None:
+            return "—"
+        if isinstance(value, datetime):  # in the site's time zone, like the payload's times
+            return date_format(timezone.localtime(value), "Y-m-d H:i:s")
+        if field_name == "payload":  # the JSON the receiver got
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return super().get_field_display_value(field_name, field)
+
     def get_edit_url(self):
         return None
 

@@ -166,5 +166,6 @@ def test_admin_lists_webhooks_and_deliveries(client, make_user, hook, xiaomei, s
     listing = client.get("/admin/webhook-deliveries/").content.decode()
     assert "script.published" in listing and "已送达" in listing
     delivery = WebhookDelivery.objects.get()
-    assert client.get(f"/admin/webhook-deliveries/inspect/{delivery.pk}/").status_code == 200
+    inspect = client.get(f"/admin/webhook-deliveries/inspect/{delivery.pk}/").content.decode()
+    assert "&quot;event&quot;: &quot;script.published&quot;" in inspect
     assert client.get("/admin/webhook-deliveries/new/").status_code == 404
