@@ -258,6 +258,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--backends", default="stock,database,whoosh")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the corpus and indexes (prints the folder)"
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -294,7 +297,10 @@ def main() -> None:
     print("|" + " --- |" * len(keys))
     for row in rows:
         print("| " + " | ".join(str(row[k]) for k in keys) + " |")
-    shutil.rmtree(base, ignore_errors=True)
+    if args.keep:
+        print(f"Kept in {base}; rerun a worker with --worker BACKEND --folder {base}/BACKEND")
+    else:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,7 @@ from whoosh.scoring import BM25F
 from whoosh.writing import MERGE_SMALL
 
 from search import analysis
+from search.backends import whoosh_topk as topk
 
 logger = logging.getLogger(__name__)
 
@@ -723,7 +724,6 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         super().__init__(*args, **kwargs)
         self._hits_cache = None
         self._schema = None
-        self._boosted_only = False  # stage one of a top-k search: boosted fields only
 
     # Text fields and tokens
 
@@ -739,33 +739,21 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 if any(s.lookup == f or s.lookup.startswith(f + "__") for f in self.fields)
             ]
         specs = [s for s in specs if s.name in self._schema]
-        if self._boosted_only:
-            specs = [s for s in specs if (s.boost or 1) > 1]
         return specs
-
-    @staticmethod
-    def _token(specs, token, prefix=False):
-        """`token` in any of the fields; as a prefix (scored per expanded term) if `prefix`."""
-        queries = [
-            wq.Prefix(spec.name, token, boost=spec.boost, constantscore=False)
-            if prefix
-            else wq.Term(spec.name, token, boost=spec.boost)
-            for spec in specs
-        ]
-        if not queries:
-            return wq.NullQuery
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
 
     @staticmethod
     def _tokens(text):
         words, grams = analysis.query_tokens((text or "")[:MAX_QUERY_CHARS])
         return words[:MAX_QUERY_TERMS], grams[:MAX_QUERY_TERMS]
 
-    def _plain_text(self, text, operator, boost=1.0, relaxed=False):
+    def _plan(self, text, operator, boost=1.0, relaxed=False) -> topk.Plan | None:
+        """The documents a plain-text query matches and how they score (see the module
+        docstring); None when nothing can match."""
         words, grams = self._tokens(text)
         specs = self._specs()
         if not specs or not (words or grams) or (relaxed and len(grams) < 2):
-            return wq.NullQuery
+            return None
+        fields = tuple(topk.Field(spec.name, spec.boost or 1.0) for spec in specs)
         gram_set = set(grams)
         latin = [w for w in words if not _CJK.search(w)]
         extra_words = [w for w in words if _CJK.search(w) and w not in gram_set]
@@ -775,20 +763,36 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         # Autocomplete: the last latin word is a prefix (vi → vip).
         last = words[-1] if self.AUTOCOMPLETE and words and not _CJK.search(words[-1]) else None
 
-        def tok(token, *, optional=False):
-            prefix = not optional and token in (single, last)
-            return self._token(specs, token, prefix=prefix)
+        def tokens(texts, *, optional=False):
+            return tuple(topk.Token(t, prefix=not optional and t in (single, last)) for t in texts)
 
         if operator == "or":
-            query = wq.Or([tok(t) for t in dict.fromkeys(grams + latin + extra_words)])
+            required, optional, any_of = dict.fromkeys(grams + latin + extra_words), [], True
         elif relaxed:
-            required = wq.Or([tok(t) for t in grams])
-            optional = [tok(t, optional=True) for t in extra_words + latin]
-            query = wq.AndMaybe(required, wq.Or(optional)) if optional else required
+            required, optional, any_of = grams, extra_words + latin, True
         else:
-            required = wq.And([tok(t) for t in dict.fromkeys(grams + latin)])
-            optional = [tok(t, optional=True) for t in extra_words]
-            query = wq.AndMaybe(required, wq.Or(optional)) if optional else required
+            required, optional, any_of = dict.fromkeys(grams + latin), extra_words, False
+        return topk.Plan(fields, tokens(required), tokens(optional, optional=True), any_of, boost)
+
+    def _plain_text(self, text, operator, boost=1.0, relaxed=False):
+        """The Whoosh query of a plan (for query shapes the top-k evaluator does not take)."""
+        plan = self._plan(text, operator, boost, relaxed)
+        if plan is None:
+            return wq.NullQuery
+
+        def token(tok):
+            queries = [
+                wq.Prefix(f.name, tok.text, boost=f.boost, constantscore=False)
+                if tok.prefix
+                else wq.Term(f.name, tok.text, boost=f.boost)
+                for f in plan.fields
+            ]
+            return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+        required = [token(t) for t in plan.required]
+        required = wq.Or(required) if plan.any_of else wq.And(required)
+        optional = [token(t) for t in plan.optional]
+        query = wq.AndMaybe(required, wq.Or(optional)) if optional else required
         query = query.normalize()
         if boost != 1 and query is not wq.NullQuery:
             query = query.with_boost(boost)
@@ -963,16 +967,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return [], False
         with self._reading(index):
             results = searcher.search(query, limit=limit)
-            scored = [(hit[PK], hit.score) for hit in results]
             more = limit is not None and results.scored_length() >= limit
-        to_python = self.queryset.model._meta.pk.to_python
-        hits = []
-        for pk, score in scored:
-            try:
-                hits.append((to_python(pk), score))
-            except ValidationError:
-                continue
-        return hits, more
+            return self._pks(searcher, [(hit.docnum, hit.score) for hit in results]), more
 
     def hits(self, backend, wanted=None) -> list[tuple[object, float | None]]:
         """(pk, score) of the matches in result order: all of them, or at least the first
@@ -1004,25 +1000,18 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         whoosh_filter = self._whoosh_filter()
         # Top-k only when the order is the index's (relevance) and a page is all that is asked.
         limit = wanted + TOP_K_MARGIN if wanted is not None and self.order_by_relevance else None
-        if limit is not None:
-            # Stage one: the boosted fields (title, keywords) alone. They outrank the body, and
-            # are short, so a common word costs a fraction of scoring every body that has it.
-            # Enough hits there fill the page; otherwise the full query runs.
-            self._boosted_only = True
-            try:
-                boosted = self._build(query)
-            finally:
-                self._boosted_only = False
-            if boosted is not wq.NullQuery:
-                hits, complete = self._matching(searcher, index, boosted, whoosh_filter, limit)
-                if len(hits) >= wanted:
-                    hits.sort(key=lambda hit: hit[0], reverse=True)
-                    hits.sort(key=lambda hit: hit[1], reverse=True)
-                    return hits, False
-        hits, complete = self._matching(searcher, index, self._build(query), whoosh_filter, limit)
-        if not hits and self._relaxable():
-            relaxed = self._build(query, relaxed=True)
-            hits, complete = self._matching(searcher, index, relaxed, whoosh_filter, limit)
+        plain = self._plain_args(query)
+        if plain is not None:  # posting lists and sets (whoosh_topk), not Whoosh's matchers
+            hits, complete = self._scored(searcher, index, self._plan(*plain), whoosh_filter, limit)
+            if not hits and self._relaxable():
+                relaxed = self._plan(*plain, relaxed=True)
+                hits, complete = self._scored(searcher, index, relaxed, whoosh_filter, limit)
+        else:
+            built = self._build(query)
+            hits, complete = self._matching(searcher, index, built, whoosh_filter, limit)
+            if not hits and self._relaxable():
+                relaxed = self._build(query, relaxed=True)
+                hits, complete = self._matching(searcher, index, relaxed, whoosh_filter, limit)
         if self.order_by_relevance:
             # Highest score first; equal scores newest (highest pk) first, as the database
             # backends do.
@@ -1031,6 +1020,59 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return hits, complete
         scores = dict(hits)
         return [(pk, scores[pk]) for pk in self._in_queryset(list(scores), ordered=True)], True
+
+    @staticmethod
+    def _plain_args(query):
+        """(text, operator, boost) of a plain-text query, possibly boosted; None otherwise."""
+        boost = 1.0
+        while isinstance(query, Boost):
+            boost *= query.boost
+            query = query.subquery
+        if isinstance(query, PlainText):
+            return query.query_string, query.operator, boost * query.boost
+        if isinstance(query, Phrase):
+            return query.query_string, "and", boost
+        if isinstance(query, Fuzzy):
+            return query.query_string, query.operator, boost
+        return None
+
+    def _scored(self, searcher, index, plan, whoosh_filter, limit=None):
+        """As _matching, for a plan evaluated by whoosh_topk: every match is scored, then the
+        best `limit` (all if None) go through the filter and the queryset; when those drop so
+        many that the page could come up short, the next best eight times as many follow."""
+        if plan is None:
+            return [], True
+        with self._reading(index):
+            scored = topk.scores(searcher, plan)
+        kept, done, n = [], 0, limit
+        while True:
+            order = topk.best(scored, n)
+            chunk = order[done:]
+            done = len(order)
+            with self._reading(index):
+                if whoosh_filter is not None and chunk:
+                    allowed = topk.passing(searcher, whoosh_filter, chunk)
+                    chunk = [doc for doc in chunk if doc in allowed]
+                hits = self._pks(searcher, [(doc, scored[doc]) for doc in chunk])
+            if hits:
+                in_queryset = set(self._in_queryset([pk for pk, _score in hits]))
+                kept += [(pk, score) for pk, score in hits if pk in in_queryset]
+            complete = done >= len(scored)
+            if complete or len(kept) >= limit - TOP_K_MARGIN:
+                return kept, complete
+            n *= 8
+
+    def _pks(self, searcher, docs) -> list[tuple[object, float]]:
+        """(pk, score) of (document number, score) pairs; documents with a pk the model cannot
+        read are left out."""
+        to_python = self.queryset.model._meta.pk.to_python
+        hits = []
+        for doc, score in docs:
+            try:
+                hits.append((to_python(searcher.stored_fields(doc)[PK]), score))
+            except ValidationError:
+                continue
+        return hits
 
     def _matching(self, searcher, index, query, whoosh_filter, limit=None):
         """Hits of `query` that pass the filter and the queryset, and whether they are all.
