@@ -535,7 +535,9 @@ class WhooshIndex(BaseIndex):
         while True:
             remaining = deadline - time.monotonic()
             try:
-                return ix.writer(timeout=max(0.0, min(remaining, 1.0)), delay=0.01)
+                return ix.writer(
+                    timeout=max(0.0, min(remaining, 1.0)), delay=0.01, compound=False
+                )
             except LockError:
                 if time.monotonic() >= deadline:
                     raise IndexLocked(
