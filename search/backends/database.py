@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.db import connection
 from modelsearch.backends.base import BaseSearchResults, EmptySearchResults
 from modelsearch.query import And, MatchAll, Not, Or, Phrase, PlainText
 
 from .. import analysis
+from . import DatabaseOrderingMixin
 
 _PATCH_LOCK = threading.RLock()
 
@@ -109,11 +111,13 @@ def _single_character(query) -> bool:
     return len(grams) == 1 and len(grams[0]) == 1
 
 
-def _prefix_compiler(compiler_class):
-    """A one-character query (燕) matches the bigrams that start with it (燕窝, 燕麦)."""
-    return type(
-        f"Prefix{compiler_class.__name__}", (compiler_class,), {"LAST_TERM_IS_PREFIX": True}
-    )
+@lru_cache
+def _compiler(compiler_class, *, prefix: bool):
+    """The compiler, sorting in the database; a one-character query (燕) matches the bigrams
+    that start with it (燕窝, 燕麦) when `prefix`."""
+    name = ("Prefix" if prefix else "Ordered") + compiler_class.__name__
+    attrs = {"LAST_TERM_IS_PREFIX": True} if prefix else {}
+    return type(name, (DatabaseOrderingMixin, compiler_class), attrs)
 
 
 class RankedFTS5Results(BaseSearchResults):
@@ -208,8 +212,7 @@ class ChineseSearchMixin:
         if analysed is None:
             return EmptySearchResults()
         prefix = _single_character(query)
-        if prefix:
-            query_compiler_class = _prefix_compiler(query_compiler_class)
+        query_compiler_class = _compiler(query_compiler_class, prefix=prefix)
         results = self._search_analysed(
             query_compiler_class, analysed, model_or_queryset, prefix=prefix, **kwargs
         )

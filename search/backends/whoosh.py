@@ -106,6 +106,7 @@ from whoosh.scoring import BM25F
 from whoosh.writing import MERGE_SMALL
 
 from search import analysis
+from search.backends import DatabaseOrderingMixin
 from search.backends import whoosh_topk as topk
 
 logger = logging.getLogger(__name__)
@@ -535,9 +536,7 @@ class WhooshIndex(BaseIndex):
         while True:
             remaining = deadline - time.monotonic()
             try:
-                return ix.writer(
-                    timeout=max(0.0, min(remaining, 1.0)), delay=0.01, compound=False
-                )
+                return ix.writer(timeout=max(0.0, min(remaining, 1.0)), delay=0.01, compound=False)
             except LockError:
                 if time.monotonic() >= deadline:
                     raise IndexLocked(
@@ -717,7 +716,7 @@ class _Filter:
 _UNKNOWN = _Filter(None, exact=False)
 
 
-class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
+class WhooshSearchQueryCompiler(DatabaseOrderingMixin, BaseSearchQueryCompiler):
     DEFAULT_OPERATOR = "and"
     HANDLES_ORDER_BY_EXPRESSIONS = True  # the database orders the hits
     AUTOCOMPLETE = False

@@ -216,3 +216,20 @@ def test_livestream_preview_shows_the_run_of_show_with_cumulative_times(persona)
     html = script.make_preview_request(preview_mode="").content.decode()
     for text in ("0:00–0:05", "0:05–0:15", "0:15–1:20", "80", "修护精华", "宝子们今晚八点见"):
         assert text in html
+
+
+@pytest.mark.parametrize("ordering", ["title", "-title", "_updated_at", "-live"])
+def test_listing_sorts_search_results_by_any_column(copywriter_client, persona, ordering):
+    """Sorting a searched listing by a column the search index does not hold (the title) is
+    done by the database, not refused with a server error."""
+    MomentScriptFactory(persona=persona, title="A 会员日福利", messages=[("text", "会员日见")])
+    MomentScriptFactory(persona=persona, title="B 会员日提醒", messages=[("text", "周六见")])
+    MomentScriptFactory(persona=persona, title="早餐搭配", messages=[("text", "早上好")])
+    listing = url(MomentScript, "list")
+    response = copywriter_client.get(listing, {"q": "会员日", "ordering": ordering})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A 会员日福利" in page and "B 会员日提醒" in page and "早餐搭配" not in page
+    if ordering.lstrip("-") == "title":
+        a_first = page.index("A 会员日福利") < page.index("B 会员日提醒")
+        assert a_first == (ordering == "title")

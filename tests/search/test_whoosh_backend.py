@@ -252,6 +252,9 @@ class TestSearch:
         by_kind = search("会员日", Script.objects.order_by("kind"), order_by_relevance=False)
         kinds = [obj.kind for obj in by_kind]
         assert kinds == sorted(kinds) and len(kinds) == 5
+        # Not a FilterField: the database sorts (the admin's Title column while searching).
+        by_title = search("会员日", Script.objects.order_by("-title"), order_by_relevance=False)
+        assert titles(by_title) == sorted(titles(results), reverse=True)
         assert results.facet("kind") == {"moment": 2, "livestream": 1, "group": 1, "chat": 1}
 
     @pytest.mark.parametrize(
