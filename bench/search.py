@@ -214,7 +214,9 @@ def measure(backend: str, folder: Path) -> dict:
                 first = next((i for i, pk in enumerate(ranked, 1) if pk in relevant), None)
                 rrs.append(1 / first if first else 0)
     timings.sort()
+    raw = _raw_fts5_timings() if backend == "database" else None
     return {
+        **({"raw_fts5_p50_ms": raw[0], "raw_fts5_p95_ms": raw[1]} if raw else {}),
         "backend": backend,
         "docs": len(objects),
         "build_docs_per_s": round(len(objects) / build),
@@ -225,6 +227,37 @@ def measure(backend: str, folder: Path) -> dict:
         "recall_at_10": round(statistics.mean(recalls), 2),
         "mrr": round(statistics.mean(rrs), 2),
     }
+
+
+def _raw_fts5_timings() -> tuple[float, float]:
+    """p50/p95 of the same query set as bare SQL on the same FTS5 table: the analysed MATCH
+    expression, bm25 with the same column weights, ORDER BY rank LIMIT 10 — no Django."""
+    from django.db import connection
+    from modelsearch.conf import get_app_config
+
+    from search.backends.database import (
+        RankedFTS5Results,
+        _fts5_match,
+        _single_character,
+        analyse_query,
+    )
+
+    table = get_app_config().get_model("IndexEntry")._meta.db_table
+    weights = ", ".join(str(w) for w in RankedFTS5Results.WEIGHTS)
+    sql = (
+        f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "  # noqa: S608
+        f"WHERE {table}_fts MATCH %s ORDER BY rank LIMIT 10"
+    )
+    timings = []
+    with connection.cursor() as cursor:
+        for query in QUERIES_NEEDLE * 3 + QUERIES_HEAD * 3:
+            t0 = time.perf_counter()
+            match = _fts5_match(analyse_query(query), prefix=_single_character(query))
+            cursor.execute(sql, [match])
+            cursor.fetchall()
+            timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return round(statistics.median(timings), 2), round(timings[int(len(timings) * 0.95) - 1], 1)
 
 
 def worker(backend: str, folder: Path) -> dict:
