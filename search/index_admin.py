@@ -39,13 +39,16 @@ def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str
         index.add_model(model)
         objects = model.get_indexed_objects().order_by("pk")
         total = objects.count()
-        done = 0
-        for start in range(0, total, CHUNK):
-            chunk = list(objects[start : start + CHUNK])
+        done, chunk = 0, list(objects[:CHUNK])
+        while chunk:
             index.add_items(model, chunk)
             done += len(chunk)
             if progress:
-                progress(model._meta.label, done, total)
+                progress(model._meta.label, done, max(done, total))
+            # By primary key, not OFFSET (which rescans every skipped row: quadratic).
+            chunk = list(objects.filter(pk__gt=chunk[-1].pk)[:CHUNK])
+        if progress and done < total:  # rows deleted meanwhile: end the bar
+            progress(model._meta.label, done, done)
         rebuilder.finish()
         counts[model._meta.label] = total
     return counts

@@ -323,6 +323,47 @@ def test_delete_and_reindex(backend, scripts, index_path):
     assert sorted(stored_pks(index_path)) == sorted(expected)
 
 
+def test_rebuild_in_batches_over_a_live_index(backend, scripts, index_path, monkeypatch):
+    """A rebuild writes batches as separate segments; what a worker saves or deletes meanwhile
+    wins over the older copy the rebuild read; no segment is left whose documents were all
+    replaced."""
+    from whoosh.index import open_dir
+
+    from content.models import Script
+    from search.backends import whoosh
+
+    monkeypatch.setattr(whoosh, "REBUILD_BATCH", 3)
+    rebuild(backend)  # over an empty index
+    rebuild(backend)  # over a full one: every document replaced
+
+    index = backend.get_index_for_model(Script)
+    rebuilder = backend.rebuilder_class(index)
+    target = rebuilder.start()
+    objects = list(Script.get_indexed_objects().order_by("pk"))  # read before the save
+    target.add_items(Script, objects[:4])  # one batch written, one document pending
+    mask = scripts["mask"]
+    assert mask.pk in {obj.pk for obj in objects[4:]}
+    mask.title = "修护精华"
+    mask.save()
+    index.add_item(mask)  # a worker saves while the rebuild runs
+    vip = Script.objects.get(pk=scripts["vip"].pk)
+    Script.objects.filter(pk=vip.pk).delete()
+    index.delete_item(vip)  # and deletes one
+    target.add_items(Script, objects[4:])  # the old title, and the deleted script
+    rebuilder.finish()
+
+    pks = stored_pks(index_path)
+    assert sorted(pks) == sorted(str(pk) for pk in Script.objects.values_list("pk", flat=True))
+    assert titles(backend.search("燕窝", Script)) == ["燕窝礼盒"]
+    assert titles(backend.search("修护精华", Script)) == ["修护精华"]
+    assert titles(backend.search("上新", Script)) == []
+    assert titles(backend.search("专属客服", Script)) == []
+    assert not list(index_path.glob("*.rebuilding")) and not list(index_path.glob("*.changed"))
+    ix = open_dir(str(index_path), indexname=INDEX_NAME)
+    segments = ix._segments()
+    assert len(segments) > 1 and all(segment.doc_count() > 0 for segment in segments)
+
+
 def test_update_index_command(backend, scripts, index_path):
     from django.core.management import call_command
 
