@@ -66,6 +66,38 @@ def test_proxy_querysets_and_filters_restrict_results(corpus):
     assert draft.title not in found and "福利提醒" in found
 
 
+def test_a_page_is_filled_when_the_queryset_drops_the_best_ranked(corpus, monkeypatch):
+    """The SQLite fast path ranks a few index rows beyond the page first; when the queryset
+    drops those, it looks further."""
+    from django.db import connection
+
+    from search.backends.database import RankedFTS5Results
+
+    monkeypatch.setattr(RankedFTS5Results, "MARGIN", 0)
+    rounds = []
+    best_rows = RankedFTS5Results._best_rows
+    monkeypatch.setattr(
+        RankedFTS5Results,
+        "_best_rows",
+        lambda self, table, n: rounds.append(n) or best_rows(self, table, n),
+    )
+    for i in range(4):  # ranked first: the word in a short title
+        MomentScriptFactory(persona=corpus["live"].persona, title=f"会员日{i}")
+    persona = PersonaFactory(slug="dr-lin")
+    long_text = "今天给大家分享一个小技巧，记得收藏起来，" * 5
+    mine = [
+        MomentScriptFactory(
+            persona=persona, title=f"早餐{i}", messages=[("text", long_text + "会员日见")]
+        )
+        for i in range(2)
+    ]
+    results = get_search_backend().search("会员日", Script.objects.filter(persona=persona))
+    assert set(titles(results[:2])) == {script.title for script in mine}
+    if connection.vendor == "sqlite":
+        assert rounds == [2, 16]  # the best 2 rows were not in the queryset: 8× as many
+    assert results.count() == 2
+
+
 @pytest.mark.parametrize(
     "query", ["", "   ", "！？。", "🌸✨", "*", ":", '"', "OR", "(", "会员日 OR (", "x" * 10_000]
 )
