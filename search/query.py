@@ -19,6 +19,7 @@ from . import analysis
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 200  # re-ranked in Python; backends return at most this many per type
+HIT_FIELDS = ("id", "title", "kind", "search_text", "persona_id", "persona__slug")
 
 
 class BadQuery(ValueError):
@@ -87,6 +88,9 @@ def search(
         if audience or tags:  # search backends filter on plain values, not subqueries
             ids = list(scripts.values_list("pk", flat=True))
             scripts = Script.objects.select_related("persona").filter(pk__in=ids)
+        # Only what a hit shows: up to CANDIDATES scripts are loaded, and their message
+        # blocks (JSON) would cost more to load than the search itself.
+        scripts = scripts.only(*HIT_FIELDS)
         for script in _ranked(backend.search(q, scripts), q, lambda s: s.title)[:limit]:
             text = script.title if _matches(script.title, q) else script.search_text
             hits.append(

@@ -27,6 +27,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+#: passing() walks the filter to each document up to this many; beyond, it lists the filter's.
+WALK_AT_MOST = 2000
 # whoosh.scoring.BM25F's defaults, which the backend's searchers use.
 K1 = 1.2
 B = 0.75
@@ -64,6 +66,7 @@ def scores(searcher, plan: Plan) -> dict[int, float]:
     top_reader = searcher.reader()
     doc_count = searcher.doc_count_all()
     avg = {f.name: searcher.avg_field_length(f.name) or 1.0 for f in plan.fields}
+    idfs: dict[tuple[str, object], float] = {}  # over all segments, once per term
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         deleted: set[int] = set()
@@ -88,7 +91,9 @@ def scores(searcher, plan: Plan) -> dict[int, float]:
         local = dict.fromkeys(matched, 0.0)
         for lists in required + optional:
             for field, term, ids, weights in lists:
-                idf = _idf(top_reader, doc_count, field.name, term)
+                idf = idfs.get((field.name, term))
+                if idf is None:
+                    idf = idfs[field.name, term] = _idf(top_reader, doc_count, field.name, term)
                 factor = plan.boost * field.boost * idf * (K1 + 1)
                 norms = _norms(avg[field.name])
                 lengths = _lengths(reader, field.name)
@@ -119,8 +124,10 @@ def best(scored: dict[int, float], n: int | None) -> list[int]:
 
 
 def passing(searcher, query, docnums: list[int]) -> set[int]:
-    """The documents among `docnums` that match `query` (a filter), by walking its matcher in
-    document order (skip_to), so only as many documents are looked at as are asked about."""
+    """The documents among `docnums` that match `query` (a filter): by walking its matcher in
+    document order (skip_to) when they are few, so only those are looked at."""
+    if len(docnums) > WALK_AT_MOST:  # many: every document the filter lets through, as a set
+        return set(searcher.docs_for_query(query)).intersection(docnums)
     wanted = sorted(docnums)
     kept: set[int] = set()
     leaves = searcher.leaf_searchers()

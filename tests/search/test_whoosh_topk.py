@@ -112,7 +112,11 @@ def test_best_orders_by_score_then_later_document():
     assert topk.best({}, 5) == []
 
 
-def test_passing_is_the_filter_restricted_to_the_documents_asked_about(searcher):
+@pytest.mark.parametrize("walk_at_most", [10_000, 0])  # skip_to walk; the filter's own set
+def test_passing_is_the_filter_restricted_to_the_documents_asked_about(
+    searcher, monkeypatch, walk_at_most
+):
+    monkeypatch.setattr(topk, "WALK_AT_MOST", walk_at_most)
     plan = topk.Plan(FIELDS, (topk.Token("会员"),))
     docs = list(topk.scores(searcher, plan))
     chats = set(searcher.docs_for_query(wq.Term("kind", "chat")))
