@@ -136,13 +136,15 @@ class RankedFTS5Results(BaseSearchResults):
     #: Index rows ranked in the first round, beyond the page's end.
     MARGIN = 100
     match: str = ""
+    #: Used when `match` finds nothing in the queryset (any of the query's bigrams: typos).
+    fallback: str | None = None
 
     def _clone(self):
         clone = super()._clone()
-        clone.match = self.match
+        clone.match, clone.fallback = self.match, self.fallback
         return clone
 
-    def _where(self):
+    def _where(self, match: str):
         from modelsearch.conf import get_app_config
         from modelsearch.utils import get_descendants_content_types_pks
 
@@ -156,16 +158,16 @@ class RankedFTS5Results(BaseSearchResults):
             f"WHERE {table}_fts MATCH %s AND e.content_type_id IN ({placeholders}) "
             f"AND CAST(e.object_id AS INTEGER) IN ({pk_sql})"
         )
-        return table, sql, [self.match, *content_types, *pk_params]
+        return table, sql, [match, *content_types, *pk_params]
 
-    def _best_rows(self, table: str, n: int | None) -> list[tuple[int, float]]:
+    def _best_rows(self, table: str, match: str, n: int | None) -> list[tuple[int, float]]:
         """(index row id, bm25 rank) of the best `n` rows matching the text, best first."""
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "  # noqa: S608
                 f"WHERE {table}_fts MATCH %s ORDER BY rank LIMIT %s",
-                [self.match, -1 if n is None else n],
+                [match, -1 if n is None else n],
             )
             return cursor.fetchall()
 
@@ -193,6 +195,8 @@ class RankedFTS5Results(BaseSearchResults):
                     for row_id, content_type, pk in cursor.fetchall()
                     if content_type in content_types
                 )
+        if not queryset.query.where:  # the whole model
+            return rows
         pks = list(rows.values())
         allowed = set()
         for start in range(0, len(pks), 500):
@@ -205,14 +209,9 @@ class RankedFTS5Results(BaseSearchResults):
 
         table = get_app_config().get_model("IndexEntry")._meta.db_table
         end = None if self.stop is None else self.stop
-        n = None if end is None else end + self.MARGIN
-        while True:
-            rows = self._best_rows(table, n)
-            allowed = self._in_queryset(table, [row_id for row_id, _rank in rows])
-            ranked = [(allowed[row_id], rank) for row_id, rank in rows if row_id in allowed]
-            if n is None or len(rows) < n or len(ranked) >= end:
-                break
-            n *= 8
+        ranked = self._ranked(table, self.match, end)
+        if not ranked and self.fallback:
+            ranked = self._ranked(table, self.fallback, end)
         ranked = ranked[self.start : end]
         objects = self.query_compiler.queryset.in_bulk([pk for pk, _rank in ranked])
         results = []
@@ -225,24 +224,29 @@ class RankedFTS5Results(BaseSearchResults):
             results.append(obj)
         return results
 
-    def finds_nothing(self) -> bool:
-        """Cheaper than count() == 0: stops at the first match."""
-        _table, where, params = self._where()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 {where} LIMIT 1", params)  # noqa: S608
-            return cursor.fetchone() is None
+    def _ranked(self, table: str, match: str, end: int | None) -> list[tuple[int, float]]:
+        """(pk, rank) of the best matches in the queryset, at least up to `end` (all if None);
+        empty only if nothing in the queryset matches."""
+        n = None if end is None else end + self.MARGIN
+        while True:
+            rows = self._best_rows(table, match, n)
+            allowed = self._in_queryset(table, [row_id for row_id, _rank in rows])
+            ranked = [(allowed[row_id], rank) for row_id, rank in rows if row_id in allowed]
+            if n is None or len(rows) < n or len(ranked) >= end:
+                return ranked
+            n *= 8
 
     def _do_count(self):
-        _table, where, params = self._where()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {where}", params)  # noqa: S608
-            return cursor.fetchone()[0]
-
-
-def _finds_nothing(results) -> bool:
-    if isinstance(results, RankedFTS5Results):
-        return results.finds_nothing()
-    return results.count() == 0
+        for match in (self.match, self.fallback):
+            if match is None:
+                continue
+            _table, where, params = self._where(match)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) {where}", params)  # noqa: S608
+                count = cursor.fetchone()[0]
+            if count:
+                return count
+        return 0
 
 
 def _fts5_match(query, *, prefix: bool) -> str | None:
@@ -280,7 +284,11 @@ class ChineseSearchMixin:
             query_compiler_class, analysed, model_or_queryset, prefix=prefix, **kwargs
         )
         fallback = fallback_query(query)
-        if fallback is not None and _finds_nothing(results):
+        if isinstance(results, RankedFTS5Results):  # falls back by itself, without a query more
+            if fallback is not None:
+                results.fallback = _fts5_match(fallback, prefix=False)
+            return results
+        if fallback is not None and results.count() == 0:
             return self._search_analysed(
                 query_compiler_class, fallback, model_or_queryset, prefix=False, **kwargs
             )

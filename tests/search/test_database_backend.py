@@ -79,7 +79,7 @@ def test_a_page_is_filled_when_the_queryset_drops_the_best_ranked(corpus, monkey
     monkeypatch.setattr(
         RankedFTS5Results,
         "_best_rows",
-        lambda self, table, n: rounds.append(n) or best_rows(self, table, n),
+        lambda self, table, match, n: rounds.append(n) or best_rows(self, table, match, n),
     )
     for i in range(4):  # ranked first: the word in a short title
         MomentScriptFactory(persona=corpus["live"].persona, title=f"会员日{i}")
