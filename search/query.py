@@ -19,7 +19,7 @@ from . import analysis
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 200  # re-ranked in Python; backends return at most this many per type
-HIT_FIELDS = ("id", "title", "kind", "search_text", "persona_id", "persona__slug")
+HIT_FIELDS = ("id", "title", "kind", "search_text", "persona_id")
 
 
 class BadQuery(ValueError):
@@ -79,7 +79,7 @@ def search(
 
     if "script" in types:
         Script = apps.get_model("content", "Script")
-        scripts = Script.objects.select_related("persona")
+        scripts = Script.objects.all()
         if live_only:
             scripts = scripts.deliverable(timezone.now())
         if persona_ids is not None:
@@ -87,11 +87,16 @@ def search(
         scripts = scripts.narrow(kind=kind, stage=stage, audience=audience or None, tags=tags)
         if audience or tags:  # search backends filter on plain values, not subqueries
             ids = list(scripts.values_list("pk", flat=True))
-            scripts = Script.objects.select_related("persona").filter(pk__in=ids)
+            scripts = Script.objects.filter(pk__in=ids)
         # Only what a hit shows: up to CANDIDATES scripts are loaded, and their message
-        # blocks (JSON) would cost more to load than the search itself.
+        # blocks (JSON) and personas would cost more to load than the search itself.
         scripts = scripts.only(*HIT_FIELDS)
-        for script in _ranked(backend.search(q, scripts), q, lambda s: s.title)[:limit]:
+        best = _ranked(backend.search(q, scripts), q, lambda s: s.title)[:limit]
+        Persona = apps.get_model("personas", "Persona")
+        slugs = dict(
+            Persona.objects.filter(pk__in={s.persona_id for s in best}).values_list("pk", "slug")
+        )
+        for script in best:
             text = script.title if _matches(script.title, q) else script.search_text
             hits.append(
                 Hit(
@@ -100,7 +105,7 @@ def search(
                     None,
                     script.title,
                     script.kind,
-                    script.persona.slug,
+                    slugs.get(script.persona_id),
                     str(analysis.highlight(text, q)),
                     float(getattr(script, "_score", 0) or 0),
                 )

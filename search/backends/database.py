@@ -128,7 +128,7 @@ class RankedFTS5Results(BaseSearchResults):
     to the page itself. A page is found in two steps: the best `n` index rows by bm25 from the
     FTS table alone (as fast as bare FTS5), then which of those belong to the queryset — its
     model, and its filters as a primary-key subquery. When the queryset drops so many that the
-    page comes up short, the next round looks at eight times as many rows.
+    page comes up short, SQLite joins every match to the queryset instead.
     """
 
     # bm25 weights for the FTS5 columns, in table order (autocomplete, body, title).
@@ -154,7 +154,9 @@ class RankedFTS5Results(BaseSearchResults):
         content_types = get_descendants_content_types_pks(queryset.model)
         placeholders = ", ".join(["%s"] * len(content_types))
         sql = (
-            f"FROM {table}_fts f JOIN {table} e ON e.id = f.rowid "
+            # CROSS JOIN: the FTS table is the outer loop. With a plain JOIN, SQLite may walk
+            # the content type's whole index and probe the FTS table for each entry (60× slower).
+            f"FROM {table}_fts f CROSS JOIN {table} e ON e.id = f.rowid "
             f"WHERE {table}_fts MATCH %s AND e.content_type_id IN ({placeholders}) "
             f"AND CAST(e.object_id AS INTEGER) IN ({pk_sql})"
         )
@@ -227,14 +229,24 @@ class RankedFTS5Results(BaseSearchResults):
     def _ranked(self, table: str, match: str, end: int | None) -> list[tuple[int, float]]:
         """(pk, rank) of the best matches in the queryset, at least up to `end` (all if None);
         empty only if nothing in the queryset matches."""
-        n = None if end is None else end + self.MARGIN
-        while True:
+        if end is not None:
+            n = end + self.MARGIN
             rows = self._best_rows(table, match, n)
             allowed = self._in_queryset(table, [row_id for row_id, _rank in rows])
             ranked = [(allowed[row_id], rank) for row_id, rank in rows if row_id in allowed]
-            if n is None or len(rows) < n or len(ranked) >= end:
+            if len(rows) < n or len(ranked) >= end:
                 return ranked
-            n *= 8
+        # The queryset holds few of the best matches (another model's, a narrow filter): the
+        # database joins every match to it instead.
+        _table, where, params = self._where(match)
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT CAST(e.object_id AS INTEGER), bm25({table}_fts, {weights}) AS rank "  # noqa: S608
+                f"{where} ORDER BY rank LIMIT %s",
+                [*params, -1 if end is None else end],
+            )
+            return cursor.fetchall()
 
     def _do_count(self):
         for match in (self.match, self.fallback):
