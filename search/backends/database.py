@@ -16,6 +16,7 @@ Configure with ``{"BACKEND": "search.backends.database"}`` (plus modelsearch's u
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -120,6 +121,12 @@ def _compiler(compiler_class, *, prefix: bool):
     return type(name, (DatabaseOrderingMixin, compiler_class), attrs)
 
 
+#: Up to this many index entries, a model is searched entries first (see _where).
+FEW_ENTRIES = 2000
+ENTRY_COUNT_TTL = 300.0
+_ENTRY_COUNTS: dict[tuple, tuple[int, float]] = {}
+
+
 class RankedFTS5Results(BaseSearchResults):
     """SQLite fast path for plain text queries: FTS5 ranks by bm25() and cuts to the best rows.
 
@@ -153,14 +160,41 @@ class RankedFTS5Results(BaseSearchResults):
         pk_sql, pk_params = queryset.values("pk").query.sql_with_params()
         content_types = get_descendants_content_types_pks(queryset.model)
         placeholders = ", ".join(["%s"] * len(content_types))
+        # CROSS JOIN fixes SQLite's loop order. A model with few index entries (personas, hot
+        # topics) walks its entries and asks FTS5 about each; otherwise every text match is
+        # looked up in the entries (with the model's entries outside, 100,000 scripts would be
+        # probed one by one: 60× slower for a common word).
+        if self._few_entries(table, content_types):
+            joined = f"{table} e CROSS JOIN {table}_fts f ON f.rowid = e.id"
+        else:
+            joined = f"{table}_fts f CROSS JOIN {table} e ON e.id = f.rowid"
         sql = (
-            # CROSS JOIN: the FTS table is the outer loop. With a plain JOIN, SQLite may walk
-            # the content type's whole index and probe the FTS table for each entry (60× slower).
-            f"FROM {table}_fts f CROSS JOIN {table} e ON e.id = f.rowid "
-            f"WHERE {table}_fts MATCH %s AND e.content_type_id IN ({placeholders}) "
+            f"FROM {joined} WHERE {table}_fts MATCH %s AND e.content_type_id IN ({placeholders}) "
             f"AND CAST(e.object_id AS INTEGER) IN ({pk_sql})"
         )
         return table, sql, [match, *content_types, *pk_params]
+
+    @staticmethod
+    def _few_entries(table: str, content_types) -> bool:
+        """Whether the index holds at most FEW_ENTRIES rows of these content types (counted at
+        most every ENTRY_COUNT_TTL seconds per process)."""
+        key = tuple(sorted(content_types))
+        now = time.monotonic()
+        cached = _ENTRY_COUNTS.get(key)
+        if cached is None or cached[1] < now:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} "  # noqa: S608
+                    f"WHERE content_type_id IN ({', '.join(['%s'] * len(key))}) LIMIT %s)",
+                    [*key, FEW_ENTRIES + 1],
+                )
+                cached = _ENTRY_COUNTS[key] = (cursor.fetchone()[0], now + ENTRY_COUNT_TTL)
+        return cached[0] <= FEW_ENTRIES
+
+    def _content_types(self):
+        from modelsearch.utils import get_descendants_content_types_pks
+
+        return get_descendants_content_types_pks(self.query_compiler.queryset.model)
 
     def _best_rows(self, table: str, match: str, n: int | None) -> list[tuple[int, float]]:
         """(index row id, bm25 rank) of the best `n` rows matching the text, best first."""
@@ -177,10 +211,8 @@ class RankedFTS5Results(BaseSearchResults):
         """{index row id: object pk} of the rows that belong to the queryset: the rows of its
         model, then the queryset asked about those pks (by primary key: a subquery of the
         whole queryset would be scanned for every call)."""
-        from modelsearch.utils import get_descendants_content_types_pks
-
         queryset = self.query_compiler.queryset.order_by()
-        content_types = set(get_descendants_content_types_pks(queryset.model))
+        content_types = set(self._content_types())
         rows: dict[int, int] = {}
         for start in range(0, len(row_ids), 500):  # SQLite's limit on parameters
             chunk = row_ids[start : start + 500]
@@ -229,7 +261,8 @@ class RankedFTS5Results(BaseSearchResults):
     def _ranked(self, table: str, match: str, end: int | None) -> list[tuple[int, float]]:
         """(pk, rank) of the best matches in the queryset, at least up to `end` (all if None);
         empty only if nothing in the queryset matches."""
-        if end is not None:
+        few = self._few_entries(table, self._content_types())
+        if end is not None and not few:
             n = end + self.MARGIN
             rows = self._best_rows(table, match, n)
             allowed = self._in_queryset(table, [row_id for row_id, _rank in rows])

@@ -71,9 +71,12 @@ def test_a_page_is_filled_when_the_queryset_drops_the_best_ranked(corpus, monkey
     drops those, it joins every match to the queryset."""
     from django.db import connection
 
+    from search.backends import database
     from search.backends.database import RankedFTS5Results
 
     monkeypatch.setattr(RankedFTS5Results, "MARGIN", 0)
+    monkeypatch.setattr(database, "FEW_ENTRIES", 0)  # scripts are many: text matches first
+    monkeypatch.setattr(database, "_ENTRY_COUNTS", {})
     rounds = []
     best_rows = RankedFTS5Results._best_rows
     monkeypatch.setattr(
@@ -96,6 +99,30 @@ def test_a_page_is_filled_when_the_queryset_drops_the_best_ranked(corpus, monkey
     if connection.vendor == "sqlite":
         assert rounds == [2]  # the best 2 rows were not in the queryset: joined instead
     assert results.count() == 2
+
+
+@pytest.mark.parametrize("few_entries", [0, 10_000])
+def test_both_join_orders_give_the_same_results(corpus, monkeypatch, few_entries):
+    """A model with few index entries is searched entries first, others text first (SQLite);
+    the results and counts are the same either way."""
+    from search.backends import database
+
+    monkeypatch.setattr(database, "FEW_ENTRIES", few_entries)
+    monkeypatch.setattr(database, "_ENTRY_COUNTS", {})
+    backend = get_search_backend()
+    persona = corpus["live"].persona
+    for query, queryset, expected in [
+        ("会员日", Script.objects.all(), {"双十一会员日直播预热话术", "福利提醒"}),
+        ("会员日", ChatScript.objects.all(), set()),
+        ("燕", Script.objects.filter(persona=persona), {"福利提醒", "早餐搭配"}),
+        ("冻干面摸", Script.objects.all(), {"面膜怎么用"}),
+    ]:
+        results = backend.search(query, queryset)
+        assert set(titles(results)) == expected, query
+        assert results.count() == len(expected)
+        assert set(titles(results[:1])) <= expected
+    found = backend.search(persona.name, type(persona).objects.all())
+    assert [p.name for p in found] == [persona.name]
 
 
 @pytest.mark.parametrize(
