@@ -134,7 +134,7 @@ class RankedFTS5Results(BaseSearchResults):
     sort them all, which costs seconds for common terms on large indexes; FTS5 can rank and cut
     to the page itself. A page is found in two steps: the best `n` index rows by bm25 from the
     FTS table alone (as fast as bare FTS5), then which of those belong to the queryset — its
-    model, and its filters as a primary-key subquery. When the queryset drops so many that the
+    model, and its filters asked about those pks. When the queryset drops so many that the
     page comes up short, SQLite joins every match to the queryset instead.
     """
 
@@ -196,47 +196,31 @@ class RankedFTS5Results(BaseSearchResults):
 
         return get_descendants_content_types_pks(self.query_compiler.queryset.model)
 
-    def _best_rows(self, table: str, match: str, n: int | None) -> list[tuple[int, float]]:
-        """(index row id, bm25 rank) of the best `n` rows matching the text, best first."""
+    def _best_rows(self, table: str, match: str, n: int) -> list[tuple[float, int, int]]:
+        """(bm25 rank, content type, object pk) of the best `n` index rows matching the text,
+        best first: FTS5 ranks alone (as fast as bare FTS5), then each row's entry is looked
+        up by its id."""
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "  # noqa: S608
-                f"WHERE {table}_fts MATCH %s ORDER BY rank LIMIT %s",
-                [match, -1 if n is None else n],
+                f"SELECT r.rank, e.content_type_id, CAST(e.object_id AS INTEGER) FROM ("  # noqa: S608
+                f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "
+                f"WHERE {table}_fts MATCH %s ORDER BY rank LIMIT %s"
+                f") r CROSS JOIN {table} e ON e.id = r.rowid ORDER BY r.rank",
+                [match, n],
             )
             return cursor.fetchall()
 
-    def _in_queryset(self, table: str, row_ids: list[int]) -> dict[int, int]:
-        """{index row id: object pk} of the rows that belong to the queryset: the rows of its
-        model, then the queryset asked about those pks (by primary key: a subquery of the
-        whole queryset would be scanned for every call)."""
+    def _allowed(self, pks: list[int]) -> set[int] | None:
+        """The pks the queryset holds; None if it holds every object of its model."""
         queryset = self.query_compiler.queryset.order_by()
-        content_types = set(self._content_types())
-        rows: dict[int, int] = {}
-        for start in range(0, len(row_ids), 500):  # SQLite's limit on parameters
-            chunk = row_ids[start : start + 500]
-            with connection.cursor() as cursor:
-                # The content type is checked here, not in SQL: with it in the WHERE clause,
-                # SQLite scans the content type's whole index instead of looking up the ids.
-                cursor.execute(
-                    f"SELECT id, content_type_id, CAST(object_id AS INTEGER) FROM {table} "  # noqa: S608
-                    f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                    chunk,
-                )
-                rows.update(
-                    (row_id, pk)
-                    for row_id, content_type, pk in cursor.fetchall()
-                    if content_type in content_types
-                )
-        if not queryset.query.where:  # the whole model
-            return rows
-        pks = list(rows.values())
-        allowed = set()
-        for start in range(0, len(pks), 500):
+        if not queryset.query.where:
+            return None
+        allowed: set[int] = set()
+        for start in range(0, len(pks), 500):  # SQLite's limit on parameters
             chunk = pks[start : start + 500]
             allowed.update(queryset.filter(pk__in=chunk).values_list("pk", flat=True))
-        return {row_id: pk for row_id, pk in rows.items() if pk in allowed}
+        return allowed
 
     def _do_search(self):
         from modelsearch.conf import get_app_config
@@ -265,8 +249,11 @@ class RankedFTS5Results(BaseSearchResults):
         if end is not None and not few:
             n = end + self.MARGIN
             rows = self._best_rows(table, match, n)
-            allowed = self._in_queryset(table, [row_id for row_id, _rank in rows])
-            ranked = [(allowed[row_id], rank) for row_id, rank in rows if row_id in allowed]
+            content_types = set(self._content_types())
+            ranked = [(pk, rank) for rank, ct, pk in rows if ct in content_types]
+            allowed = self._allowed([pk for pk, _rank in ranked])
+            if allowed is not None:
+                ranked = [(pk, rank) for pk, rank in ranked if pk in allowed]
             if len(rows) < n or len(ranked) >= end:
                 return ranked
         # The queryset holds few of the best matches (another model's, a narrow filter): the
