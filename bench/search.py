@@ -239,9 +239,9 @@ def _raw_fts5_timings() -> tuple[float, float]:
     )
 
     table = get_app_config().get_model("IndexEntry")._meta.db_table
-    weights = ", ".join(str(w) for w in RankedFTS5Results.WEIGHTS)
+    bm25 = RankedFTS5Results.BM25.format(table=table)
     sql = (
-        f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "  # noqa: S608
+        f"SELECT rowid, {bm25} AS rank FROM {table}_fts "  # noqa: S608
         f"WHERE {table}_fts MATCH %s ORDER BY rank LIMIT 10"
     )
     timings = []

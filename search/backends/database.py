@@ -140,6 +140,7 @@ class RankedFTS5Results(BaseSearchResults):
 
     # bm25 weights for the FTS5 columns, in table order (autocomplete, body, title).
     WEIGHTS = (0.0, 1.0, 3.0)
+    BM25 = "bm25({table}_fts, " + ", ".join(str(w) for w in WEIGHTS) + ")"
     #: Index rows ranked in the first round, beyond the page's end.
     MARGIN = 100
     match: str = ""
@@ -153,12 +154,11 @@ class RankedFTS5Results(BaseSearchResults):
 
     def _where(self, match: str):
         from modelsearch.conf import get_app_config
-        from modelsearch.utils import get_descendants_content_types_pks
 
         table = get_app_config().get_model("IndexEntry")._meta.db_table
         queryset = self.query_compiler.queryset.order_by()
         pk_sql, pk_params = queryset.values("pk").query.sql_with_params()
-        content_types = get_descendants_content_types_pks(queryset.model)
+        content_types = self._content_types()
         placeholders = ", ".join(["%s"] * len(content_types))
         # CROSS JOIN fixes SQLite's loop order. A model with few index entries (personas, hot
         # topics) walks its entries and asks FTS5 about each; otherwise every text match is
@@ -200,11 +200,11 @@ class RankedFTS5Results(BaseSearchResults):
         """(bm25 rank, content type, object pk) of the best `n` index rows matching the text,
         best first: FTS5 ranks alone (as fast as bare FTS5), then each row's entry is looked
         up by its id."""
-        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        bm25 = self.BM25.format(table=table)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT r.rank, e.content_type_id, CAST(e.object_id AS INTEGER) FROM ("  # noqa: S608
-                f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "
+                f"SELECT rowid, {bm25} AS rank FROM {table}_fts "
                 f"WHERE {table}_fts MATCH %s ORDER BY rank LIMIT %s"
                 f") r CROSS JOIN {table} e ON e.id = r.rowid ORDER BY r.rank",
                 [match, n],
@@ -245,11 +245,10 @@ class RankedFTS5Results(BaseSearchResults):
     def _ranked(self, table: str, match: str, end: int | None) -> list[tuple[int, float]]:
         """(pk, rank) of the best matches in the queryset, at least up to `end` (all if None);
         empty only if nothing in the queryset matches."""
-        few = self._few_entries(table, self._content_types())
-        if end is not None and not few:
+        content_types = set(self._content_types())
+        if end is not None and not self._few_entries(table, content_types):
             n = end + self.MARGIN
             rows = self._best_rows(table, match, n)
-            content_types = set(self._content_types())
             ranked = [(pk, rank) for rank, ct, pk in rows if ct in content_types]
             allowed = self._allowed([pk for pk, _rank in ranked])
             if allowed is not None:
@@ -259,10 +258,10 @@ class RankedFTS5Results(BaseSearchResults):
         # The queryset holds few of the best matches (another model's, a narrow filter): the
         # database joins every match to it instead.
         _table, where, params = self._where(match)
-        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        bm25 = self.BM25.format(table=table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT CAST(e.object_id AS INTEGER), bm25({table}_fts, {weights}) AS rank "  # noqa: S608
+                f"SELECT CAST(e.object_id AS INTEGER), {bm25} AS rank "  # noqa: S608
                 f"{where} ORDER BY rank LIMIT %s",
                 [*params, -1 if end is None else end],
             )

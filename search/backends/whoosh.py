@@ -850,26 +850,7 @@ class WhooshSearchQueryCompiler(DatabaseOrderingMixin, BaseSearchQueryCompiler):
     def _plain_text(self, text, operator, boost=1.0, relaxed=False):
         """The Whoosh query of a plan (for query shapes the top-k evaluator does not take)."""
         plan = self._plan(text, operator, boost, relaxed)
-        if plan is None:
-            return wq.NullQuery
-
-        def token(tok):
-            queries = [
-                wq.Prefix(f.name, tok.text, boost=f.boost, constantscore=False)
-                if tok.prefix
-                else wq.Term(f.name, tok.text, boost=f.boost)
-                for f in plan.fields
-            ]
-            return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-        required = [token(t) for t in plan.required]
-        required = wq.Or(required) if plan.any_of else wq.And(required)
-        optional = [token(t) for t in plan.optional]
-        query = wq.AndMaybe(required, wq.Or(optional)) if optional else required
-        query = query.normalize()
-        if boost != 1 and query is not wq.NullQuery:
-            query = query.with_boost(boost)
-        return query
+        return wq.NullQuery if plan is None else topk.as_whoosh_query(plan)
 
     def _has_tokens(self, query) -> bool:
         """False for a text query that analysis reduces to nothing (punctuation, emoji)."""

@@ -112,6 +112,32 @@ def scores(searcher, plan: Plan) -> dict[int, float]:
     return out
 
 
+def as_whoosh_query(plan: Plan):
+    """The Whoosh query that matches and scores like `plan` (for Whoosh's own matchers: query
+    shapes this module does not take, and the tests that compare the two)."""
+    from whoosh import query as wq
+
+    def token(tok):
+        queries = [
+            wq.Prefix(f.name, tok.text, boost=f.boost, constantscore=False)
+            if tok.prefix
+            else wq.Term(f.name, tok.text, boost=f.boost)
+            for f in plan.fields
+        ]
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+    if not plan.fields or not plan.required:
+        return wq.NullQuery
+    required = [token(t) for t in plan.required]
+    query = wq.Or(required) if plan.any_of else wq.And(required)
+    if plan.optional:
+        query = wq.AndMaybe(query, wq.Or([token(t) for t in plan.optional]))
+    query = query.normalize()
+    if plan.boost != 1 and query is not wq.NullQuery:
+        query = query.with_boost(plan.boost)
+    return query
+
+
 def best(scored: dict[int, float], n: int | None) -> list[int]:
     """Document numbers by score, highest first; equal scores, the later document first (it
     was indexed later). The best `n` only, unless n is None."""

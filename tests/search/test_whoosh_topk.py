@@ -1,4 +1,5 @@
-"""search/backends/whoosh_topk.py gives the same matches and scores as Whoosh's own matchers.
+"""search/backends/whoosh_topk.py gives the same matches and scores as Whoosh's own matchers
+running the equivalent query (`as_whoosh_query`, which the backend uses for other query shapes).
 
 The index is built directly with Whoosh (no Django): several segments, deleted documents,
 terms repeated in a document (frequencies above 1), and a field some documents lack.
@@ -53,27 +54,9 @@ def searcher(tmp_path_factory):
         yield opened
 
 
-def whoosh_query(plan):
-    def token(tok):
-        return wq.Or(
-            [
-                wq.Prefix(f.name, tok.text, boost=f.boost, constantscore=False)
-                if tok.prefix
-                else wq.Term(f.name, tok.text, boost=f.boost)
-                for f in plan.fields
-            ]
-        )
-
-    required = [token(t) for t in plan.required]
-    query = wq.Or(required) if plan.any_of else wq.And(required)
-    if plan.optional:
-        query = wq.AndMaybe(query, wq.Or([token(t) for t in plan.optional]))
-    query = query.normalize()
-    return query.with_boost(plan.boost) if plan.boost != 1 else query
-
-
 def whoosh_scores(searcher, plan):
-    return {hit.docnum: hit.score for hit in searcher.search(whoosh_query(plan), limit=None)}
+    results = searcher.search(topk.as_whoosh_query(plan), limit=None)
+    return {hit.docnum: hit.score for hit in results}
 
 
 @pytest.mark.parametrize(
