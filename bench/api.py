@@ -1,7 +1,10 @@
 """Benchmark: the delivery API under gunicorn, against a bare view and Wagtail's API v3, in one run.
 
-    .venv/bin/python bench/api.py                      # 10,000 extra scripts, 32 clients
-    .venv/bin/python bench/api.py --rounds 5 --duration 2 --profile --output results.md
+    .venv/bin/python -m bench.api                      # 10,000 extra scripts, 32 clients
+    .venv/bin/python -m bench.api --rounds 5 --duration 2 --profile --output results.md
+
+Run it as a module from the project root (as above), so the project's packages import as they
+do in the server.
 
 In a temporary data folder (the repository's data/ is untouched) a subprocess migrates a SQLite
 database, runs load_demo, bulk-inserts --scripts published scripts (2–4 Chinese text messages,
@@ -49,12 +52,7 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-# Run as a script, bench/ comes first on sys.path, where bench/search.py would shadow the
-# `search` app: import from the project root only.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS = "bench.api_settings"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -468,7 +466,7 @@ def main() -> None:
     server = None
     try:
         started = time.perf_counter()
-        command = [sys.executable, __file__, "--prepare", "--scripts", str(args.scripts)]
+        command = [sys.executable, "-m", "bench.api", "--prepare", "--scripts", str(args.scripts)]
         prepared = subprocess.run(
             command + (["--profile"] if args.profile else []),
             check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT,

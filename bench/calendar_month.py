@@ -1,6 +1,7 @@
 """Benchmark: the admin month view with 5,000 entries in one month (server time, median).
 
-Run by hand:  .venv/bin/python bench/calendar_month.py [--entries 5000] [--runs 15]
+Run by hand from the project root:
+    .venv/bin/python -m bench.calendar_month [--entries 5000] [--runs 15]
 It builds a throw-away SQLite database in a temporary data folder, so it touches nothing else.
 Record the printed line in bench/RESULTS.md with the machine and date.
 """
@@ -9,14 +10,11 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date
 from datetime import time as clock
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="siyu-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.dev")
 os.environ["DEBUG"] = "false"

@@ -1,7 +1,10 @@
 """Benchmark: Chinese search backends on a synthetic private-domain corpus, in one run.
 
-    .venv/bin/python bench/search.py --docs 10000            # all backends
-    .venv/bin/python bench/search.py --docs 100000 --backends database,whoosh
+    .venv/bin/python -m bench.search --docs 10000            # all backends
+    .venv/bin/python -m bench.search --docs 100000 --backends database,whoosh
+
+Run it as a module from the project root (as above), so the project's packages import as they
+do in the server.
 
 For each backend (Wagtail's stock database backend as the baseline, our database backend, our
 Whoosh backend) a fresh process copies one generated SQLite database, rebuilds the index and
@@ -29,7 +32,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 BACKENDS = {
     "stock": {"BACKEND": "modelsearch.backends.database", "AUTO_UPDATE": False},
@@ -326,24 +328,26 @@ def main() -> None:
         folder.mkdir()
         shutil.copy(corpus, folder / "db.sqlite3")
         out = subprocess.run(
-            [sys.executable, __file__, "--measure", backend, "--folder", str(folder)],
-            check=True, capture_output=True, text=True,
+            [sys.executable, "-m", "bench.search", "--measure", backend, "--folder", str(folder)],
+            check=True, capture_output=True, text=True, cwd=ROOT,
         )  # fmt: skip
         row = json.loads(out.stdout.strip().splitlines()[-1])
         out = subprocess.run(
-            [sys.executable, __file__, "--worker", backend, "--folder", str(folder)],
-            check=True, capture_output=True, text=True,
+            [sys.executable, "-m", "bench.search", "--worker", backend, "--folder", str(folder)],
+            check=True, capture_output=True, text=True, cwd=ROOT,
         )  # fmt: skip
         row.update(json.loads(out.stdout.strip().splitlines()[-1]))
         rows.append(row)
         print(rows[-1], flush=True)
-    keys = list(rows[0])
+    # Columns in first-seen order: some (the bare FTS5 figures) exist for one backend only.
+    keys = list(dict.fromkeys(key for row in rows for key in row))
     print("| " + " | ".join(keys) + " |")
     print("|" + " --- |" * len(keys))
     for row in rows:
-        print("| " + " | ".join(str(row[k]) for k in keys) + " |")
+        print("| " + " | ".join(str(row.get(k, "—")) for k in keys) + " |")
     if args.keep:
-        print(f"Kept in {base}; rerun a worker with --worker BACKEND --folder {base}/BACKEND")
+        print(f"Kept in {base}; rerun a worker with")
+        print(f"  python -m bench.search --worker BACKEND --folder {base}/BACKEND")
     else:
         shutil.rmtree(base, ignore_errors=True)
 
