@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate demo test lint format check-migrations check-deploy messages lock clean
+.PHONY: help install run migrate demo test lint format check-migrations check-deploy messages openapi lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -50,6 +50,11 @@ test: install lint check-migrations check-deploy ## Set up everything and run th
 messages: install ## Extract and compile the zh-hans translations (needs GNU gettext)
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=data --no-obsolete
 	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
+
+openapi: install ## Rewrite the committed OpenAPI snapshot (tests/api/openapi.snapshot.json) after an intended API change
+	DJANGO_SETTINGS_MODULE=site_config.settings.test $(BIN)/python -c 'import django; django.setup(); \
+	from tests.api.test_openapi_snapshot import SNAPSHOT, current_document, render; \
+	SNAPSHOT.write_text(render(current_document()), encoding="utf-8"); print("wrote", SNAPSHOT)'
 
 lock: ## Re-resolve requirements.lock from the pins in pyproject.toml
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
