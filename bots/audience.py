@@ -41,15 +41,18 @@ def webhooks_for(subject: Model, moment: datetime | None = None) -> list[Webhook
     return [webhook for webhook in webhooks if webhook.client.sees(subject, moment)]
 
 
-def as_last_published(instance: Model) -> tuple[Model, datetime | None]:
+def as_last_published(instance: Model, *, was_live: bool = False) -> tuple[Model, datetime | None]:
     """`instance` (a persona or script) as bots could last have seen it, and the moment to
     judge it at: for an unpublish or a delete, "could the bot see it before?".
 
     Never published: as it is (a draft nobody saw). Otherwise live; and if its Wagtail expiry
     has passed, just before that moment — query-time expiry hid it then, and the unpublish
     ``publish_scheduled`` makes later is what tells bots."""
-    if instance.first_published_at is None:
-        return instance, None
+    if not (was_live or instance.live or instance.first_published_at):
+        # The instance in hand may be older than its publication: ask the database.
+        rows = type(instance)._base_manager.filter(pk=instance.pk)
+        if not rows.filter(first_published_at__isnull=False).exists():
+            return instance, None
     before = as_it_was(instance, live=True, expired=False)
     if instance.expire_at is not None and instance.expire_at <= timezone.now():
         return before, instance.expire_at - timedelta(microseconds=1)
@@ -85,7 +88,7 @@ def stop_reason(delivery: WebhookDelivery) -> str:
             return ""
     # A deleted persona's scope links are gone with it: its deletion is still announced.
     if not client.in_scope(persona_id) and Persona.objects.filter(pk=persona_id).exists():
-        return _("Not sent: the persona is no longer in the bot client's scope.")
+        return _("Not sent: the persona is no longer in the scope of the bot client.")
     return ""
 
 

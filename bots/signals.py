@@ -43,7 +43,7 @@ def on_published(sender, instance, **kwargs):
 
 
 def on_unpublished(sender, instance, **kwargs):
-    _event("unpublished", instance, *as_last_published(instance))
+    _event("unpublished", instance, *as_last_published(instance, was_live=True))
 
 
 def on_delete(sender, instance, **kwargs):
