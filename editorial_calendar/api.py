@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.apps import apps
 from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from content.models import Script
 from site_config.api_support import (
     DEFAULT_LIMIT,
     ERRORS,
@@ -53,7 +53,6 @@ def _span(start: date | None, end: date | None, default_days: int) -> tuple[date
 def with_script_visibility(entries, client, moment: datetime):
     """Annotate `script_visible`: the linked script is the entry's own persona's and `client`
     sees it (``BotClient.visible``) — a subquery of the list's own query, no query of its own."""
-    Script = apps.get_model("content", "Script")
     own = Script.objects.filter(pk=OuterRef("script_id"), persona_id=OuterRef("persona_id"))
     return entries.annotate(script_visible=Exists(client.visible(own, moment)))
 
