@@ -70,33 +70,41 @@ def _parse(request: HttpRequest) -> tuple[list[EventIn | None], list[dict]]:
     return events, errors
 
 
+# What BotClient.sees() reads of a script or an entry and of its persona (not the bodies).
+_PERSONA = ("persona__live", "persona__go_live_at", "persona__expire_at")
+_SCRIPT = ("pk", "persona", "live", "go_live_at", "expire_at", "valid_from", "valid_until")
+
+
 def _check_references(request: HttpRequest, events: list[EventIn | None]) -> list[dict]:
-    """Scripts and entries must exist and belong to a persona in the client's scope."""
+    """Scripts and entries must be ones the client sees (``BotClient.sees``, the API's rule),
+    else they are reported as nonexistent: a script as it was when the event occurred (usage
+    may be reported after its validity window ended), an entry as it is now."""
     client = request.auth
     valid = [event for event in events if event is not None]
     script_ids = {event.script for event in valid}
     entry_ids = {event.calendar_entry for event in valid if event.calendar_entry}
-    scripts = Script.objects.filter(pk__in=script_ids)
-    entries = CalendarEntry.objects.filter(pk__in=entry_ids)
-    if not client.all_personas:
-        scope = client.personas.values("pk")
-        scripts = scripts.filter(persona_id__in=scope)
-        entries = entries.filter(persona_id__in=scope)
-    script_personas = dict(scripts.values_list("pk", "persona_id"))
-    entry_personas = dict(entries.values_list("pk", "persona_id"))
-    latest = timezone.now().timestamp() + FUTURE_TOLERANCE_SECONDS
+    scripts = Script.objects.select_related("persona").only(*_SCRIPT, *_PERSONA)
+    scripts = {script.pk: script for script in scripts.filter(pk__in=script_ids)}
+    entries = CalendarEntry.objects.select_related("persona").only(
+        "pk", "status", "persona", *_PERSONA
+    )
+    entries = {entry.pk: entry for entry in entries.filter(pk__in=entry_ids)}
+    now = timezone.now()
+    latest = now.timestamp() + FUTURE_TOLERANCE_SECONDS
     errors = []
     for index, event in enumerate(events):
         if event is None:
             continue
-        if event.script not in script_personas:
+        script = scripts.get(event.script)
+        if script is None or not client.sees(script, min(event.occurred_at or now, now)):
+            script = None
             errors.append({"loc": ["events", index, "script"], "message": _("No such script.")})
         if event.calendar_entry:
-            persona = entry_personas.get(event.calendar_entry)
-            if persona is None:
+            entry = entries.get(event.calendar_entry)
+            if entry is None or not client.sees(entry, now):
                 message = _("No such calendar entry.")
                 errors.append({"loc": ["events", index, "calendar_entry"], "message": message})
-            elif event.script in script_personas and persona != script_personas[event.script]:
+            elif script is not None and entry.persona_id != script.persona_id:
                 message = _("The calendar entry belongs to another persona than the script.")
                 errors.append({"loc": ["events", index, "calendar_entry"], "message": message})
         if event.occurred_at and event.occurred_at.timestamp() > latest:

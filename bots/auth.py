@@ -58,34 +58,3 @@ class ClientRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:  # ninja asks after allow_request; the request holds it
         return None
-
-
-def scope_filter(request: HttpRequest, persona_field: str | None = "persona"):
-    """A Q for rows whose persona is published and in the caller's scope (persona_field None:
-    the rows are personas): a join and a subquery inside the row's own query, so the scope
-    costs no query of its own."""
-    from django.db.models import Q
-
-    live, key = (
-        (f"{persona_field}__live", f"{persona_field}_id") if persona_field else ("live", "pk")
-    )
-    condition = Q(**{live: True})
-    if not request.auth.all_personas:
-        scope = request.auth.personas.through.objects.filter(botclient_id=request.auth.pk)
-        condition &= Q(**{f"{key}__in": scope.values("persona_id")})
-    return condition
-
-
-def visible_persona_ids(request: HttpRequest) -> set[int]:
-    """Published personas inside the calling client's scope (computed once per request)."""
-    cached = getattr(request, "_visible_persona_ids", None)
-    if cached is not None:
-        return cached
-    from django.apps import apps
-
-    Persona = apps.get_model("personas", "Persona")
-    personas = Persona.objects.filter(live=True)
-    if not request.auth.all_personas:
-        personas = personas.filter(pk__in=request.auth.personas.values("pk"))
-    request._visible_persona_ids = set(personas.values_list("pk", flat=True))
-    return request._visible_persona_ids

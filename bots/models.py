@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +92,68 @@ class BotClient(models.Model):
             return None
         return set(self.personas.values_list("pk", flat=True))
 
+    # What this client may see: the one rule of the delivery API, /events/ and webhooks. --------
+    # visible_personas()/visible() are its set form (querysets), sees() the same rule for one
+    # loaded object — also for an in-memory copy "as it was before a change" (webhooks).
+
+    def visible_personas(self, moment: datetime | None = None) -> models.QuerySet:
+        """Personas this client may see at `moment` (default: now): published, inside Wagtail's
+        go-live/expiry, in scope; none once the client is revoked or expired. A lazy queryset:
+        ``persona__in=client.visible_personas()`` is a subquery, not a query of its own."""
+        Persona = apps.get_model("personas", "Persona")
+        if not self.is_active:
+            return Persona.objects.none()
+        personas = Persona.objects.deliverable(moment or timezone.now())
+        if not self.all_personas:
+            scope = BotClient.personas.through.objects.filter(botclient_id=self.pk)
+            personas = personas.filter(pk__in=scope.values("persona_id"))
+        return personas
+
+    def visible(self, queryset: models.QuerySet, moment: datetime | None = None):
+        """`queryset` (personas, scripts or calendar entries) narrowed to what this client may
+        see at `moment`: a script must be deliverable, an entry actionable, and either's
+        persona visible."""
+        moment = moment or timezone.now()
+        label = queryset.model._meta.concrete_model._meta.label_lower
+        if label == "personas.persona":
+            return queryset.filter(pk__in=self.visible_personas(moment))
+        if label == "content.script":
+            queryset = queryset.deliverable(moment)
+        elif label == "editorial_calendar.calendarentry":
+            queryset = queryset.actionable()
+        else:
+            raise TypeError(f"No visibility rule for {label}")
+        return queryset.filter(persona__in=self.visible_personas(moment))
+
+    def sees(self, obj, moment: datetime | None = None) -> bool:
+        """Whether this client may see `obj` (a persona, script or calendar entry) at `moment`:
+        what visible() selects, decided for one loaded object. The scope is read once per
+        client instance."""
+        if not self.is_active:
+            return False
+        moment = moment or timezone.now()
+        label = obj._meta.concrete_model._meta.label_lower
+        if label == "personas.persona":
+            return obj.is_deliverable(moment) and self.in_scope(obj.pk)
+        if label == "content.script":
+            return obj.is_deliverable(moment) and self.sees(obj.persona, moment)
+        if label == "editorial_calendar.calendarentry":
+            return obj.is_actionable() and self.sees(obj.persona, moment)
+        raise TypeError(f"No visibility rule for {label}")
+
+    def in_scope(self, persona_id: int) -> bool:
+        """Whether the persona is in this client's scope (published or not)."""
+        if self.all_personas:
+            return True
+        if "_scope" not in self.__dict__:
+            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("personas")
+            self._scope = (
+                {persona.pk for persona in prefetched}
+                if prefetched is not None
+                else set(self.personas.values_list("pk", flat=True))
+            )
+        return persona_id in self._scope
+
 
 class ReportedEvent(models.Model):
     """One usage event a bot reported (POST /api/v1/events/), kept for audit and so that an
@@ -156,6 +220,9 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
+    # Not sent (any more): the client was revoked, the webhook deactivated or the persona
+    # taken out of scope before an attempt; last_error says which.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class WebhookDelivery(models.Model):
@@ -165,6 +232,9 @@ class WebhookDelivery(models.Model):
         Webhook, verbose_name=_("webhook"), on_delete=models.CASCADE, related_name="deliveries"
     )
     event = models.CharField(_("event"), max_length=50)
+    # The persona the event is about, checked against the client's scope before each attempt.
+    # Not a foreign key: a persona.deleted delivery outlives its persona.
+    persona_id = models.BigIntegerField(_("persona"), null=True, blank=True, editable=False)
     payload = models.JSONField(_("payload"))
     status = models.CharField(
         _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

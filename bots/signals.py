@@ -1,4 +1,9 @@
-"""Turn content changes into webhook events (see bots.webhooks)."""
+"""Turn content changes into webhook events (see bots.webhooks).
+
+Each event names what a bot must be able to see for it to be told (``bots.audience``): the
+object after a publish, approval or scheduling; the object as bots could last see it for an
+unpublish or delete (never, for a draft never published); the entry before a cancellation.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +11,46 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 from wagtail.signals import published, unpublished
 
 from content.models import Script
+from editorial_calendar.enums import EntryStatus
 from editorial_calendar.models import CalendarEntry
 from personas.models import Persona
 
 from . import webhooks
+from .audience import as_it_was, as_last_published
 
 ENTRY_EVENTS = {"approved", "scheduled", "cancelled"}
 
 
-def _script_event(name: str, script: Script) -> None:
-    webhooks.notify(
-        f"script.{name}",
-        script.persona_id,
-        id=script.pk,
-        kind=script.kind,
-        persona=script.persona.slug,
-    )
-
-
-def _persona_event(name: str, persona: Persona) -> None:
-    webhooks.notify(f"persona.{name}", persona.pk, id=persona.pk, kind=None, persona=persona.slug)
+def _event(name: str, instance, seen, as_of=None) -> None:
+    """`seen`: `instance` as a bot must see it (at `as_of`) to hear of the change."""
+    if isinstance(instance, Script):
+        webhooks.notify(
+            f"script.{name}",
+            seen,
+            as_of=as_of,
+            id=instance.pk,
+            kind=instance.kind,
+            persona=instance.persona.slug,
+        )
+    elif isinstance(instance, Persona):
+        webhooks.notify(
+            f"persona.{name}", seen, as_of=as_of, id=instance.pk, kind=None, persona=instance.slug
+        )
 
 
 def on_published(sender, instance, **kwargs):
-    if isinstance(instance, Script):
-        _script_event("published", instance)
-    elif isinstance(instance, Persona):
-        _persona_event("published", instance)
+    _event("published", instance, instance)
 
 
 def on_unpublished(sender, instance, **kwargs):
-    if isinstance(instance, Script):
-        _script_event("unpublished", instance)
-    elif isinstance(instance, Persona):
-        _persona_event("unpublished", instance)
+    _event("unpublished", instance, *as_last_published(instance, was_live=True))
 
 
 def on_delete(sender, instance, **kwargs):
-    # Before the delete, while the persona's scope links still exist.
-    if isinstance(instance, Script):
-        _script_event("deleted", instance)
-    elif isinstance(instance, Persona):
-        _persona_event("deleted", instance)
+    # Before the delete, while the object and the persona's scope links still exist: bots
+    # that could see it hear of the deletion; a never-published draft is nobody's news.
+    if isinstance(instance, Script | Persona):
+        _event("deleted", instance, *as_last_published(instance))
 
 
 def remember_status(sender, instance: CalendarEntry, **kwargs):
@@ -60,16 +63,21 @@ def remember_status(sender, instance: CalendarEntry, **kwargs):
 
 def on_entry_saved(sender, instance: CalendarEntry, **kwargs):
     status = instance.status
-    if status in ENTRY_EVENTS and status != getattr(instance, "_previous_status", None):
-        webhooks.notify(
-            f"calendar_entry.{status}",
-            instance.persona_id,
-            id=instance.pk,
-            kind=None,
-            persona=instance.persona.slug,
-            date=instance.date.isoformat(),
-            channel=instance.channel,
-        )
+    previous = getattr(instance, "_previous_status", None)
+    if status not in ENTRY_EVENTS or status == previous:
+        return
+    seen = instance
+    if status == EntryStatus.CANCELLED:  # told to bots that could act on it until now
+        seen = as_it_was(instance, status=previous or EntryStatus.IDEA)
+    webhooks.notify(
+        f"calendar_entry.{status}",
+        seen,
+        id=instance.pk,
+        kind=None,
+        persona=instance.persona.slug,
+        date=instance.date.isoformat(),
+        channel=instance.channel,
+    )
 
 
 def connect() -> None:

@@ -1,7 +1,8 @@
 """Webhooks: push changes to bot clients instead of making them poll.
 
 Events: ``script.published|unpublished|deleted``, ``persona.published|unpublished|deleted`` and
-``calendar_entry.approved|scheduled|cancelled``, for clients whose scope includes the persona.
+``calendar_entry.approved|scheduled|cancelled``, for clients that see what changed (before or
+after the change; ``bots.audience``), checked again before every attempt.
 Each event becomes a WebhookDelivery row per webhook (the durable queue, shown in the admin);
 after the transaction commits a task sends it. A failed or timed-out attempt is retried with
 exponential backoff by ``manage.py webhooks deliver`` (run it with ``--loop`` as a worker, or
@@ -17,14 +18,15 @@ import logging
 import urllib.error
 import urllib.request
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model
 from django.utils import timezone
 from django_tasks import task
 
-from .models import BotClient, DeliveryStatus, Webhook, WebhookDelivery
+from .audience import cancel_if_stopped, persona_id_of, webhooks_for
+from .models import DeliveryStatus, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +40,13 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhooks_for(persona_id: int):
-    """Active webhooks of active clients whose scope includes the persona."""
-    now = timezone.now()
-    clients = BotClient.objects.filter(revoked_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
-    clients = clients.filter(Q(all_personas=True) | Q(personas__pk=persona_id)).distinct()
-    return Webhook.objects.filter(active=True, client__in=clients)
-
-
-def notify(event: str, persona_id: int, **fields) -> list[WebhookDelivery]:
-    """Queue `event` for every webhook that may see the persona; sent after commit."""
-    webhooks = list(webhooks_for(persona_id))
+def notify(
+    event: str, subject: Model, *, as_of: datetime | None = None, **fields
+) -> list[WebhookDelivery]:
+    """Queue `event` for every webhook whose client sees `subject` (a persona, script or
+    calendar entry — or an in-memory copy as it was before the change) at `as_of` (default:
+    now); sent after commit."""
+    webhooks = webhooks_for(subject, as_of)
     if not webhooks:
         return []
     occurred_at = timezone.localtime().isoformat()
@@ -67,6 +63,7 @@ def notify(event: str, persona_id: int, **fields) -> list[WebhookDelivery]:
             WebhookDelivery(
                 webhook=webhook,
                 event=event,
+                persona_id=persona_id_of(subject),
                 payload=payload,
                 next_attempt_at=timezone.now() + timedelta(seconds=60),
             )
@@ -94,6 +91,8 @@ def send_task(delivery_pk: int) -> None:
 
 def attempt(delivery: WebhookDelivery) -> bool:
     """POST the delivery once; record the outcome and schedule a retry on failure."""
+    if cancel_if_stopped(delivery):  # revoked client, inactive webhook, persona out of scope
+        return False
     body = json.dumps(delivery.payload, ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 - the URL is an http(s) URLField
         delivery.webhook.url,

@@ -7,11 +7,9 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
     ERRORS,
@@ -37,8 +35,8 @@ router = Router(tags=["scripts"])
 
 
 def visible_scripts(request: HttpRequest, moment=None):
-    """Scripts the calling bot may see right now."""
-    return Script.objects.deliverable(moment or timezone.now()).filter(scope_filter(request))
+    """Scripts the calling bot may see right now (``BotClient.visible``: the one rule)."""
+    return request.auth.visible(Script.objects.all(), moment)
 
 
 def _with_relations(queryset):

@@ -30,6 +30,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from personas.fields import LineListField
+from personas.publication import is_published, published_q
 
 from . import variables as vars_
 from .blocks import SegmentBlock, VariableBlock, message_blocks
@@ -45,6 +46,7 @@ from .enums import (
     UsageEvent,
 )
 from .fields import ChoiceListField
+from .links import persona_conflict
 
 
 class ScriptTag(TaggedItemBase):
@@ -70,8 +72,10 @@ class ScriptQuerySet(models.QuerySet):
         )
 
     def deliverable(self, moment=None):
-        """What bots may see: published and inside the validity window."""
-        return self.live().valid_at(moment)
+        """What bots may see (scope aside): published, inside Wagtail's go-live/expiry (applied
+        here, not only when ``publish_scheduled`` runs) and inside the validity window."""
+        moment = moment or timezone.now()
+        return self.filter(published_q(moment)).valid_at(moment)
 
     def narrow(self, *, kind=None, stage=None, audience=None, tags=(), hot_topic=None):
         """The filters of the API and search: each given one narrows; every tag must match.
@@ -163,6 +167,8 @@ class Script(
         index.SearchField("search_text"),
         index.FilterField("kind"),
         index.FilterField("live"),
+        index.FilterField("go_live_at"),
+        index.FilterField("expire_at"),
         index.FilterField("persona_id"),
         index.FilterField("stage"),
         index.FilterField("valid_from"),
@@ -273,6 +279,8 @@ class Script(
             errors.setdefault(field, []).append(problem.message)
         for field, message in self.clean_kind():
             errors.setdefault(field, []).append(message)
+        if conflict := persona_conflict(self):
+            errors.setdefault("persona", []).append(conflict)
         if errors:
             raise ValidationError(errors)
 
@@ -287,7 +295,7 @@ class Script(
         """What ``Script.objects.deliverable()`` selects, for one loaded script."""
         moment = moment or timezone.now()
         return (
-            self.live
+            is_published(self, moment)
             and (self.valid_from is None or self.valid_from <= moment)
             and (self.valid_until is None or self.valid_until > moment)
         )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from bots.auth import scope_filter
+from content.models import Script
 from site_config.api_support import (
     DEFAULT_LIMIT,
     ERRORS,
@@ -50,9 +50,18 @@ def _span(start: date | None, end: date | None, default_days: int) -> tuple[date
     return start, end
 
 
-def entry_to_api(entry: CalendarEntry, now: datetime) -> dict:
+def with_script_visibility(entries, client, moment: datetime):
+    """Annotate `script_visible`: the linked script is the entry's own persona's and `client`
+    sees it (``BotClient.visible``) — a subquery of the list's own query, no query of its own."""
+    own = Script.objects.filter(pk=OuterRef("script_id"), persona_id=OuterRef("persona_id"))
+    return entries.annotate(script_visible=Exists(client.visible(own, moment)))
+
+
+def entry_to_api(entry: CalendarEntry) -> dict:
+    """`script` only when annotated visible (``with_script_visibility``): otherwise it would
+    name a script that /scripts/{id}/ calls nonexistent."""
     script = entry.script
-    visible = script is not None and script.is_deliverable(now)
+    visible = script is not None and getattr(entry, "script_visible", False)
     return {
         "id": entry.pk,
         "date": entry.date.isoformat(),
@@ -90,21 +99,19 @@ def list_entries(
     (default: today and the next 7 days; at most 366 days), by date and time. `script` is
     null while the linked script is not published or outside its validity window."""
     start, end = _span(from_, to, 7)
-    entries = CalendarEntry.objects.actionable().between(start, end)
-    entries = entries.filter(scope_filter(request))
+    now = timezone.now()
+    entries = request.auth.visible(CalendarEntry.objects.between(start, end), now)
     if persona is not None:
         entries = entries.filter(persona__slug=persona)
     if channel:
         entries = entries.filter(channel=channel)
     if updated_since:
         entries = entries.filter(updated_at__gt=aware(updated_since))
+    entries = with_script_visibility(entries, request.auth, now)
     entries = entries.select_related("persona", "hot_topic", "script").order_by(
         "date", F("time").asc(nulls_first=True), "pk"
     )
-    now = timezone.now()
-    data = page(
-        request, entries, limit, offset, lambda items: [entry_to_api(e, now) for e in items]
-    )
+    data = page(request, entries, limit, offset, lambda items: [entry_to_api(e) for e in items])
     return json_response(request, data)
 
 

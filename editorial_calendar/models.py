@@ -214,6 +214,10 @@ class CalendarEntry(models.Model):
                         outcome[event_type] = int(outcome.get(event_type, 0)) + count
                 cls.objects.filter(pk=entry.pk).update(outcome=outcome)
 
+    def is_actionable(self) -> bool:
+        """What ``CalendarEntry.objects.actionable()`` selects, for one loaded entry."""
+        return self.status in ACTIONABLE
+
     def allowed_next(self) -> set[str]:
         return set(TRANSITIONS.get(self.status, set()))
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from wagtail.images import get_image_model
 
-from bots.auth import scope_filter
 from site_config.api_support import (
     DEFAULT_LIMIT,
     ERRORS,
@@ -37,7 +36,7 @@ def _queryset(request: HttpRequest):
     images = with_renditions(get_image_model().objects.all())
     return (
         # Images by prefetch (not select_related) so that their renditions come along too.
-        Persona.objects.filter(scope_filter(request, None)).prefetch_related(
+        request.auth.visible_personas().prefetch_related(
             Prefetch("avatar", queryset=images),
             Prefetch("cover", queryset=images),
             "channels",
@@ -105,7 +104,8 @@ def list_personas(
 def get_persona(request: HttpRequest, slug: str):
     """A persona with its brief: the persona as an LLM system prompt."""
     stamp = (
-        Persona.objects.filter(scope_filter(request, None), slug=slug)
+        request.auth.visible_personas()
+        .filter(slug=slug)
         .values_list("pk", "updated_at", "live_revision_id")
         .first()
     )

@@ -1,5 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -15,6 +16,7 @@ from wagtail.search import index
 
 from .enums import DEFAULT_CAPACITY, Archetype, Channel
 from .fields import LineListField
+from .publication import is_published, published_q
 
 
 class AudienceSegment(models.Model):
@@ -37,6 +39,11 @@ class AudienceSegment(models.Model):
 class PersonaQuerySet(models.QuerySet):
     def live(self):
         return self.filter(live=True)
+
+    def deliverable(self, moment=None):
+        """Personas bots may see (scope aside): published and inside Wagtail's go-live/expiry
+        at `moment` (default: now), whether or not ``publish_scheduled`` has run."""
+        return self.filter(published_q(moment or timezone.now()))
 
 
 class Persona(
@@ -117,6 +124,8 @@ class Persona(
         index.SearchField("positioning"),
         index.SearchField("bio"),
         index.FilterField("live"),
+        index.FilterField("go_live_at"),
+        index.FilterField("expire_at"),
         index.FilterField("archetype"),
         index.FilterField("slug"),
         index.FilterField("id"),
@@ -148,6 +157,10 @@ class Persona(
         return context
 
     # Domain helpers ------------------------------------------------------------------------
+    def is_deliverable(self, moment=None) -> bool:
+        """What ``Persona.objects.deliverable()`` selects, for one loaded persona."""
+        return is_published(self, moment or timezone.now())
+
     def daily_limit(self, channel: str) -> int | None:
         """The most posts a day on `channel`: the strictest limit among its accounts there."""
         limits = [

@@ -115,7 +115,7 @@ def search(
         Persona = apps.get_model("personas", "Persona")
         personas = Persona.objects.all()
         if live_only:
-            personas = personas.filter(live=True)
+            personas = personas.deliverable(timezone.now())
         if persona_ids is not None:
             personas = personas.filter(pk__in=persona_ids)
         for persona in _ranked(backend.search(q, personas), q, lambda p: p.name)[:limit]:
