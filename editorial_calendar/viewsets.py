@@ -14,7 +14,8 @@ from site_config.panels import TotalsPanel
 from .enums import Category, EntryStatus
 from .forms import CalendarEntryForm
 from .models import CalendarEntry, HotTopic
-from .views import CalendarView, ReviewView, feed_url_view
+from .planning import FIRST_DAY, LAST_DAY
+from .views import CalendarView, ReviewView, feed_url_view, parse_id
 
 
 class HotTopicFilterSet(WagtailFilterSet):
@@ -70,14 +71,19 @@ class EntryCreateView(CreateView):
     def get_initial_form_instance(self):
         instance = super().get_initial_form_instance() or self.model()
         query = self.request.GET
-        if day := parse_date(query.get("date") or ""):
+        # Prefills are a convenience: a value that cannot be used is left out, never a 500.
+        try:
+            day = parse_date(query.get("date") or "")
+        except ValueError:  # well-formed but not a day, e.g. 2026-02-30
+            day = None
+        if day and FIRST_DAY <= day <= LAST_DAY:
             instance.date = day
-        if (persona := query.get("persona", "")).isdigit():
-            instance.persona_id = int(persona)
+        if persona := parse_id(query.get("persona")):
+            instance.persona_id = persona
         if query.get("channel") in Channel.values:
             instance.channel = query["channel"]
-        if (topic := query.get("hot_topic", "")).isdigit():
-            instance.hot_topic_id = int(topic)
+        if topic := parse_id(query.get("hot_topic")):
+            instance.hot_topic_id = topic
         instance.owner = self.request.user
         return instance
 

@@ -1,5 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -136,6 +137,10 @@ class Persona(
         return [("profile", _("WeChat profile card")), ("brief", _("LLM brief"))]
 
     def get_preview_template(self, request, mode_name):
+        # `mode_name` comes from the query string (?mode=): only a declared mode may become part
+        # of a template path, or "../../bots/…" would render another app's template.
+        if mode_name not in dict(self.preview_modes):
+            raise Http404(_("This persona has no preview mode “%(mode)s”.") % {"mode": mode_name})
         return f"personas/preview/{mode_name}.html"
 
     def get_preview_context(self, request, mode_name):
