@@ -1,11 +1,17 @@
 import django_filters
+from django.contrib import messages
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from personas.enums import Channel
 from personas.models import Persona
@@ -88,12 +94,29 @@ class EntryCreateView(CreateView):
         return instance
 
 
+class EntryEditView(EditView):
+    """Says so when saving sent an approved or scheduled entry back to review."""
+
+    def save_action(self):
+        if getattr(self.form, "returned_to_review", False) and not self.expects_json_response:
+            messages.warning(
+                self.request,
+                _(
+                    "“%(title)s” was changed after approval, so it went back to review: bots "
+                    "no longer see it until a manager approves it again."
+                )
+                % {"title": self.object.title},
+            )
+        return super().save_action()
+
+
 class CalendarEntryViewSet(SnippetViewSet):
     model = CalendarEntry
     icon = "list-ul"
     menu_label = _("Calendar entries")
     menu_order = 200
     add_view_class = EntryCreateView
+    edit_view_class = EntryEditView
     list_display = [
         "title",
         "date",
