@@ -30,6 +30,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from personas.fields import LineListField
+from site_config.publishing import SerialisedPublishingMixin
 
 from . import variables as vars_
 from .blocks import SegmentBlock, VariableBlock, message_blocks
@@ -97,6 +98,7 @@ class ScriptQuerySet(models.QuerySet):
 
 
 class Script(
+    SerialisedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,

@@ -14,6 +14,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from site_config.publishing import SerialisedPublishingMixin
+
 from .enums import DEFAULT_CAPACITY, Archetype, Channel
 from .fields import LineListField
 
@@ -41,6 +43,7 @@ class PersonaQuerySet(models.QuerySet):
 
 
 class Persona(
+    SerialisedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
