@@ -31,6 +31,7 @@ from wagtail.search import index
 
 from personas.fields import LineListField
 from personas.publication import is_published, published_q
+from site_config.publishing import SerialisedPublishingMixin
 
 from . import variables as vars_
 from .blocks import SegmentBlock, VariableBlock, message_blocks
@@ -101,6 +102,7 @@ class ScriptQuerySet(models.QuerySet):
 
 
 class Script(
+    SerialisedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,

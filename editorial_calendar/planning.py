@@ -26,8 +26,23 @@ REVIEW_LIST = 15  # side panel; the rest are one click away in the entries list
 GAP_HORIZON_DAYS = 30
 
 
+# The calendar shows periods inside these days: far wider than any plan, and far enough from
+# date.min/date.max that the grid's whole weeks and the previous/next links never overflow.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
 class BadPeriod(ValueError):
     pass
+
+
+def _in_range(day: date, value: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadPeriod(
+            _("“%(value)s” is outside the calendar: pick a day from %(first)s to %(last)s.")
+            % {"value": value, "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        )
+    return day
 
 
 def parse_month(value: str | None, today: date) -> date:
@@ -36,22 +51,24 @@ def parse_month(value: str | None, today: date) -> date:
         return today.replace(day=1)
     try:
         year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
+        day = date(year, month, 1)
     except (ValueError, TypeError) as error:
         raise BadPeriod(
             _("“%(value)s” is not a month: use YYYY-MM, e.g. 2026-11.") % {"value": value}
         ) from error
+    return _in_range(day, value)
 
 
 def parse_day(value: str | None, today: date) -> date:
     if not value:
         return today
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as error:
         raise BadPeriod(
             _("“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2026-11-16.") % {"value": value}
         ) from error
+    return _in_range(day, value)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from personas.enums import Channel
 from personas.models import Persona
+from site_config.api_support import MAX_ID
 
 from . import planning
 from .enums import EntryStatus
@@ -24,8 +25,15 @@ from .workflow import REVIEW_PERMISSION, TransitionError, move
 VIEW_PERMISSION = "editorial_calendar.view_calendarentry"
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+def parse_id(value) -> int | None:
+    """A primary key from the query string, or None for anything that cannot be one: not ASCII
+    digits (str.isdigit() also accepts "²", which int() refuses) or too large for the database
+    (which would raise OverflowError / DataError instead of matching nothing)."""
+    value = str(value or "")
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 class CalendarView(WagtailAdminTemplateMixin, TemplateView):
@@ -60,14 +68,14 @@ class CalendarView(WagtailAdminTemplateMixin, TemplateView):
             return TemplateResponse(request, self.template_name, context, status=400)
 
         filters = planning.Filters(
-            persona=_int(request.GET.get("persona")),
+            persona=parse_id(request.GET.get("persona")),
             channel=request.GET.get("channel", "")
             if request.GET.get("channel") in Channel.values
             else "",
             status=request.GET.get("status", "")
             if request.GET.get("status") in EntryStatus.values
             else "",
-            owner=_int(request.GET.get("owner")),
+            owner=parse_id(request.GET.get("owner")),
         )
         data = planning.build(
             first,
@@ -122,10 +130,10 @@ class CalendarView(WagtailAdminTemplateMixin, TemplateView):
                 .values_list("owner_id", "owner__username")
                 .distinct()
             ),
-            "persona": _int(query.get("persona")),
+            "persona": parse_id(query.get("persona")),
             "channel": query.get("channel", ""),
             "status": query.get("status", ""),
-            "owner": _int(query.get("owner")),
+            "owner": parse_id(query.get("owner")),
             "view": query.get("view", "month"),
             "month": query.get("month", ""),
             "week": query.get("week", ""),

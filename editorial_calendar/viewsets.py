@@ -1,11 +1,17 @@
 import django_filters
+from django.contrib import messages
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from personas.enums import Channel
 from personas.models import Persona
@@ -14,7 +20,8 @@ from site_config.panels import TotalsPanel
 from .enums import Category, EntryStatus
 from .forms import CalendarEntryForm
 from .models import CalendarEntry, HotTopic
-from .views import CalendarView, ReviewView, feed_url_view
+from .planning import FIRST_DAY, LAST_DAY
+from .views import CalendarView, ReviewView, feed_url_view, parse_id
 
 
 class HotTopicFilterSet(WagtailFilterSet):
@@ -70,16 +77,37 @@ class EntryCreateView(CreateView):
     def get_initial_form_instance(self):
         instance = super().get_initial_form_instance() or self.model()
         query = self.request.GET
-        if day := parse_date(query.get("date") or ""):
+        # Prefills are a convenience: a value that cannot be used is left out, never a 500.
+        try:
+            day = parse_date(query.get("date") or "")
+        except ValueError:  # well-formed but not a day, e.g. 2026-02-30
+            day = None
+        if day and FIRST_DAY <= day <= LAST_DAY:
             instance.date = day
-        if (persona := query.get("persona", "")).isdigit():
-            instance.persona_id = int(persona)
+        if persona := parse_id(query.get("persona")):
+            instance.persona_id = persona
         if query.get("channel") in Channel.values:
             instance.channel = query["channel"]
-        if (topic := query.get("hot_topic", "")).isdigit():
-            instance.hot_topic_id = int(topic)
+        if topic := parse_id(query.get("hot_topic")):
+            instance.hot_topic_id = topic
         instance.owner = self.request.user
         return instance
+
+
+class EntryEditView(EditView):
+    """Says so when saving sent an approved or scheduled entry back to review."""
+
+    def save_action(self):
+        if getattr(self.form, "returned_to_review", False) and not self.expects_json_response:
+            messages.warning(
+                self.request,
+                _(
+                    "“%(title)s” was changed after approval, so it went back to review: bots "
+                    "no longer see it until a manager approves it again."
+                )
+                % {"title": self.object.title},
+            )
+        return super().save_action()
 
 
 class CalendarEntryViewSet(SnippetViewSet):
@@ -88,6 +116,7 @@ class CalendarEntryViewSet(SnippetViewSet):
     menu_label = _("Calendar entries")
     menu_order = 200
     add_view_class = EntryCreateView
+    edit_view_class = EntryEditView
     list_display = [
         "title",
         "date",

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .enums import REVIEW_MOVES, TRANSITIONS, EntryStatus
 
 REVIEW_PERMISSION = "editorial_calendar.review_calendarentry"
+# What a review approves: what bots see and when and where it runs. The owner is not in it
+# (who does the work is not what bots act on), nor the status and review comment themselves.
+REVIEWED_FIELDS = ("date", "time", "persona", "channel", "title", "hot_topic", "script", "notes")
+# Approved work a non-reviewer's change sends back to review; published is history, only a
+# reviewer may still correct it.
+REOPENED_BY_CHANGES = (EntryStatus.APPROVED, EntryStatus.SCHEDULED)
 
 
 class TransitionError(ValueError):
@@ -20,12 +28,12 @@ def is_review_move(current: str, new: str) -> bool:
 
 def allowed_moves(entry, user) -> list[str]:
     """Statuses `user` may move `entry` to, in the order of EntryStatus."""
-    can_review = user.has_perm(REVIEW_PERMISSION)
+    reviewer = can_review(user)
     return [
         status
         for status in EntryStatus.values
         if status in TRANSITIONS.get(entry.status, set())
-        and (can_review or not is_review_move(entry.status, status))
+        and (reviewer or not is_review_move(entry.status, status))
     ]
 
 
@@ -37,8 +45,30 @@ def check_move(current: str, new: str, user) -> None:
             _("An entry cannot go from “%(current)s” to “%(new)s”.")
             % {"current": EntryStatus(current).label, "new": EntryStatus(new).label}
         )
-    if is_review_move(current, new) and not user.has_perm(REVIEW_PERMISSION):
+    if is_review_move(current, new) and not can_review(user):
         raise TransitionError(_("Only managers can approve, schedule or send back entries."))
+
+
+def can_review(user) -> bool:
+    return user.has_perm(REVIEW_PERMISSION)
+
+
+def status_after_edit(current: str, chosen: str, changed: Iterable[str], user) -> str:
+    """The status an edited entry is saved with, so that nothing bots act on skips review.
+
+    A reviewer's edit keeps the status they chose (their change is reviewed by them). Anyone
+    else who changes a reviewed field of an approved or scheduled entry sends it back to
+    "in review", unless they cancel it; a published entry they may not change at all
+    (TransitionError). `chosen` must already have passed check_move()."""
+    if chosen != current or can_review(user):
+        return chosen
+    if not set(changed) & set(REVIEWED_FIELDS):
+        return chosen
+    if current in REOPENED_BY_CHANGES:
+        return EntryStatus.IN_REVIEW
+    if current == EntryStatus.PUBLISHED:
+        raise TransitionError(_("A published entry can only be changed by a manager."))
+    return chosen
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -13,6 +14,8 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+
+from site_config.publishing import SerialisedPublishingMixin
 
 from .enums import DEFAULT_CAPACITY, Archetype, Channel
 from .fields import LineListField
@@ -47,6 +50,7 @@ class PersonaQuerySet(models.QuerySet):
 
 
 class Persona(
+    SerialisedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -145,6 +149,10 @@ class Persona(
         return [("profile", _("WeChat profile card")), ("brief", _("LLM brief"))]
 
     def get_preview_template(self, request, mode_name):
+        # `mode_name` comes from the query string (?mode=): only a declared mode may become part
+        # of a template path, or "../../bots/…" would render another app's template.
+        if mode_name not in dict(self.preview_modes):
+            raise Http404(_("This persona has no preview mode “%(mode)s”.") % {"mode": mode_name})
         return f"personas/preview/{mode_name}.html"
 
     def get_preview_context(self, request, mode_name):
