@@ -87,9 +87,13 @@ class ScriptQuerySet(models.QuerySet):
                     audiencesegment__slug=audience
                 ).values("script_id")
             )
-        for name in tags or ():
+        names = set(tags or ())
+        if names:  # one subquery however many tags: the scripts holding all of them
+            tagged = ScriptTag.objects.filter(tag__name__in=names).values("content_object_id")
             scripts = scripts.filter(
-                pk__in=ScriptTag.objects.filter(tag__name=name).values("content_object_id")
+                pk__in=tagged.annotate(n=models.Count("tag", distinct=True))
+                .filter(n=len(names))
+                .values("content_object_id")
             )
         if hot_topic is not None:
             scripts = scripts.filter(hot_topic=hot_topic)
