@@ -21,7 +21,7 @@ from editorial_calendar.models import CalendarEntry
 from site_config.api_support import ApiError, Problem, json_response, strict_query
 
 from .models import ReportedEvent
-from .schemas import MAX_EVENTS, Accepted, EventIn, events_body_schema
+from .schemas import MAX_BATCH_COUNT, MAX_EVENTS, Accepted, EventIn, events_body_schema
 
 router = Router(tags=["events"])
 FUTURE_TOLERANCE_SECONDS = 300
@@ -67,6 +67,10 @@ def _parse(request: HttpRequest) -> tuple[list[EventIn | None], list[dict]]:
             errors.extend(
                 {"loc": ["events", index, *e["loc"]], "message": e["msg"]} for e in error.errors()
             )
+    total = sum(event.count for event in events if event is not None)
+    if total > MAX_BATCH_COUNT:
+        message = _("The counts of one request add up to at most %(n)s; these add up to %(m)s.")
+        errors.append({"loc": ["events"], "message": message % {"n": MAX_BATCH_COUNT, "m": total}})
     return events, errors
 
 

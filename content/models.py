@@ -426,15 +426,16 @@ KIND_MODELS: dict[str, type[Script]] = {
 
 
 class ScriptUsage(models.Model):
-    """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned."""
+    """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned.
+    64-bit: a 32-bit total overflowed after 43 full batches and then refused every event."""
 
     script = models.OneToOneField(Script, on_delete=models.CASCADE, related_name="usage")
-    sent = models.PositiveIntegerField(_("sent"), default=0)
-    delivered = models.PositiveIntegerField(_("delivered"), default=0)
-    read = models.PositiveIntegerField(_("read"), default=0)
-    clicked = models.PositiveIntegerField(_("clicked"), default=0)
-    replied = models.PositiveIntegerField(_("replied"), default=0)
-    converted = models.PositiveIntegerField(_("converted"), default=0)
+    sent = models.PositiveBigIntegerField(_("sent"), default=0)
+    delivered = models.PositiveBigIntegerField(_("delivered"), default=0)
+    read = models.PositiveBigIntegerField(_("read"), default=0)
+    clicked = models.PositiveBigIntegerField(_("clicked"), default=0)
+    replied = models.PositiveBigIntegerField(_("replied"), default=0)
+    converted = models.PositiveBigIntegerField(_("converted"), default=0)
 
     class Meta:
         verbose_name = _("usage totals")
