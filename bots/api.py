@@ -7,8 +7,6 @@ calendar entries' outcomes, which the admin shows.
 
 from __future__ import annotations
 
-import json
-
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,6 +17,7 @@ from pydantic import ValidationError as PydanticError
 from content.models import Script, ScriptUsage
 from editorial_calendar.models import CalendarEntry
 from site_config.api_support import ApiError, Problem, json_response, strict_query
+from site_config.input_guard import parse_json, text_errors
 
 from .models import ReportedEvent
 from .schemas import MAX_BATCH_COUNT, MAX_EVENTS, Accepted, EventIn, events_body_schema
@@ -38,10 +37,10 @@ def _invalid(errors: list[dict]) -> ApiError:
 
 def _parse(request: HttpRequest) -> tuple[list[EventIn | None], list[dict]]:
     """The events (None where one is invalid) and every problem found, with its location."""
-    try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from None
+    body = parse_json(request.body)
+    text = text_errors(body)
+    if text:
+        raise _invalid(text)
     if not isinstance(body, dict) or not isinstance(body.get("events"), list):
         raise _invalid([{"loc": ["events"], "message": _("Send {“events”: [...]}.")}])
     extra = sorted(set(body) - {"events"})

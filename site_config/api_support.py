@@ -285,22 +285,9 @@ class ApiMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        refused = self._check_query(request) or self._check_body(request)
+        refused = self._check_body(request)
         response = refused or self.get_response(request)
         return self._as_problem(request, response)
-
-    def _check_query(self, request: HttpRequest) -> HttpResponse | None:
-        """NUL characters cannot be stored or searched (PostgreSQL refuses them)."""
-        bad = [name for name, values in request.GET.lists() if any("\x00" in v for v in values)]
-        if not bad:
-            return None
-        message = _("Parameters cannot contain NUL characters.")
-        return problem(
-            422,
-            "validation_error",
-            message,
-            errors=[{"loc": ["query", name], "message": message} for name in bad],
-        )
 
     def _check_body(self, request: HttpRequest) -> HttpResponse | None:
         if request.method not in {"POST", "PUT", "PATCH"}:
