@@ -35,7 +35,7 @@ def bad_text(value: str) -> str | None:
         return None
     if found.group() == "\x00":
         return _("Text cannot contain NUL characters.")
-    return _("Text cannot contain unpaired surrogates (\\ud800–\\udfff).")
+    return _("Text cannot contain unpaired surrogate characters.")
 
 
 def _printable(key: str) -> str:
