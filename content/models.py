@@ -87,14 +87,10 @@ class ScriptQuerySet(models.QuerySet):
                     audiencesegment__slug=audience
                 ).values("script_id")
             )
-        names = set(tags or ())
-        if names:  # one subquery however many tags: the scripts holding all of them
-            tagged = ScriptTag.objects.filter(tag__name__in=names).values("content_object_id")
-            scripts = scripts.filter(
-                pk__in=tagged.annotate(n=models.Count("tag", distinct=True))
-                .filter(n=len(names))
-                .values("content_object_id")
-            )
+        if tags:  # one subquery however many tags: the scripts holding every one of them
+            held = ScriptTag.objects.filter(tag__name__in=set(tags)).values("content_object_id")
+            held = held.annotate(n=models.Count("tag", distinct=True)).filter(n=len(set(tags)))
+            scripts = scripts.filter(pk__in=held.values("content_object_id"))
         if hot_topic is not None:
             scripts = scripts.filter(hot_topic=hot_topic)
         return scripts
@@ -426,8 +422,7 @@ KIND_MODELS: dict[str, type[Script]] = {
 
 
 class ScriptUsage(models.Model):
-    """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned.
-    64-bit: a 32-bit total overflowed after 43 full batches and then refused every event."""
+    """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned."""
 
     script = models.OneToOneField(Script, on_delete=models.CASCADE, related_name="usage")
     sent = models.PositiveBigIntegerField(_("sent"), default=0)
