@@ -7,8 +7,6 @@ calendar entries' outcomes, which the admin shows.
 
 from __future__ import annotations
 
-import json
-
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,9 +17,10 @@ from pydantic import ValidationError as PydanticError
 from content.models import Script, ScriptUsage
 from editorial_calendar.models import CalendarEntry
 from site_config.api_support import ApiError, Problem, json_response, strict_query
+from site_config.input_guard import parse_json, text_errors
 
 from .models import ReportedEvent
-from .schemas import MAX_EVENTS, Accepted, EventIn, events_body_schema
+from .schemas import MAX_BATCH_COUNT, MAX_EVENTS, Accepted, EventIn, events_body_schema
 
 router = Router(tags=["events"])
 FUTURE_TOLERANCE_SECONDS = 300
@@ -38,10 +37,10 @@ def _invalid(errors: list[dict]) -> ApiError:
 
 def _parse(request: HttpRequest) -> tuple[list[EventIn | None], list[dict]]:
     """The events (None where one is invalid) and every problem found, with its location."""
-    try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from None
+    body = parse_json(request.body)
+    text = text_errors(body)
+    if text:
+        raise _invalid(text)
     if not isinstance(body, dict) or not isinstance(body.get("events"), list):
         raise _invalid([{"loc": ["events"], "message": _("Send {“events”: [...]}.")}])
     extra = sorted(set(body) - {"events"})
@@ -67,6 +66,10 @@ def _parse(request: HttpRequest) -> tuple[list[EventIn | None], list[dict]]:
             errors.extend(
                 {"loc": ["events", index, *e["loc"]], "message": e["msg"]} for e in error.errors()
             )
+    total = sum(event.count for event in events if event is not None)
+    if total > MAX_BATCH_COUNT:
+        message = _("The counts of one request add up to at most %(n)s; these add up to %(m)s.")
+        errors.append({"loc": ["events"], "message": message % {"n": MAX_BATCH_COUNT, "m": total}})
     return events, errors
 
 

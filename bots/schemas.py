@@ -13,6 +13,11 @@ from site_config.api_support import MAX_ID, to_utc
 
 EventType = Literal["sent", "delivered", "read", "clicked", "replied", "converted"]
 MAX_EVENTS = 500
+# Plausibility caps on reported counts (a bot's bug must not inflate the totals without
+# bound): one event counts at most MAX_EVENT_COUNT, one batch at most MAX_BATCH_COUNT in all.
+# With 64-bit totals, no sequence of batches can overflow a counter.
+MAX_EVENT_COUNT = 100_000
+MAX_BATCH_COUNT = 1_000_000
 
 
 class EventIn(Schema):
@@ -21,7 +26,7 @@ class EventIn(Schema):
     script: int = Field(..., ge=1, le=MAX_ID)
     calendar_entry: int | None = Field(None, ge=1, le=MAX_ID)
     type: EventType
-    count: int = Field(1, ge=1, le=100_000)
+    count: int = Field(1, ge=1, le=MAX_EVENT_COUNT)
     occurred_at: datetime | None = None
     channel: Literal[tuple(Channel.values)] | None = None
     idempotency_key: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[^\x00]+$")
@@ -45,7 +50,10 @@ def events_body_schema() -> dict:
                 "type": "array",
                 "minItems": 1,
                 # Not "maxItems": the contract answers a longer batch with 413, not 422.
-                "description": f"1 to {MAX_EVENTS} events; a longer batch gets 413.",
+                "description": (
+                    f"1 to {MAX_EVENTS} events (a longer batch gets 413) whose counts add up "
+                    f"to at most {MAX_BATCH_COUNT:,}."
+                ),
                 "items": EventIn.model_json_schema(),
             }
         },

@@ -92,10 +92,10 @@ class ScriptQuerySet(models.QuerySet):
                     audiencesegment__slug=audience
                 ).values("script_id")
             )
-        for name in tags or ():
-            scripts = scripts.filter(
-                pk__in=ScriptTag.objects.filter(tag__name=name).values("content_object_id")
-            )
+        if tags:  # one subquery however many tags: the scripts holding every one of them
+            held = ScriptTag.objects.filter(tag__name__in=set(tags)).values("content_object_id")
+            held = held.annotate(n=models.Count("tag", distinct=True)).filter(n=len(set(tags)))
+            scripts = scripts.filter(pk__in=held.values("content_object_id"))
         if hot_topic is not None:
             scripts = scripts.filter(hot_topic=hot_topic)
         return scripts
@@ -435,12 +435,12 @@ class ScriptUsage(models.Model):
     """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned."""
 
     script = models.OneToOneField(Script, on_delete=models.CASCADE, related_name="usage")
-    sent = models.PositiveIntegerField(_("sent"), default=0)
-    delivered = models.PositiveIntegerField(_("delivered"), default=0)
-    read = models.PositiveIntegerField(_("read"), default=0)
-    clicked = models.PositiveIntegerField(_("clicked"), default=0)
-    replied = models.PositiveIntegerField(_("replied"), default=0)
-    converted = models.PositiveIntegerField(_("converted"), default=0)
+    sent = models.PositiveBigIntegerField(_("sent"), default=0)
+    delivered = models.PositiveBigIntegerField(_("delivered"), default=0)
+    read = models.PositiveBigIntegerField(_("read"), default=0)
+    clicked = models.PositiveBigIntegerField(_("clicked"), default=0)
+    replied = models.PositiveBigIntegerField(_("replied"), default=0)
+    converted = models.PositiveBigIntegerField(_("converted"), default=0)
 
     class Meta:
         verbose_name = _("usage totals")

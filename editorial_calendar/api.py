@@ -27,18 +27,21 @@ from .models import CalendarEntry, HotTopic
 from .schemas import CategoryName, ChannelName, EntryList, HotTopicList
 
 MAX_SPAN_DAYS = 366
+# Dates outside these are refused (422), as datetimes are (to_utc): the window's arithmetic
+# (a default end, a topic's lead time) must not run past the calendar's end.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 calendar_router = Router(tags=["calendar"])
 hot_topics_router = Router(tags=["hot topics"])
 
 
 def _span(start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
     """The [from, to] window: defaults from today, at most MAX_SPAN_DAYS long."""
+    for name, value in (("from", start), ("to", end)):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise invalid(["query", name], _("This date is out of range."))
     start = start or timezone.localdate()
     if end is None:
-        try:
-            end = start + timedelta(days=default_days)
-        except OverflowError:
-            raise invalid(["query", "from"], _("This date is out of range.")) from None
+        end = start + timedelta(days=default_days)
     if end < start:
         raise invalid(["query", "to"], _("“to” cannot be before “from”."))
     if (end - start).days > MAX_SPAN_DAYS:

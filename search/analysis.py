@@ -149,9 +149,23 @@ def index_text(text: str) -> str:
     return " ".join(words(text) + bigrams(text))
 
 
+#: Longer queries are cut to this many characters before analysis (nobody searches with more;
+#: it keeps a pasted 10,000-character text from turning into thousands of terms).
+MAX_QUERY_CHARS = 512
+#: At most this many words and this many bigrams of a query are used, by every backend: a
+#: query's terms become one nested expression in the database backend, and ~160 of them
+#: exhausted Python's recursion limit building it on PostgreSQL (a 500).
+MAX_QUERY_TERMS = 64
+
+
 def query_tokens(query: str) -> tuple[list[str], list[str]]:
-    """(words, bigrams) of a query; either may be empty (e.g. punctuation only)."""
-    return list(dict.fromkeys(words(query))), list(dict.fromkeys(bigrams(query)))
+    """(words, bigrams) of a query, at most MAX_QUERY_TERMS of each, distinct, in order;
+    either may be empty (e.g. punctuation only)."""
+    query = (query or "")[:MAX_QUERY_CHARS]
+    return (
+        list(dict.fromkeys(words(query)))[:MAX_QUERY_TERMS],
+        list(dict.fromkeys(bigrams(query)))[:MAX_QUERY_TERMS],
+    )
 
 
 def highlight(text: str, query: str, *, length: int = 120) -> SafeString:

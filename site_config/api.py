@@ -29,6 +29,7 @@ from .api_support import (
     problem_from,
     strict_query,
 )
+from .input_guard import GuardedParser
 
 
 class DeliveryAPI(NinjaAPI):
@@ -64,6 +65,7 @@ api = DeliveryAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     renderer=UnicodeJSONRenderer(),
+    parser=GuardedParser(),
     auth=BotTokenAuth(),
     throttle=[ClientRateThrottle()],
 )
@@ -122,6 +124,8 @@ def _throttled(request: HttpRequest, exc: Throttled):
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
+    if isinstance(exc.__cause__, ApiError):  # raised by GuardedParser, wrapped by ninja
+        return problem_from(exc.__cause__)
     if exc.status_code == 400:
         return problem(400, "malformed_json", _("The body is not valid JSON."))
     return problem(exc.status_code, "error", str(exc))

@@ -121,11 +121,7 @@ logger = logging.getLogger(__name__)
 
 REBUILD_HINT = "Run `python manage.py search_index rebuild` to build it."
 
-#: Longer queries are cut to this many characters before analysis (nobody searches with more;
-#: it keeps a pasted 10,000-character text from turning into thousands of terms).
-MAX_QUERY_CHARS = 512
-#: At most this many words and this many bigrams of a query are used.
-MAX_QUERY_TERMS = 64
+# Queries are cut by analysis.query_tokens (MAX_QUERY_CHARS, MAX_QUERY_TERMS), for every backend.
 #: Above this many hits, the hits are matched against the queryset in Python instead of
 #: with one ``pk IN (...)`` query.
 MAX_IN_CLAUSE = 500
@@ -816,8 +812,7 @@ class WhooshSearchQueryCompiler(DatabaseOrderingMixin, BaseSearchQueryCompiler):
 
     @staticmethod
     def _tokens(text):
-        words, grams = analysis.query_tokens((text or "")[:MAX_QUERY_CHARS])
-        return words[:MAX_QUERY_TERMS], grams[:MAX_QUERY_TERMS]
+        return analysis.query_tokens(text)
 
     def _plan(self, text, operator, boost=1.0, relaxed=False) -> topk.Plan | None:
         """The documents a plain-text query matches and how they score (see the module

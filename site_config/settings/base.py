@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "site_config.api_support.ApiMiddleware",
+    "site_config.input_guard.InputGuardMiddleware",
+    "site_config.statement_timeout.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,6 +207,16 @@ if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", API_RATE_LIMIT):
         f"API_RATE_LIMIT must look like 600/m (requests per s, m, h or d), not {API_RATE_LIMIT!r}"
     )
 RATELIMIT_USE_CACHE = "default"
+
+# Delivery API on PostgreSQL: every SQL statement of an API request is cancelled after this
+# many milliseconds (the bot gets 503 with Retry-After); 0 turns the limit off. The admin,
+# commands and the worker are never limited.
+_timeout = os.environ.get("API_STATEMENT_TIMEOUT_MS", "").strip() or "5000"
+if not _timeout.isdigit():
+    raise ImproperlyConfigured(
+        f"API_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds, not {_timeout!r}"
+    )
+API_STATEMENT_TIMEOUT_MS = int(_timeout)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from bots.models import ReportedEvent
+from bots.schemas import MAX_BATCH_COUNT, MAX_EVENT_COUNT
 from content.models import ScriptUsage
 from tests.content.factories import MomentScriptFactory
 from tests.editorial_calendar.factories import CalendarEntryFactory
@@ -125,3 +126,23 @@ def test_totals_appear_in_the_admin(api, script, slot, client, make_user):
     assert "发送 120 · 点击 7" in listing
     entry = client.get(f"/admin/snippets/editorial_calendar/calendarentry/edit/{slot.pk}/")
     assert "<strong>点击</strong> 7" in entry.content.decode()
+
+
+def test_totals_go_past_the_32_bit_limit(api, script):
+    # 43 full batches used to reach 2**31 on PostgreSQL; every later event was then a 500.
+    ScriptUsage.objects.create(script=script, sent=2**31 - 1)
+    response = api.post("events/", {"events": [event(script, count=MAX_EVENT_COUNT)]})
+    assert response.status_code == 202
+    assert ScriptUsage.objects.get(script=script).sent == 2**31 - 1 + MAX_EVENT_COUNT
+
+
+def test_counts_are_capped_per_event_and_per_request(api, script):
+    doc = assert_problem(
+        api.post("events/", {"events": [event(script, count=MAX_EVENT_COUNT + 1)]}), 422
+    )
+    assert doc["errors"][0]["loc"] == ["events", 0, "count"]
+    batch = [event(script, count=MAX_EVENT_COUNT)] * (MAX_BATCH_COUNT // MAX_EVENT_COUNT)
+    assert api.post("events/", {"events": batch}).status_code == 202
+    doc = assert_problem(api.post("events/", {"events": [*batch, event(script)]}), 422)
+    assert doc["errors"] == [{"loc": ["events"], "message": doc["errors"][0]["message"]}]
+    assert ScriptUsage.objects.get(script=script).sent == MAX_BATCH_COUNT  # the first batch only

@@ -1,6 +1,7 @@
 """The OpenAPI document is served, lists the contract, and matches what the API returns:
 a schemathesis run (bounded, deterministic) finds no server error and no response that
-disagrees with the document."""
+disagrees with the document — also with a NUL character in each path and query parameter,
+and for the public ICS feed (described by a small document of its own)."""
 
 import json
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from editorial_calendar.models import FeedToken
 from tests.content.factories import ChatScriptFactory, GroupScriptFactory, variable
 from tests.editorial_calendar.factories import CalendarEntryFactory, HotTopicFactory
 from tests.personas.factories import PersonaChannelFactory
@@ -106,3 +108,91 @@ def test_no_server_errors_and_responses_match_the_document(
         )
 
     check()
+
+
+def _nul_cases(operation):
+    """(parameter, Case arguments) for each path and query parameter of `operation`: that
+    parameter holds a NUL character, the other required ones a plain value."""
+    plain = {"query": {p.name: "1" for p in operation.query if p.is_required},
+             "path_parameters": {p.name: "1" for p in operation.path_parameters}}  # fmt: skip
+    if operation.method.upper() == "POST":
+        plain["body"] = {"variables": {}}
+    for location in ("path_parameters", "query"):
+        for parameter in getattr(operation, location):
+            nul = {**plain[location], parameter.name: "xiao\x00mei"}
+            yield parameter.name, {**plain, location: nul}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(CONTRACT))
+def test_nul_in_any_parameter_is_a_4xx_that_matches_the_document(
+    bot, content, wsgi_app, method, path
+):
+    """PostgreSQL cannot compare text with NUL: a parameter holding one must be refused before
+    it reaches the database (422 naming it), or not resolve at all (404 for an integer id)."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    operation = schema[path][method.upper()]
+    for name, data in _nul_cases(operation):
+        cache.clear()
+        case = operation.Case(headers={"Authorization": f"Bearer {bot.token}"}, **data)
+        response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        assert response.status_code in {404, 422}, (name, response.status_code)
+
+
+def _feed_document(token: str) -> dict:
+    """The ICS feed as OpenAPI, so that schemathesis can generate requests for it."""
+    text = {"schema": {"type": "string"}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Calendar feed", "version": "1"},
+        "paths": {
+            "/calendar/{token}.ics": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1},
+                            "example": token,
+                        },
+                        {
+                            "name": "persona",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "example": "xiaomei",
+                        },
+                    ],  # fmt: skip
+                    "responses": {
+                        "200": {"description": "iCalendar", "content": {"text/calendar": text}},
+                        "400": {"description": "NUL", "content": {"text/plain": text}},
+                        "404": {"description": "Unknown", "content": {"text/html": text}},
+                    },
+                }
+            }
+        },
+    }
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_the_calendar_feed_never_fails(content, manager, wsgi_app, mode):
+    token = FeedToken.for_user(manager).token
+    schema = schemathesis.openapi.from_dict(_feed_document(token))
+    schema.app = wsgi_app
+    operation = schema["/calendar/{token}.ics"]["GET"]
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+    check()
+    for persona in ("xiaomei", "xiao\x00mei", "nobody"):
+        case = operation.Case(path_parameters={"token": token}, query={"persona": persona})
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
