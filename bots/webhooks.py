@@ -14,8 +14,6 @@ import hashlib
 import hmac
 import json
 import logging
-import urllib.error
-import urllib.request
 import uuid
 from datetime import timedelta
 
@@ -24,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from . import transport
 from .models import BotClient, DeliveryStatus, Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -95,18 +94,13 @@ def send_task(delivery_pk: int) -> None:
 def attempt(delivery: WebhookDelivery) -> bool:
     """POST the delivery once; record the outcome and schedule a retry on failure."""
     body = json.dumps(delivery.payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 - the URL is an http(s) URLField
-        delivery.webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Signature": sign(body, delivery.webhook.secret),
-            "X-Delivery-Id": delivery.delivery_id,
-            "X-Event": delivery.event,
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Signature": sign(body, delivery.webhook.secret),
+        "X-Delivery-Id": delivery.delivery_id,
+        "X-Event": delivery.event,
+    }
     # Claim this attempt, so that the loop and the on-commit task never send it twice at once.
     lease = timezone.now() + timedelta(seconds=TIMEOUT_SECONDS * 4)
     claimed = WebhookDelivery.objects.filter(
@@ -115,14 +109,9 @@ def attempt(delivery: WebhookDelivery) -> bool:
     if not claimed:
         return False
     delivery.attempts += 1
-    status, error = None, ""
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status, error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        error = str(getattr(exc, "reason", exc))[:500] or type(exc).__name__
+    # Public addresses only, checked for this very connection; a 3xx is a failure (transport).
+    outcome = transport.post(delivery.webhook.url, body, headers, TIMEOUT_SECONDS)
+    status, error = outcome.status, outcome.error
     delivery.last_status_code = status
     ok = status is not None and 200 <= status < 300
     if ok:
