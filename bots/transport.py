@@ -77,14 +77,18 @@ def refusal_reason(address: IPAddress, *, allow_private: bool) -> str | None:
         return _("%(ip)s is a multicast or broadcast address") % {"ip": address}
     if address.is_unspecified or address in THIS_NETWORK:
         return _("%(ip)s is not a destination address") % {"ip": address}
+    if address.is_loopback:  # before "reserved": ::1 lies in the reserved ::/8
+        return (
+            None
+            if allow_private
+            else _("%(ip)s is a loopback address (this machine)") % {"ip": address}
+        )
     if address.is_reserved or (address.version == 6 and address.is_site_local):
         return _("%(ip)s is a reserved address") % {"ip": address}
     if address.is_global and address not in CGNAT:
         return None
     if allow_private:
         return None
-    if address.is_loopback:
-        return _("%(ip)s is a loopback address (this machine)") % {"ip": address}
     return _("%(ip)s is a private or internal network address") % {"ip": address}
 
 
@@ -109,7 +113,10 @@ def _split(url: str) -> tuple[str, str, int, str]:
     return scheme, parts.hostname, port or (443 if scheme == "https" else 80), path
 
 
-def vetted_addresses(host: str, port: int) -> list[str]:
+Destination = tuple[int, tuple]  # (address family, socket address) exactly as resolved
+
+
+def vetted_addresses(host: str, port: int) -> list[Destination]:
     """Every address of `host`, all of them allowed, in the resolver's order."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -117,20 +124,20 @@ def vetted_addresses(host: str, port: int) -> list[str]:
         raise RefusedDestination(
             _("The host name %(host)s could not be resolved.") % {"host": host}
         ) from exc
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    destinations = list(dict.fromkeys((info[0], info[4]) for info in infos))
     allow_private = _allow_private()
-    for text in addresses:
+    for _family, sockaddr in destinations:
         # A scoped IPv6 address ("fe80::1%eth0") is link-local anyway; drop the zone to parse.
-        address = ipaddress.ip_address(text.split("%")[0])
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
         reason = refusal_reason(address, allow_private=allow_private)
         if reason:
             raise RefusedDestination(
                 _("Refused: %(host)s resolves to %(reason)s. Webhooks only go to public addresses.")
                 % {"host": host, "reason": reason}
             )
-    if not addresses:
+    if not destinations:
         raise RefusedDestination(_("The host name %(host)s has no address.") % {"host": host})
-    return addresses
+    return destinations
 
 
 def check_url(url: str) -> None:
@@ -142,13 +149,22 @@ def check_url(url: str) -> None:
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to a vetted address; everything else (Host header …) uses the host name."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float):
+    def __init__(self, host: str, port: int, destination: Destination, timeout: float):
         super().__init__(host, port, timeout=timeout)
-        self.address = address
+        self.destination = destination
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # A plain socket on the resolved address: nothing here resolves the name again.
+        family, sockaddr = self.destination
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(sockaddr)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
 
 
 class _PinnedHTTPSConnection(_PinnedHTTPConnection):
@@ -169,13 +185,13 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outc
     """POST `body` to `url` once, over a guarded connection; never raises for network errors."""
     try:
         scheme, host, port, path = _split(url)
-        addresses = vetted_addresses(host, port)
+        destinations = vetted_addresses(host, port)
     except RefusedDestination as exc:
         return Outcome(None, str(exc))
     connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     error = ""
-    for address in addresses:
-        connection = connection_class(host, port, address, timeout)
+    for destination in destinations:
+        connection = connection_class(host, port, destination, timeout)
         try:
             try:
                 connection.connect()

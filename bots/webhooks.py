@@ -3,9 +3,11 @@
 Events: ``script.published|unpublished|deleted``, ``persona.published|unpublished|deleted`` and
 ``calendar_entry.approved|scheduled|cancelled``, for clients whose scope includes the persona.
 Each event becomes a WebhookDelivery row per webhook (the durable queue, shown in the admin);
-after the transaction commits a task sends it. A failed or timed-out attempt is retried with
-exponential backoff by ``manage.py webhooks deliver`` (run it with ``--loop`` as a worker, or
-from cron); after MAX_ATTEMPTS the delivery is marked failed.
+after the transaction commits a task is queued for it, and ``manage.py worker`` sends it: the
+request that published only queues. A failed or timed-out attempt is retried with exponential
+backoff by the worker's retry pass every minute (``webhooks.deliver_due``, also runnable alone as
+``manage.py webhooks deliver``); after MAX_ATTEMPTS the delivery is marked failed. How a
+delivery reaches its receiver, and which addresses it may reach, is bots.transport.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hmac
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -77,11 +80,14 @@ def notify(event: str, persona_id: int, **fields) -> list[WebhookDelivery]:
 
 
 def _enqueue(ids: list[int]) -> None:
-    for pk in ids:
-        try:
-            send_task.enqueue(pk)
-        except Exception:  # noqa: BLE001 - the retry loop picks it up
-            logger.exception("Could not queue webhook delivery %s", pk)
+    # The worker sends them (TASKS: the database backend); here each is only an INSERT, all in
+    # one transaction. If queueing fails, the worker's retry pass finds them a minute later.
+    try:
+        with transaction.atomic():
+            for pk in ids:
+                send_task.enqueue(pk)
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not queue webhook deliveries %s", ids)
 
 
 @task()
@@ -131,13 +137,17 @@ def attempt(delivery: WebhookDelivery) -> bool:
     return ok
 
 
-def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Attempt every pending delivery whose time has come; (delivered, failed attempts)."""
+def deliver_due(limit: int = 100, should_stop: Callable[[], bool] | None = None) -> tuple[int, int]:
+    """Attempt every pending delivery whose time has come; (delivered, failed attempts).
+    `should_stop` is asked before each attempt, so a worker asked to stop does not wait for
+    up to `limit` slow receivers."""
     due = WebhookDelivery.objects.select_related("webhook").filter(
         status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
     )[:limit]
     delivered = failed = 0
     for delivery in due:
+        if should_stop is not None and should_stop():
+            break
         if attempt(delivery):
             delivered += 1
         else:

@@ -227,6 +227,8 @@ LOGGING = {
     "loggers": {
         # Every background task and every publish is logged at INFO; keep commands readable.
         "django_tasks": {"level": "WARNING"},
+        # The worker prints what it runs itself; the queue's own INFO lines repeat every second.
+        "django_tasks_db": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }
