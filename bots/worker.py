@@ -54,11 +54,11 @@ def claim_lease(name: str, holder: str, seconds: int = LEASE_SECONDS) -> bool:
     return claimed == 1
 
 
-def release_lease(name: str, holder: str, until) -> None:
-    WorkerLease.objects.filter(name=name, holder=holder).update(until=until)
+def release_lease(name: str, holder: str) -> None:
+    WorkerLease.objects.filter(name=name, holder=holder).update(until=timezone.now())
 
 
-def publish_scheduled(holder: str, every: float) -> int | None:
+def publish_scheduled(holder: str) -> int | None:
     """Run Wagtail's scheduled publishing if no other worker is; the number of objects it
     published or unpublished, or None when another worker had the lease."""
     from wagtail.models import ModelLogEntry, PageLogEntry
@@ -69,8 +69,7 @@ def publish_scheduled(holder: str, every: float) -> int | None:
     try:
         call_command("publish_scheduled", stdout=io.StringIO())
     finally:
-        # The next run, by any worker, is due one interval after this one started.
-        release_lease(PUBLISH_LEASE, holder, started + timedelta(seconds=max(every - 5, 0)))
+        release_lease(PUBLISH_LEASE, holder)
     actions = ["wagtail.publish.scheduled", "wagtail.unpublish.scheduled"]
     return sum(
         model.objects.filter(action__in=actions, timestamp__gte=started).count()
@@ -166,7 +165,7 @@ class Worker:
     def run_periodic(self) -> None:
         close_old_connections()
         try:
-            changed = publish_scheduled(self.worker_id, self.every)
+            changed = publish_scheduled(self.worker_id)
             if changed:
                 self.out(f"Scheduled publishing: {changed} published or unpublished.")
             elif changed is None:

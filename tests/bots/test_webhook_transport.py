@@ -53,7 +53,7 @@ REFUSED_ALWAYS = [
     "169.254.169.254",  # cloud metadata
     "fe80::1",
     "::ffff:169.254.169.254",
-    "0.0.0.0",
+    "0.0.0.0",  # noqa: S104 - an address to refuse, not one to bind
     "0.1.2.3",
     "::",
     "224.0.0.1",
