@@ -8,7 +8,9 @@ One process does all background work, so an operator starts one thing (or severa
   only one of several workers runs it at a time (two runs at once would publish a revision
   twice and send its webhooks twice);
 - every minute, the webhook retry pass (`webhooks.deliver_due`); every worker may run it, since
-  each attempt is claimed by a conditional UPDATE first.
+  each attempt is claimed by a conditional UPDATE first;
+- every hour, the results of tasks that finished more than a week ago are deleted (django-tasks-db
+  keeps a row per task, and every save queues a few), so no cron job is needed for that either.
 
 Tasks are taken in batches of at most TASK_BATCH between periodic checks, so a long queue never
 starves scheduled publishing. SIGTERM or Ctrl-C stops it after the current task or delivery; a
@@ -38,6 +40,8 @@ from .models import WorkerLease
 logger = logging.getLogger(__name__)
 
 TASK_BATCH = 50
+PRUNE_EVERY_SECONDS = 3600
+KEEP_RESULTS_DAYS = 7
 PUBLISH_LEASE = "publish_scheduled"
 # A worker that dies while publishing frees the job after this; a normal run frees it at once.
 LEASE_SECONDS = 600
@@ -98,6 +102,7 @@ class Worker:
         self.task_worker: TaskWorker | None = None
         self.next_periodic = 0.0  # monotonic time; 0 runs the periodic jobs at start
         self.tasks_ran = 0
+        self.next_prune = 0.0
 
     # --- signals -------------------------------------------------------------------------
     def install_signals(self) -> None:
@@ -182,6 +187,19 @@ class Worker:
         except Exception:  # noqa: BLE001
             logger.exception("The webhook retry pass failed")
             self.out("The webhook retry pass failed (see the log); it runs again next minute.")
+        if time.monotonic() >= self.next_prune and not self.stopping:
+            self.next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+            try:
+                call_command(
+                    "prune_db_task_results",
+                    f"--min-age-days={KEEP_RESULTS_DAYS}",
+                    f"--failed-min-age-days={KEEP_RESULTS_DAYS}",
+                    "--queue-name=*",
+                    verbosity=0,  # at 1 it would set the queue's logger to INFO for good
+                    stdout=io.StringIO(),
+                )
+            except Exception:  # noqa: BLE001
+                logger.exception("Pruning old task results failed")
         close_old_connections()
 
     def _sleep(self, seconds: float) -> None:

@@ -200,3 +200,11 @@ def test_sigterm_finishes_the_current_task_and_stops(db_tasks):
 def test_the_worker_refuses_to_run_without_the_database_backend():
     with pytest.raises(CommandError, match="not the database backend"):
         call_command("worker", "--once", stdout=io.StringIO())
+
+
+def test_the_worker_prunes_task_results_older_than_a_week(db_tasks):
+    old, recent = never_run.enqueue(), never_run.enqueue()
+    DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=timezone.now())
+    DBTaskResult.objects.filter(pk=old.id).update(finished_at=timezone.now() - timedelta(days=8))
+    run_worker()
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.db_result.pk]
