@@ -20,6 +20,7 @@ Proxies from the environment (HTTP_PROXY …) are deliberately not used.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import socket
@@ -63,33 +64,28 @@ def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
 
 
 def refusal_reason(address: IPAddress, *, allow_private: bool) -> str | None:
-    """Why a connection to `address` is refused, or None when it is allowed."""
+    """Why a connection to `address` is refused ("a loopback address …"), or None when it is
+    allowed."""
     inner = _embedded_ipv4(address)
     if inner is not None:
         return refusal_reason(inner, allow_private=allow_private)
     if address.version == 6 and address.teredo is not None:
-        return _("%(ip)s is a tunnel address") % {"ip": address}
+        return _("a tunnel address")
     if address.is_link_local:
-        return _("%(ip)s is a link-local address (such as the cloud metadata service)") % {
-            "ip": address
-        }
+        return _("a link-local address (such as the cloud metadata service)")
     if address.is_multicast or address == BROADCAST:
-        return _("%(ip)s is a multicast or broadcast address") % {"ip": address}
+        return _("a multicast or broadcast address")
     if address.is_unspecified or address in THIS_NETWORK:
-        return _("%(ip)s is not a destination address") % {"ip": address}
+        return _("not a destination address")
     if address.is_loopback:  # before "reserved": ::1 lies in the reserved ::/8
-        return (
-            None
-            if allow_private
-            else _("%(ip)s is a loopback address (this machine)") % {"ip": address}
-        )
+        return None if allow_private else _("a loopback address (this machine)")
     if address.is_reserved or (address.version == 6 and address.is_site_local):
-        return _("%(ip)s is a reserved address") % {"ip": address}
+        return _("a reserved address")
     if address.is_global and address not in CGNAT:
         return None
     if allow_private:
         return None
-    return _("%(ip)s is a private or internal network address") % {"ip": address}
+    return _("a private or internal network address")
 
 
 def _allow_private() -> bool:
@@ -132,8 +128,11 @@ def vetted_addresses(host: str, port: int) -> list[Destination]:
         reason = refusal_reason(address, allow_private=allow_private)
         if reason:
             raise RefusedDestination(
-                _("Refused: %(host)s resolves to %(reason)s. Webhooks only go to public addresses.")
-                % {"host": host, "reason": reason}
+                _(
+                    "Refused: %(host)s resolves to %(ip)s, %(reason)s. Webhooks only go to "
+                    "public addresses."
+                )
+                % {"host": host, "ip": address, "reason": reason}
             )
     if not destinations:
         raise RefusedDestination(_("The host name %(host)s has no address.") % {"host": host})
@@ -167,14 +166,19 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA store takes a while; one context serves every connection.
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPSConnection(_PinnedHTTPConnection):
     default_port = http.client.HTTPS_PORT
 
     def connect(self) -> None:
         super().connect()
         # The certificate is checked against the host name, not the address we dialled.
-        context = ssl.create_default_context()
-        self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
+        self.sock = _tls_context().wrap_socket(self.sock, server_hostname=self.host)
 
 
 def _describe(exc: BaseException) -> str:

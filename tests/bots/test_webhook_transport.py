@@ -192,7 +192,7 @@ def test_a_host_with_any_non_public_address_is_refused(client_bot, receiver, mon
     monkeypatch.setattr(transport.socket, "getaddrinfo", fake_getaddrinfo)
     delivery = delivery_to(client_bot, f"http://mixed.bot.test:{receiver.port}/hook")
     assert attempt(delivery) is False
-    assert "127.0.0.1 is a loopback address" in delivery.last_error
+    assert "resolves to 127.0.0.1, a loopback address" in delivery.last_error
     assert receiver.requests == []
 
 
