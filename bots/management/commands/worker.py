@@ -5,7 +5,8 @@ from django_tasks_db.backend import DatabaseBackend
 from bots.worker import Worker
 
 
-def _positive(value: str) -> float:
+def seconds(value: str) -> float:
+    """argparse type: a positive number of seconds (its name is in the error message)."""
     number = float(value)
     if not number > 0:
         raise ValueError(value)
@@ -20,11 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--interval", type=_positive, default=1.0, help="Seconds between queue checks."
+            "--interval", type=seconds, default=1.0, help="Seconds between queue checks."
         )
         parser.add_argument(
             "--every",
-            type=_positive,
+            type=seconds,
             default=60.0,
             help="Seconds between scheduled publishing and webhook retry passes.",
         )
