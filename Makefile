@@ -26,7 +26,13 @@ migrate: install ## Apply database migrations (creates the data folder on first 
 demo: migrate ## Load the demo personas, segments and users (idempotent)
 	$(MANAGE) load_demo
 
-run: demo ## Set up everything and serve the admin at http://127.0.0.1:8000/admin/
+# The background worker (webhooks, search indexing, scheduled publishing) runs next to the web
+# server and stops with it: Ctrl-C reaches both; the EXIT trap also stops the worker when the
+# server ends some other way, and waits for it to finish its current task.
+run: demo ## Set up everything and serve the admin at http://127.0.0.1:8000/admin/ (+ the worker)
+	@$(MANAGE) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver $(HOST)
 
 lint: install ## ruff check + format check

@@ -1,4 +1,4 @@
-"""The bot-client form of the admin (Settings → Bot clients)."""
+"""The admin forms of Settings → Bot clients and Settings → Webhooks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from personas.models import Persona
 
+from . import transport
 from .models import BotClient
 
 
@@ -45,3 +46,17 @@ class BotClientForm(WagtailAdminModelForm):
         elif not data.get("all_personas") and not data.get("personas"):
             self.add_error("personas", _("Choose at least one persona, or “all personas”."))
         return data
+
+
+class WebhookForm(WagtailAdminModelForm):
+    """Refuses a URL that deliveries would refuse anyway (not http(s), or not a public address),
+    so the mistake shows when the webhook is saved; the check at each connection is the guard."""
+
+    def clean_url(self):
+        url = self.cleaned_data.get("url") or ""
+        if url:
+            try:
+                transport.check_url(url)
+            except transport.RefusedDestination as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return url

@@ -257,3 +257,15 @@ class WebhookDelivery(models.Model):
     @property
     def delivery_id(self) -> str:
         return self.payload.get("delivery_id", "")
+
+
+class WorkerLease(models.Model):
+    """Which `manage.py worker` process runs a periodic job (scheduled publishing) and until
+    when, so that several workers never run it at the same time (see bots.worker)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    holder = models.CharField(max_length=64, blank=True)
+    until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.holder} until {self.until.isoformat()}"

@@ -1,12 +1,13 @@
 """Settings → Bot clients: who may call the delivery API."""
 
+from django.forms.models import modelform_factory
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import views
-from .forms import BotClientForm
+from .forms import BotClientForm, WebhookForm
 from .models import BotClient, Webhook, WebhookDelivery
 
 
@@ -56,6 +57,14 @@ class WebhookViewSet(ModelViewSet):
         Column("active", label=_("Active")),
         DateColumn("created_at", label=_("Created")),
     ]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=WebhookForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=self.form_fields,
+        )
 
     def formfield_for_dbfield(self, db_field, **kwargs):
         if db_field.name == "url":

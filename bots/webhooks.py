@@ -4,9 +4,11 @@ Events: ``script.published|unpublished|deleted``, ``persona.published|unpublishe
 ``calendar_entry.approved|scheduled|cancelled``, for clients that see what changed (before or
 after the change; ``bots.audience``), checked again before every attempt.
 Each event becomes a WebhookDelivery row per webhook (the durable queue, shown in the admin);
-after the transaction commits a task sends it. A failed or timed-out attempt is retried with
-exponential backoff by ``manage.py webhooks deliver`` (run it with ``--loop`` as a worker, or
-from cron); after MAX_ATTEMPTS the delivery is marked failed.
+after the transaction commits a task is queued for it, and ``manage.py worker`` sends it: the
+request that published only queues. A failed or timed-out attempt is retried with exponential
+backoff by the worker's retry pass every minute (``webhooks.deliver_due``, also runnable alone as
+``manage.py webhooks deliver``); after MAX_ATTEMPTS the delivery is marked failed. How a
+delivery reaches its receiver, and which addresses it may reach, is bots.transport.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ import hashlib
 import hmac
 import json
 import logging
-import urllib.error
-import urllib.request
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -25,6 +26,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django_tasks import task
 
+from . import transport
 from .audience import cancel_if_stopped, persona_id_of, webhooks_for
 from .models import DeliveryStatus, WebhookDelivery
 
@@ -75,11 +77,14 @@ def notify(
 
 
 def _enqueue(ids: list[int]) -> None:
-    for pk in ids:
-        try:
-            send_task.enqueue(pk)
-        except Exception:  # noqa: BLE001 - the retry loop picks it up
-            logger.exception("Could not queue webhook delivery %s", pk)
+    # The worker sends them (TASKS: the database backend); here each is only an INSERT, all in
+    # one transaction. If queueing fails, the worker's retry pass finds them a minute later.
+    try:
+        with transaction.atomic():
+            for pk in ids:
+                send_task.enqueue(pk)
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not queue webhook deliveries %s", ids)
 
 
 @task()
@@ -94,18 +99,13 @@ def attempt(delivery: WebhookDelivery) -> bool:
     if cancel_if_stopped(delivery):  # revoked client, inactive webhook, persona out of scope
         return False
     body = json.dumps(delivery.payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 - the URL is an http(s) URLField
-        delivery.webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Signature": sign(body, delivery.webhook.secret),
-            "X-Delivery-Id": delivery.delivery_id,
-            "X-Event": delivery.event,
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Signature": sign(body, delivery.webhook.secret),
+        "X-Delivery-Id": delivery.delivery_id,
+        "X-Event": delivery.event,
+    }
     # Claim this attempt, so that the loop and the on-commit task never send it twice at once.
     lease = timezone.now() + timedelta(seconds=TIMEOUT_SECONDS * 4)
     claimed = WebhookDelivery.objects.filter(
@@ -114,14 +114,9 @@ def attempt(delivery: WebhookDelivery) -> bool:
     if not claimed:
         return False
     delivery.attempts += 1
-    status, error = None, ""
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status, error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        error = str(getattr(exc, "reason", exc))[:500] or type(exc).__name__
+    # Public addresses only, checked for this very connection; a 3xx is a failure (transport).
+    outcome = transport.post(delivery.webhook.url, body, headers, TIMEOUT_SECONDS)
+    status, error = outcome.status, outcome.error
     delivery.last_status_code = status
     ok = status is not None and 200 <= status < 300
     if ok:
@@ -141,13 +136,17 @@ def attempt(delivery: WebhookDelivery) -> bool:
     return ok
 
 
-def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Attempt every pending delivery whose time has come; (delivered, failed attempts)."""
+def deliver_due(limit: int = 100, should_stop: Callable[[], bool] | None = None) -> tuple[int, int]:
+    """Attempt every pending delivery whose time has come; (delivered, failed attempts).
+    `should_stop` is asked before each attempt, so a worker asked to stop does not wait for
+    up to `limit` slow receivers."""
     due = WebhookDelivery.objects.select_related("webhook").filter(
         status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
     )[:limit]
     delivered = failed = 0
     for delivery in due:
+        if should_stop is not None and should_stop():
+            break
         if attempt(delivery):
             delivered += 1
         else:

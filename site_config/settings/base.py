@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "search",
     "bots",
     "ninja",  # serves the API docs' assets locally (no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.snippets",
     "wagtail.users",
     "wagtail.images",
@@ -217,6 +219,16 @@ if not _timeout.isdigit():
         f"API_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds, not {_timeout!r}"
     )
 API_STATEMENT_TIMEOUT_MS = int(_timeout)
+# Background tasks (webhook deliveries, Wagtail's search indexing and reference index) are
+# queued in the database and run by `manage.py worker`, never inside the request that caused
+# them. `make run` starts one worker; production runs one or more next to the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Webhooks are only sent to public internet addresses (checked after DNS resolution, for every
+# connection). true lets an on-premise deployment reach receivers on this machine or a private
+# network (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10); link-local (cloud
+# metadata 169.254.169.254), multicast, unspecified and reserved addresses stay refused.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 
 LOGGING = {
     "version": 1,
@@ -226,6 +238,8 @@ LOGGING = {
     "loggers": {
         # Every background task and every publish is logged at INFO; keep commands readable.
         "django_tasks": {"level": "WARNING"},
+        # The worker prints what it runs itself; the queue's own INFO lines repeat every second.
+        "django_tasks_db": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }

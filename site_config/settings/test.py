@@ -1,4 +1,5 @@
-"""The test suite: fast hashing, an isolated data folder, tasks run inline."""
+"""The test suite: fast hashing, an isolated data folder, tasks run inline (tests that prove
+the request only queues switch to the database backend themselves)."""
 
 import os
 import tempfile
@@ -14,3 +15,4 @@ from .base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

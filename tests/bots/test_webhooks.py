@@ -4,9 +4,7 @@ import hashlib
 import hmac
 import io
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -18,40 +16,18 @@ from tests.content.factories import MomentScriptFactory
 from tests.editorial_calendar.factories import CalendarEntryFactory
 from tests.personas.factories import PersonaChannelFactory, PersonaFactory
 
+from .receiver import Receiver
+
 pytestmark = pytest.mark.django_db
 
 
-class Receiver:
-    """A real HTTP server on a free port that records what it is sent."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.status = 200
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def events(self):
-        return [json.loads(r["body"])["event"] for r in self.requests]
-
-
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    # The receiver listens on loopback, which only an on-premise setting may reach.
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     receiver = Receiver()
     yield receiver
-    receiver.server.shutdown()
+    receiver.stop()
 
 
 @pytest.fixture
