@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bots', '0003_webhooks'),
+        ('bots', '0004_delivery_cancelled_and_persona'),
     ]
 
     operations = [
