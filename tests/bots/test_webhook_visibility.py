@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bots.models import BotClient, Webhook, WebhookDelivery
 from content.models import Script
-from tests.bots.test_webhooks import Receiver
+from tests.bots.receiver import Receiver
 from tests.content.factories import MomentScriptFactory
 from tests.editorial_calendar.factories import CalendarEntryFactory
 from tests.personas.factories import PersonaChannelFactory, PersonaFactory
@@ -19,10 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on loopback
     receiver = Receiver()
     yield receiver
-    receiver.server.shutdown()
+    receiver.stop()
 
 
 @pytest.fixture
