@@ -6,6 +6,7 @@ import io
 import json
 import os
 import signal
+import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from bots import worker as worker_module
@@ -31,8 +33,12 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 @pytest.fixture
-def db_tasks(settings):
+def db_tasks(settings, monkeypatch):
     settings.TASKS = DATABASE_TASKS
+    # The worker drops stale connections between rounds, as it should in production; inside a
+    # test's transaction (PostgreSQL keeps connections) that would throw the test's data away.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(worker_module, "close_old_connections", lambda: None)
 
 
 @pytest.fixture
@@ -184,11 +190,15 @@ def test_sigterm_finishes_the_current_task_and_stops(db_tasks):
     second = never_run.enqueue()
     lines = []
     previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    # A safety net, not a timing assertion: if the task never runs, stop anyway and fail below.
+    safety = threading.Timer(120, os.kill, (os.getpid(), signal.SIGTERM))
     try:
         worker = worker_module.Worker(interval=0.1, every=3600, out=lines.append)
         worker.install_signals()
+        safety.start()
         worker.run()  # would loop for ever without the signal
     finally:
+        safety.cancel()
         signal.signal(signal.SIGTERM, previous[0])
         signal.signal(signal.SIGINT, previous[1])
     assert DBTaskResult.objects.get(pk=first.id).status == "SUCCESSFUL"
