@@ -218,3 +218,24 @@ def test_the_worker_prunes_task_results_older_than_a_week(db_tasks):
     DBTaskResult.objects.filter(pk=old.id).update(finished_at=timezone.now() - timedelta(days=8))
     run_worker()
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.db_result.pk]
+
+
+def test_webhook_sends_go_ahead_of_queued_indexing_work(
+    db_tasks, hooks, receiver, persona, django_capture_on_commit_callbacks
+):
+    backlog = [never_run.enqueue() for _ in range(3)]  # e.g. an import's search-index tasks
+    with django_capture_on_commit_callbacks(execute=True):
+        MomentScriptFactory(persona=persona)
+    one_task = db_worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    one_task.run()
+    assert receiver.events() == ["script.published"]
+    assert {DBTaskResult.objects.get(pk=r.id).status for r in backlog} == {"READY"}
