@@ -189,18 +189,16 @@ def test_sigterm_finishes_the_current_task_and_stops(db_tasks):
     first = stop_the_worker.enqueue()
     second = never_run.enqueue()
     lines = []
-    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     # A safety net, not a timing assertion: if the task never runs, stop anyway and fail below.
     safety = threading.Timer(120, os.kill, (os.getpid(), signal.SIGTERM))
     try:
         worker = worker_module.Worker(interval=0.1, every=3600, out=lines.append)
-        worker.install_signals()
+        previous = worker.install_signals()
         safety.start()
         worker.run()  # would loop for ever without the signal
     finally:
         safety.cancel()
-        signal.signal(signal.SIGTERM, previous[0])
-        signal.signal(signal.SIGINT, previous[1])
+        worker.restore_signals(previous)
     assert DBTaskResult.objects.get(pk=first.id).status == "SUCCESSFUL"
     assert DBTaskResult.objects.get(pk=second.id).status == "READY"
     assert any("SIGTERM: stopping after the current work" in line for line in lines)
