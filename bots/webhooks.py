@@ -87,7 +87,9 @@ def _enqueue(ids: list[int]) -> None:
         logger.exception("Could not queue webhook deliveries %s", ids)
 
 
-@task()
+# Ahead of Wagtail's search and reference-index tasks (priority 0): an import queues hundreds
+# of those, and a bot should not wait behind them to hear of a change.
+@task(priority=10)
 def send_task(delivery_pk: int) -> None:
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_pk).first()
     if delivery is not None and delivery.status == DeliveryStatus.PENDING:

@@ -105,9 +105,17 @@ class Worker:
         self.next_prune = 0.0
 
     # --- signals -------------------------------------------------------------------------
-    def install_signals(self) -> None:
-        signal.signal(signal.SIGTERM, self._on_signal)
-        signal.signal(signal.SIGINT, self._on_signal)
+    def install_signals(self) -> dict:
+        """Stop cleanly on SIGTERM/SIGINT; returns the previous handlers (restore_signals)."""
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+        for sig in previous:
+            signal.signal(sig, self._on_signal)
+        return previous
+
+    @staticmethod
+    def restore_signals(previous: dict) -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
     def _on_signal(self, signum: int, frame) -> None:
         if self.stopping and signum == signal.SIGINT:

@@ -53,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         worker = Worker(interval=interval, every=every, queues=queues, once=once, out=out)
-        if not once:
-            worker.install_signals()
-        worker.run()
+        previous = worker.install_signals()
+        try:
+            worker.run()
+        finally:
+            worker.restore_signals(previous)  # call_command (tests) gets its handlers back
