@@ -31,7 +31,7 @@ from wagtail.search import index
 
 from personas.fields import LineListField
 from personas.publication import is_published, published_q
-from site_config.publishing import SerialisedPublishingMixin
+from core.publishing import SerialisedPublishingMixin
 
 from . import variables as vars_
 from .blocks import SegmentBlock, VariableBlock, message_blocks

@@ -15,7 +15,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from site_config.publishing import SerialisedPublishingMixin
+from core.publishing import SerialisedPublishingMixin
 
 from .enums import DEFAULT_CAPACITY, Archetype, Channel
 from .fields import LineListField
