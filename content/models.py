@@ -29,9 +29,9 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from core.publishing import SerialisedPublishingMixin
 from personas.fields import LineListField
 from personas.publication import is_published, published_q
-from core.publishing import SerialisedPublishingMixin
 
 from . import variables as vars_
 from .blocks import SegmentBlock, VariableBlock, message_blocks

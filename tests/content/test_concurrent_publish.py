@@ -6,7 +6,7 @@ these tests run on PostgreSQL only (CI's second run, DATABASE_URL=postgres://…
 there is nothing to race: every write transaction starts with BEGIN IMMEDIATE (settings), so a
 publish, which now reads the object's state and writes it in one transaction, holds the
 database's single write lock from its first read to its commit, and a second publish or
-revision save waits for it (busy timeout) — see site_config/publishing.py.
+revision save waits for it (busy timeout) — see core/publishing.py.
 """
 
 import threading
