@@ -2,9 +2,10 @@
 
 * ``database``: a row read from a product table (``SELECT 1`` answers even when the tables
   cannot be read, e.g. a SQLite file locked exclusively by another process);
-* ``database_write``: can a write start now? On SQLite a write transaction is begun and rolled
-  back at once, waiting at most PROBE_WAIT_MS for another writer; on PostgreSQL the server is
-  asked whether it is read-only. Nothing is written.
+* ``database_write``: could a write go through now? On SQLite a write transaction is begun
+  (waiting at most PROBE_WAIT_MS for another writer), a header field set to its own value and
+  the transaction rolled back; on PostgreSQL the server is asked whether it is read-only.
+  Nothing is ever committed.
 * ``cache``: a value stored, read back and deleted (the rate limits and throttles live there);
 * ``search`` and ``search_<index>``: each index answers a query and is complete
   (search.health).
@@ -67,8 +68,16 @@ def _sqlite_write_probe() -> str:
         previous = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA busy_timeout = {min(previous, PROBE_WAIT_MS):d}")
         try:
-            cursor.execute("BEGIN IMMEDIATE")
-            cursor.execute("ROLLBACK")
+            cursor.execute("BEGIN IMMEDIATE")  # waits for another writer (the lock)
+            try:
+                # A read-only file still lets BEGIN IMMEDIATE through; rewriting a header
+                # field with its own value does not (SQLITE_READONLY). Rolled back: nothing
+                # is ever committed.
+                cursor.execute("PRAGMA user_version")
+                version = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA user_version = {int(version):d}")
+            finally:
+                cursor.execute("ROLLBACK")
         finally:
             cursor.execute(f"PRAGMA busy_timeout = {previous:d}")
     return "ok"
