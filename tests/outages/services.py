@@ -15,7 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -57,8 +57,19 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.folder],  # fmt: skip
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.folder,
+            ],  # fmt: skip
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -123,8 +134,15 @@ class PostgresServer:
 
     def cleanup(self) -> None:
         subprocess.run(  # noqa: S603
-            [*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
-             "stop"],  # fmt: skip
+            [
+                *self.as_user,
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-m",
+                "immediate",
+                "stop",
+            ],  # fmt: skip
             capture_output=True,
             check=False,
         )
@@ -192,9 +210,7 @@ def default_database(overrides: dict):
     try:
         yield wrapper
     finally:
-        try:
+        with suppress(Exception):  # the server may be gone: nothing to close
             wrapper.close()
-        except Exception:  # noqa: BLE001, S110 - the server may be gone: nothing to close
-            pass
         connections["default"] = original
         ContentType.objects.clear_cache()
