@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import Error as DatabaseError  # InterfaceError too (a lost connection)
 from django.http import HttpRequest
 from django.utils import timezone
 from django_ratelimit.core import get_usage

@@ -18,7 +18,8 @@ import secrets
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import Error as DatabaseError  # InterfaceError too (a lost connection)
+from django.db import connection
 
 from search.health import check_indexes
 

@@ -87,7 +87,7 @@ PG_OUTAGE_STATES = {"25006"}
 
 
 def _database(exc: BaseException) -> Outage | None:
-    if not isinstance(exc, db.DatabaseError) or isinstance(
+    if not isinstance(exc, db.Error) or isinstance(
         exc, db.IntegrityError | db.ProgrammingError | db.DataError | db.NotSupportedError
     ):
         return None
