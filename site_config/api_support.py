@@ -105,8 +105,9 @@ class Problem(Schema):
     errors: list[dict[str, Any]] | None = None
 
 
-# The errors every authenticated operation can answer, for the OpenAPI document.
-ERRORS = {401: Problem, 422: Problem, 429: Problem}
+# The errors every authenticated operation can answer, for the OpenAPI document (503: a
+# dependency is down, with Retry-After; site_config.outages).
+ERRORS = {401: Problem, 422: Problem, 429: Problem, 503: Problem}
 
 
 class ApiError(Exception):

@@ -174,10 +174,16 @@ def without_waiting() -> Iterator[None]:
                 cursor.execute(f"PRAGMA busy_timeout = {int(previous):d}")
         return
     with transaction.atomic():
+        previous = None
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                previous = cursor.fetchone()[0]
                 cursor.execute("SET LOCAL lock_timeout = '100ms'")
         yield
+        if previous is not None:  # inside a caller's transaction the setting would outlive us
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 # Responses -------------------------------------------------------------------------------------
