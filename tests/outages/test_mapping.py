@@ -91,3 +91,24 @@ def test_an_outage_in_a_view_is_a_503(client, monkeypatch):
     response = Api(client, token).get("personas/")
     assert_problem(response, 503, "unavailable")
     assert int(response["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/api/v1/personas/", "application/problem+json"), ("/admin/", "text/html")],  # fmt: skip
+)
+def test_errors_raised_outside_views_are_503_too(rf, path, content_type):
+    """handler500 (site_config.outages.server_error): what escapes every middleware."""
+    from site_config.outages import server_error
+
+    try:
+        raise redis_errors.ConnectionError("Connection refused")
+    except redis_errors.ConnectionError:
+        response = server_error(rf.get(path))
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith(content_type)
+    assert int(response["Retry-After"]) > 0
+    try:
+        raise ValueError("ours")
+    except ValueError:
+        assert server_error(rf.get(path)).status_code == 500
