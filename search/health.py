@@ -51,5 +51,9 @@ def index_state(backend, model) -> str:
 
 def check_indexes() -> dict[str, str]:
     """The state of each index, by name (see INDEXES)."""
-    backend = get_search_backend()
+    try:
+        backend = get_search_backend()
+    except Exception:  # noqa: BLE001 - a backend that cannot even be set up answers nothing
+        logger.warning("The search backend cannot be set up", exc_info=True)
+        return dict.fromkeys(INDEXES, "error")
     return {name: index_state(backend, apps.get_model(label)) for name, label in INDEXES.items()}

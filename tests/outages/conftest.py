@@ -37,3 +37,14 @@ def event_body(script) -> dict:
 @pytest.fixture
 def anonymous(client):
     return Api(client, None)
+
+
+@pytest.fixture
+def whoosh_search(tmp_path, settings):
+    """Search on a Whoosh index of the test's own: the database backend picks its SQL by the
+    database vendor once per process, which a test that swaps databases must not depend on."""
+    path = tmp_path / "whoosh"
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": str(path), "AUTO_UPDATE": True}
+    }
+    return path

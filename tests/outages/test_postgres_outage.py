@@ -29,7 +29,7 @@ def server(django_db_blocker):
 
 
 @pytest.fixture
-def database(server, db):
+def database(server, db, whoosh_search):
     with default_database(server.settings()):
         yield server
 

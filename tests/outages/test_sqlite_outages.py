@@ -32,7 +32,7 @@ def template(tmp_path_factory, django_db_blocker):
 
 
 @pytest.fixture
-def database(template, tmp_path, db):
+def database(template, tmp_path, db, whoosh_search):
     """A fresh copy of the schema as the default database, with content and a bot."""
     path = tmp_path / "db.sqlite3"
     shutil.copy(template, path)
