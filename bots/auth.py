@@ -2,32 +2,77 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import Error as DatabaseError  # InterfaceError too (a lost connection)
 from django.http import HttpRequest
 from django.utils import timezone
 from django_ratelimit.core import get_usage
+from ninja.errors import Throttled
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
+from site_config.outages import classify, is_cache_failure, without_waiting
+from site_config.throttle import API_AUTH, client_address, warn_cache_down
+
 from .models import BotClient
 
+logger = logging.getLogger(__name__)
+
 LAST_USED_INTERVAL = timedelta(seconds=60)  # write last_used_at at most once a minute
+LAST_USED_BACKOFF = 60.0  # after a failed write, seconds before this process tries again
+_last_used_blocked: dict[int, float] = {}  # client pk -> monotonic time to try again
+
+
+class AuthThrottled(Throttled):
+    """Too many bad tokens from this address: 429 until the window ends."""
 
 
 class BotTokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` of an active bot client."""
+    """``Authorization: Bearer <token>`` of an active bot client.
+
+    Bad tokens are counted per client address (API_AUTH_FAILURE_LIMIT); over the limit a bad
+    token is answered 429 with Retry-After instead of 401. A valid token is always accepted,
+    even from an address over the limit: bots of several teams often share one egress
+    address, and one misconfigured bot must not lock the others out."""
 
     def authenticate(self, request: HttpRequest, token: str) -> BotClient | None:
         client = BotClient.authenticate(token.strip())
         if client is None:
+            address = client_address(request)
+            wait = API_AUTH.wait(request, address)
+            if wait:
+                request.rate_limit_wait = wait
+                raise AuthThrottled(wait)
+            API_AUTH.failed(request, address)
             return None
-        now = timezone.now()
-        if client.last_used_at is None or now - client.last_used_at > LAST_USED_INTERVAL:
-            BotClient.objects.filter(pk=client.pk).update(last_used_at=now)
-            client.last_used_at = now
+        record_use(client)
         return client
+
+
+def record_use(client: BotClient) -> None:
+    """Set last_used_at (at most once a minute) without ever blocking or failing the request:
+    the write gives up at once when the database is locked, read-only or busy, and this
+    process then leaves it alone for a minute. A read stays a read in an outage."""
+    now = timezone.now()
+    if client.last_used_at is not None and now - client.last_used_at <= LAST_USED_INTERVAL:
+        return
+    if time.monotonic() < _last_used_blocked.get(client.pk, 0.0):
+        return
+    try:
+        with without_waiting():
+            BotClient.objects.filter(pk=client.pk).update(last_used_at=now)
+    except DatabaseError as error:
+        if classify(error) is None:
+            raise  # not an outage: a bug, and it should be seen
+        _last_used_blocked[client.pk] = time.monotonic() + LAST_USED_BACKOFF
+        logger.warning("last_used_at of bot client %s not recorded: %r", client.pk, error)
+        return
+    _last_used_blocked.pop(client.pk, None)
+    client.last_used_at = now
 
 
 def _client_key(group: str, request: HttpRequest) -> str:
@@ -36,7 +81,9 @@ def _client_key(group: str, request: HttpRequest) -> str:
 
 class ClientRateThrottle(BaseThrottle):
     """Per bot client, counted in the cache (Redis when configured, so every worker process
-    shares the counters); over the limit → 429 with Retry-After."""
+    shares the counters); over the limit → 429 with Retry-After. With the cache down the
+    limit is not enforced (logged, and /health reports the cache): a rate limit protects
+    capacity, and refusing every bot because Redis is away would be the bigger outage."""
 
     def __init__(self):
         self._wait: int | None = None
@@ -44,13 +91,19 @@ class ClientRateThrottle(BaseThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         if getattr(request, "auth", None) is None:
             return True
-        usage = get_usage(
-            request,
-            group="api_v1",
-            key=_client_key,
-            rate=settings.API_RATE_LIMIT,
-            increment=True,
-        )
+        try:
+            usage = get_usage(
+                request,
+                group="api_v1",
+                key=_client_key,
+                rate=settings.API_RATE_LIMIT,
+                increment=True,
+            )
+        except Exception as error:
+            if not is_cache_failure(error):
+                raise
+            warn_cache_down("the API rate limit", error)
+            return True
         if usage is None or not usage["should_limit"]:
             return True
         request.rate_limit_wait = max(1, int(usage["time_left"]))

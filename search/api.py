@@ -48,12 +48,3 @@ def search_endpoint(
         raise invalid(["query", "q"], str(error)) from None
     items = [asdict(hit) for hit in hits]
     return json_response(request, {"count": len(items), "next": None, "items": items})
-
-
-def search_health() -> str:
-    """ "ok" when the search index answers a query, else "error"."""
-    try:
-        search("健康检查", types=("hot_topic",), limit=1)
-    except Exception:  # noqa: BLE001 - any failure means the index is not usable
-        return "error"
-    return "ok"

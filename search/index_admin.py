@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from modelsearch.index import get_indexed_models
 from wagtail.search.backends import get_search_backend
 
+from . import health
+
 CHUNK = 500
 
 
@@ -58,10 +60,16 @@ def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str
 class CheckResult:
     missing: dict[str, list[str]] = field(default_factory=dict)
     orphaned: dict[str, list[str]] = field(default_factory=dict)
+    # Models whose index a save recreated after it was lost (search.backends.whoosh_state).
+    incomplete: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not any(self.missing.values()) and not any(self.orphaned.values())
+        return (
+            not any(self.missing.values())
+            and not any(self.orphaned.values())
+            and not self.incomplete
+        )
 
 
 def check() -> CheckResult:
@@ -73,6 +81,8 @@ def check() -> CheckResult:
         indexed = backend.indexed_ids(model)
         result.missing[model._meta.label] = sorted(expected - indexed, key=_natural)
         result.orphaned[model._meta.label] = sorted(indexed - expected, key=_natural)
+        if health.incomplete(backend, model):
+            result.incomplete.append(model._meta.label)
     return result
 
 

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.renderers import BaseRenderer
 
+from .outages import classify, is_cache_failure, log_outage
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"  # everything under it speaks problem+json
@@ -106,8 +108,9 @@ class Problem(Schema):
     errors: list[dict[str, Any]] | None = None
 
 
-# The errors every authenticated operation can answer, for the OpenAPI document.
-ERRORS = {401: Problem, 422: Problem, 429: Problem}
+# The errors every authenticated operation can answer, for the OpenAPI document (503: a
+# dependency is down, with Retry-After; site_config.outages).
+ERRORS = {401: Problem, 422: Problem, 429: Problem, 503: Problem}
 
 
 class ApiError(Exception):
@@ -238,14 +241,26 @@ def cached_json(request: HttpRequest, etag: str, build) -> HttpResponse:
     depends on, so the same ETag means the same bytes (for BODY_CACHE_SECONDS at most, which
     bounds staleness from changes the ETag cannot see, e.g. a tag renamed in the tag admin)."""
     key = f"api:body:{etag.strip(chr(34))}"
-    body = cache.get(key)
+    body = cache_call(cache.get, key)
     if body is None:
         body = dumps(build())
-        cache.set(key, body, BODY_CACHE_SECONDS)
+        cache_call(cache.set, key, body, BODY_CACHE_SECONDS)
     response = HttpResponse(body, content_type=JSON)
     response["ETag"] = etag
     response["Vary"] = "Authorization"
     return response
+
+
+def cache_call(method, *args, **kwargs):
+    """A cache operation that is only an optimisation: with the cache down it returns None
+    (logged) and the request is served from the database."""
+    try:
+        return method(*args, **kwargs)
+    except Exception as error:
+        if not is_cache_failure(error):
+            raise
+        logger.warning("Cache unavailable, serving without it: %r", error)
+        return None
 
 
 # Pagination ----------------------------------------------------------------------------------
@@ -316,6 +331,11 @@ class ApiMiddleware:
             return too_large(body_limit(request.path))
         if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
             return None  # Django answers 404/403/400, turned into problems on the way out
+        outage = classify(exception)  # a database, cache or index down: 503, not a 500
+        if outage is not None:
+            log_outage(request, outage, exception)
+            return problem(503, outage.code, outage.detail,
+                           headers={"Retry-After": str(outage.retry_after)})  # fmt: skip
         logger.exception("Unhandled error in %s %s", request.method, request.path)
         return problem(500, "server_error", _("Something went wrong on our side."))
 

@@ -17,6 +17,8 @@ def api_not_found(request, rest=""):
     raise Http404  # ApiMiddleware turns it into a problem document
 
 
+handler500 = "site_config.outages.server_error"  # a dependency down is a 503, here too
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

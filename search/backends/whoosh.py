@@ -114,8 +114,9 @@ from whoosh.scoring import BM25F
 from whoosh.writing import MERGE_SMALL, NO_MERGE
 
 from search import analysis
-from search.backends import DatabaseOrderingMixin
+from search.backends import DatabaseOrderingMixin, whoosh_state
 from search.backends import whoosh_topk as topk
+from search.backends.whoosh_state import IndexCorrupt, IndexLocked, IndexMissing  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -154,18 +155,6 @@ def _cached_reader(self, fieldname, column):
 
 
 W3PerDocReader._cached_reader = _cached_reader  # Whoosh is unmaintained: patched here, once
-
-
-class IndexMissing(Exception):
-    """The index (or its folder) does not exist: it must be built before searching."""
-
-
-class IndexCorrupt(IndexMissing):
-    """The index exists but cannot be read: it must be rebuilt."""
-
-
-class IndexLocked(Exception):
-    """Another process held the index's write lock for longer than WRITE_TIMEOUT."""
 
 
 # Schema ------------------------------------------------------------------------------------
@@ -607,7 +596,10 @@ class WhooshIndex(BaseIndex):
         _forget_searcher(self.path, self.name)
 
     def add_items(self, model, items):
-        self.write_documents([self._document(obj) for obj in items])
+        docs = [self._document(obj) for obj in items]
+        if docs and not self._exists():  # a save recreates a lost index: mark it incomplete
+            whoosh_state.note_fresh_index(self, [doc[PK] for doc in docs])
+        self.write_documents(docs)
 
     def write_documents(self, documents, pool_mb=None, rebuild=False, **commit_options):
         """Add or replace (by pk) prepared documents, in one writer and one commit."""
@@ -763,6 +755,7 @@ class WhooshRebuilder:
         # Only documents that were there before the rebuild and were not indexed again are
         # candidates: anything a worker added meanwhile is kept.
         self.index.finish_rebuild(self.before - self.wrapper.seen)
+        whoosh_state.rebuilt(self.index)
 
 
 # Query compiler ----------------------------------------------------------------------------

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "site_config.api_support.ApiMiddleware",
+    "site_config.outages.OutageMiddleware",
     "site_config.input_guard.InputGuardMiddleware",
     "site_config.statement_timeout.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,13 +202,20 @@ else:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+
 # Delivery API: requests per bot client, counted in the cache (shared across processes when
 # REDIS_URL is set). "N/s", "N/m", "N/h" or "N/d".
-API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "").strip() or "600/m"
-if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", API_RATE_LIMIT):
-    raise ImproperlyConfigured(
-        f"API_RATE_LIMIT must look like 600/m (requests per s, m, h or d), not {API_RATE_LIMIT!r}"
-    )
+def env_rate(name: str, default: str) -> str:
+    """A rate "N/period": N per s, m, h or d, optionally several of them ("10/15m")."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(
+            f"{name} must look like {default} (a count per s, m, h or d), not {value!r}"
+        )
+    return value
+
+
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/m")
 RATELIMIT_USE_CACHE = "default"
 
 # Delivery API on PostgreSQL: every SQL statement of an API request is cancelled after this
@@ -229,6 +237,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # network (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10); link-local (cloud
 # metadata 169.254.169.254), multicast, unspecified and reserved addresses stay refused.
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+
+# Failed sign-ins, counted in the same cache. Bad API tokens per client address (over the
+# limit a bad token gets 429 instead of 401; valid tokens always pass); failed admin logins
+# per address and per account name (over either limit even the right password is refused
+# until the window ends).
+API_AUTH_FAILURE_LIMIT = env_rate("API_AUTH_FAILURE_LIMIT", "20/10m")
+ADMIN_LOGIN_FAILURE_LIMIT = env_rate("ADMIN_LOGIN_FAILURE_LIMIT", "10/15m")
+ADMIN_LOGIN_ACCOUNT_FAILURE_LIMIT = env_rate("ADMIN_LOGIN_ACCOUNT_FAILURE_LIMIT", "10/15m")
+# Behind n reverse proxies, the client's address is the n-th entry from the right of
+# X-Forwarded-For; 0 means REMOTE_ADDR (no proxy, or one that rewrites REMOTE_ADDR).
+try:
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "").strip() or "0")
+except ValueError:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS must be a whole number") from None
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS must be 0 or more")
+WAGTAILADMIN_USER_LOGIN_FORM = "site_config.login.ThrottledLoginForm"
 
 LOGGING = {
     "version": 1,

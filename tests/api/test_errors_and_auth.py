@@ -15,14 +15,26 @@ pytestmark = pytest.mark.django_db
 def test_health_needs_no_token(anonymous):
     response = anonymous.get("health")
     assert response.status_code == 200
-    assert body(response) == {"status": "ok", "checks": {"database": "ok", "search": "ok"}}
+    assert body(response) == {"status": "ok", "checks": HEALTHY}
+
+
+HEALTHY = {
+    "database": "ok",
+    "database_write": "ok",
+    "cache": "ok",
+    "search": "ok",
+    "search_scripts": "ok",
+    "search_personas": "ok",
+    "search_hot_topics": "ok",
+}
 
 
 def test_health_reports_the_failing_dependency_with_503(anonymous, monkeypatch):
-    monkeypatch.setattr("site_config.api.search_health", lambda: "error")
+    monkeypatch.setattr("site_config.health.cache_round_trip", lambda: "error")
     response = anonymous.get("health")
     doc = assert_problem(response, 503, "unavailable")
-    assert doc["checks"] == {"database": "ok", "search": "error"}
+    assert doc["checks"] == {**HEALTHY, "cache": "error"}
+    assert "cache" in doc["detail"]
     assert int(response["Retry-After"]) > 0
 
 

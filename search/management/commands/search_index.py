@@ -39,6 +39,11 @@ class Command(BaseCommand):
 
     def _check(self) -> None:
         result = index_admin.check()
+        for label in result.incomplete:
+            self.stdout.write(
+                f"{label}: the index was lost and recreated by a save; it holds only what was "
+                "saved since."
+            )
         for problem, found in (
             ("missing from the index", result.missing),
             ("in the index but not in the database", result.orphaned),

@@ -1,0 +1,66 @@
+"""What can be wrong with a Whoosh index besides its contents: missing, unreadable, locked, or
+recreated by a save and therefore incomplete.
+
+An index folder that is lost (a new disk, a restore without the data folder, someone deleting
+it) used to come back silently: the next save created a fresh index holding only the saved
+object, and searches found one script in ten. Now a save that has to create the index while
+the database holds other objects of its model writes ``<index>.incomplete`` beside it; only a
+full rebuild (``search_index rebuild``) removes the marker. Searches keep answering from what
+is there, while ``/api/v1/health`` and ``search_index check`` report the index as incomplete.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+class IndexMissing(Exception):
+    """The index (or its folder) does not exist: it must be built before searching."""
+
+
+class IndexCorrupt(IndexMissing):
+    """The index exists but cannot be read: it must be rebuilt."""
+
+
+class IndexLocked(Exception):
+    """Another process held the index's write lock for longer than WRITE_TIMEOUT."""
+
+
+def incomplete_marker(path: str, name: str) -> Path:
+    return Path(path) / f"{name}.incomplete"
+
+
+def is_incomplete(path: str, name: str) -> bool:
+    return incomplete_marker(path, name).exists()
+
+
+def note_fresh_index(index, pks) -> None:
+    """Called before a save (not a rebuild) creates `index`: mark it incomplete unless the
+    saved objects are all the database has (a first save on a new site is complete)."""
+    others = index.model.get_indexed_objects().exclude(pk__in=list(pks))
+    if not others.exists():
+        return
+    os.makedirs(index.path, exist_ok=True)
+    marker = incomplete_marker(index.path, index.name)
+    marker.write_text(
+        f"created by a save at {timezone.now().isoformat()} (pid {os.getpid()}); "
+        "run `python manage.py search_index rebuild`\n",
+        encoding="utf-8",
+    )
+    logger.warning(
+        "The search index “%s” in %s was missing and is recreated by a save: it holds only "
+        "objects saved from now on. Run `python manage.py search_index rebuild`.",
+        index.name,
+        index.path,
+    )
+
+
+def rebuilt(index) -> None:
+    """A full rebuild finished: the index holds every object again."""
+    incomplete_marker(index.path, index.name).unlink(missing_ok=True)
