@@ -8,14 +8,11 @@ a new draft revision while its live version stays as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -27,7 +24,7 @@ from personas.models import AudienceSegment, Persona
 from .enums import GroupPurpose, GroupType, Kind, Segment, Stage, Trigger
 from .exporting import KIND_KEYS, export_row
 from .forms import hot_topic_choices
-from .import_files import ImportFileError, RowError, read_rows
+from .import_files import RowError
 from .lint import errors as lint_errors
 from .lint import lint
 from .models import KIND_MODELS, Script
@@ -473,99 +470,8 @@ def export_row_unsaved(obj: Script, external_id: str) -> dict:
     return row
 
 
-def import_file(
-    path: str | Path,
-    *,
-    publish: bool = False,
-    dry_run: bool = False,
-    user=None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportResult:
-    """Validate every row of the file, then write them all in one transaction, or nothing."""
-    path = Path(path)
-    result = ImportResult(dry_run=dry_run)
-    if not path.exists():
-        result.errors.append(RowError(0, "", _("No such file: %(p)s") % {"p": path}))
-        return result
-    try:
-        rows = list(read_rows(path, result.notes, result.errors))
-    except ImportFileError as error:
-        result.errors.append(RowError(0, "", str(error)))
-        return result
-    return import_rows(
-        rows, publish=publish, dry_run=dry_run, user=user, progress=progress, result=result
-    )
+# Running an import (read, validate, lock, write) lives in import_run; re-exported here for the
+# command, the demo loader and the tests. Imported last: import_run uses the names above.
+from .import_run import import_file, import_rows  # noqa: E402
 
-
-def import_rows(
-    rows: Iterable[tuple[int, dict]],
-    *,
-    publish: bool = False,
-    dry_run: bool = False,
-    user=None,
-    progress: Callable[[int], None] | None = None,
-    result: ImportResult | None = None,
-) -> ImportResult:
-    """Import (row number, row) pairs already in the JSONL shape; all or nothing."""
-    result = result or ImportResult(dry_run=dry_run)
-    lookups = _Lookups()
-    prepared: list[Prepared] = []
-    seen: dict[str, int] = {}
-    for number, data in rows:
-        result.rows += 1
-        item, row_errors = prepare_row(number, data, lookups, publish=publish)
-        result.errors.extend(row_errors)
-        if item is not None:
-            if item.external_id in seen:
-                result.errors.append(
-                    RowError(
-                        number,
-                        "external_id",
-                        _("“%(id)s” already used on row %(row)d")
-                        % {"id": item.external_id, "row": seen[item.external_id]},
-                    )
-                )
-                continue
-            seen[item.external_id] = number
-            prepared.append(item)
-        if progress:
-            progress(result.rows)
-    if result.errors:
-        return result
-    if not dry_run:
-        with transaction.atomic():
-            for item in prepared:
-                _write(item, publish=publish, user=user)
-    _count(result, prepared, publish)
-    return result
-
-
-def _count(result: ImportResult, prepared: list[Prepared], publish: bool) -> None:
-    for item in prepared:
-        if item.existing is None:
-            result.created += 1
-        elif item.changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-        if publish and (item.changed or item.existing is None or not item.existing.live):
-            result.published += 1
-
-
-def _write(item: Prepared, *, publish: bool, user) -> None:
-    obj = item.obj
-    if item.existing is None:
-        obj.live = publish
-        obj.save()
-        revision = obj.save_revision(user=user, log_action=True)
-        if publish:
-            revision.publish(user=user)
-        return
-    if not item.changed:
-        if publish and not item.existing.live:
-            item.existing.as_kind().latest_revision.publish(user=user)
-        return
-    obj.pk = item.existing.pk
-    revision = obj.save_revision(user=user, log_action=True)
-    if publish:
-        revision.publish(user=user)
+__all__ = ["ImportResult", "RowError", "import_file", "import_rows", "prepare_row"]

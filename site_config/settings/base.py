@@ -197,6 +197,10 @@ else:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# import_content: how long (seconds) an import waits for another one to finish before giving up
+# with an error (nothing written). Imports write one at a time (content/import_lock.py).
+IMPORT_LOCK_TIMEOUT = float(os.environ.get("IMPORT_LOCK_TIMEOUT", "1800"))
+
 # Delivery API: requests per bot client, counted in the cache (shared across processes when
 # REDIS_URL is set). "N/s", "N/m", "N/h" or "N/d".
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "").strip() or "600/m"
