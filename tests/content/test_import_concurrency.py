@@ -77,7 +77,7 @@ def start_import(url: str, path: Path) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "site_config.settings.test",
         "PYTHONUNBUFFERED": "1",
     }
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", "import_content", str(path)],
         cwd=ROOT,
         env=env,
@@ -141,7 +141,7 @@ def test_a_second_import_waits_validates_again_and_updates(tmp_path):
     assert all("Traceback" not in err for _code, _out, err in outputs)
 
     export = tmp_path / "after.jsonl"
-    check = subprocess.run(
+    check = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", "export_content", str(export)],
         cwd=ROOT,
         env={
