@@ -468,10 +468,3 @@ def export_row_unsaved(obj: Script, external_id: str) -> dict:
         obj.pk = saved_pk
     row["external_id"] = external_id
     return row
-
-
-# Running an import (read, validate, lock, write) lives in import_run; re-exported here for the
-# command, the demo loader and the tests. Imported last: import_run uses the names above.
-from .import_run import import_file, import_rows  # noqa: E402
-
-__all__ = ["ImportResult", "RowError", "import_file", "import_rows", "prepare_row"]

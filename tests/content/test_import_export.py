@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from content.exporting import export_file
-from content.importing import import_file
+from content.import_run import import_file
 from content.models import Script
 from tests.personas.factories import ImageFactory, PersonaFactory
 

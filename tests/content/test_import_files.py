@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from content.importing import import_file
+from content.import_run import import_file
 from content.models import Script
 from tests.personas.factories import PersonaFactory
 

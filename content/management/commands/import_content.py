@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from content.importing import import_file
+from content.import_run import import_file
 
 
 class Command(BaseCommand):
