@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from types import SimpleNamespace
 
 from django.db import connections, transaction
 
@@ -75,7 +74,8 @@ def write_from_database(backend, model, pks) -> None:
         found = {str(obj.pk) for obj in objects}
         for pk in chunk:
             if str(pk) not in found:
-                index.delete_item(SimpleNamespace(pk=pk))
+                # An unsaved stand-in: both backends delete by its pk (and content type).
+                index.delete_item(model(pk=pk))
 
 
 class IndexAfterCommit:

@@ -127,7 +127,8 @@ def test_import_admin_save_publish_and_delete_reach_the_index_when_they_commit(
     assert indexed(whoosh) == {str(script.pk)}
 
 
-def test_check_reports_orphans_and_rebuild_removes_them(whoosh, jsonl, capsys):
+@pytest.mark.parametrize("repair", ["clean", "rebuild"])
+def test_check_reports_orphans_and_clean_or_rebuild_removes_them(whoosh, jsonl, capsys, repair):
     """What an import killed before this change left behind: documents of rolled-back rows."""
     from search.analysis import index_text
 
@@ -138,6 +139,20 @@ def test_check_reports_orphans_and_rebuild_removes_them(whoosh, jsonl, capsys):
     with pytest.raises(CommandError):
         call_command("search_index", "check")
     assert "987654" in capsys.readouterr().out
-    call_command("search_index", "rebuild")
+    call_command("search_index", repair)
     call_command("search_index", "check")
     assert indexed(whoosh) == set()
+    assert "The search index is complete" in capsys.readouterr().out
+
+
+def test_clean_on_the_database_backend(jsonl, capsys):
+    """The database backend indexes inside the transaction; `clean` works on it too."""
+    assert import_run.import_file(jsonl("会员日预告"), publish=True).ok
+    script = Script.objects.get()
+    call_command("search_index", "rebuild")
+    Script.objects.filter(pk=script.pk)._raw_delete(Script.objects.db)  # leaves its entries
+    with pytest.raises(CommandError):
+        call_command("search_index", "check")
+    assert str(script.pk) in capsys.readouterr().out
+    call_command("search_index", "clean")
+    call_command("search_index", "check")
