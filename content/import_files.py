@@ -186,7 +186,7 @@ def _xlsx_rows(path: Path, notes: list[str], errors: list[RowError]) -> Iterator
             header.pop()
         if len(header) > MAX_XLSX_COLUMNS:
             raise ImportFileError(
-                _("The sheet has %(n)d columns; at most %(limit)d are read.")
+                _("The sheet has %(n)d columns; at most %(limit)d are allowed.")
                 % {"n": len(header), "limit": MAX_XLSX_COLUMNS}
             )
         _check_columns(header)

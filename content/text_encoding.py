@@ -13,10 +13,6 @@ from django.utils.translation import gettext as _
 # Of the non-ASCII characters a GBK reading yields, at least this share must be GB2312 ones.
 # Real Simplified-Chinese text: ~100 %; Big5 read as GBK ~40 % on average; Shift-JIS ~0 %.
 MIN_COMMON_SHARE = 0.8
-RESAVE_HINT_MSGID = (
-    "Save it as UTF-8 and import again: in Excel, File → Save As → “CSV UTF-8 (Comma "
-    "delimited)”; in WPS or a text editor, choose the encoding UTF-8."
-)
 
 
 class EncodingError(ValueError):
@@ -24,7 +20,10 @@ class EncodingError(ValueError):
 
 
 def _resave_hint() -> str:
-    return _(RESAVE_HINT_MSGID)
+    return _(
+        "Save it as UTF-8 and import again: in Excel, File → Save As → “CSV UTF-8 (Comma "
+        "delimited)”; in WPS or a text editor, choose the encoding UTF-8."
+    )
 
 
 def _share(text: str, common) -> float:
