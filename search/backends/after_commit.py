@@ -32,11 +32,12 @@ class _Batch:
 
     def __init__(self, alias: str):
         self.alias = alias
-        self.touched: dict[tuple[int, type], tuple[object, set]] = {}
+        self.touched: dict[tuple, tuple[object, set]] = {}
         self.done = False
 
     def note(self, backend, model, pk) -> None:
-        key = (id(backend), model)
+        # modelsearch makes a new backend object for every save: group by what it writes to.
+        key = (type(backend), getattr(backend, "path", id(backend)), model)
         self.touched.setdefault(key, (backend, set()))[1].add(pk)
 
     def flush(self) -> None:
@@ -45,7 +46,7 @@ class _Batch:
         self.done = True
         if getattr(_local, self.alias, None) is self:
             delattr(_local, self.alias)
-        for (_id, model), (backend, pks) in self.touched.items():
+        for (_type, _where, model), (backend, pks) in self.touched.items():
             try:
                 write_from_database(backend, model, pks)
             except Exception:

@@ -91,13 +91,23 @@ def test_a_crash_after_the_saves_but_before_the_commit_leaves_no_orphans(
 
 
 def test_import_admin_save_publish_and_delete_reach_the_index_when_they_commit(
-    whoosh, jsonl, django_capture_on_commit_callbacks
+    whoosh, jsonl, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from search.backends.whoosh import WhooshIndex
+
     path = jsonl("会员日预告", "双十一直播预热")
+    writes = []
+    add_items = WhooshIndex.add_items
+    monkeypatch.setattr(
+        WhooshIndex,
+        "add_items",
+        lambda self, model, items: writes.append(model) or add_items(self, model, items),
+    )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert import_run.import_file(path, publish=True).ok
         assert indexed(whoosh) == set()  # not yet: the transaction has not committed
     assert callbacks
+    assert len(writes) == len(set(writes))  # one write per model, not one per save
     assert found(whoosh, "会员日") == ["会员日预告"]
     script = Script.objects.get(external_id="m-1").as_kind()
 
