@@ -10,7 +10,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from wagtail.search.backends import get_search_backend
 
@@ -166,3 +166,77 @@ def test_clean_on_the_database_backend(jsonl, capsys):
     assert str(script.pk) in capsys.readouterr().out
     call_command("search_index", "clean")
     call_command("search_index", "check")
+
+
+KILLED_IMPORT = """
+import os, signal, sys
+import django
+django.setup()
+from django.conf import settings
+from content import import_run
+print(settings.WAGTAILSEARCH_BACKENDS["default"]["PATH"], flush=True)
+write, done = import_run._write, []
+def write_then_die(item, **kwargs):
+    write(item, **kwargs)
+    done.append(item)
+    if len(done) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+import_run._write = write_then_die
+import_run.import_file(sys.argv[1], publish=True)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kill_9_during_an_import_leaves_neither_rows_nor_documents(tmp_path):
+    """A real process, killed (SIGKILL) after three saves of a four-row import."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from whoosh.index import exists_in, open_dir
+
+    from tests.content.test_import_concurrency import ROOT, database_url
+
+    PersonaFactory(slug="xiaomei")
+    rows = [
+        {
+            "external_id": f"k-{n}",
+            "kind": "moment",
+            "persona": "xiaomei",
+            "title": f"会员日预告{n}",
+            "stage": "attract",
+            "messages": [{"type": "text", "text": "宝子们"}],
+        }
+        for n in range(4)
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    url = database_url(tmp_path)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "site_config.settings.test",
+        "SEARCH_BACKEND": "whoosh",
+    }
+    process = subprocess.run(  # noqa: S603 - our own code, fixed arguments
+        [sys.executable, "-c", KILLED_IMPORT, str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr
+    index_path = process.stdout.strip()
+    if exists_in(index_path, indexname="content.script"):
+        with open_dir(index_path, indexname="content.script").searcher() as searcher:
+            assert searcher.doc_count() == 0
+    if connection.vendor == "postgresql":
+        assert not Script.objects.exists()
+    else:
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as copy:
+            table = Script._meta.db_table
+            assert copy.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)  # noqa: S608
