@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 
 from personas import demo_images
 
-from .importing import import_rows
+from .import_run import import_rows
 from .models import Script
 
 DATA = Path(__file__).with_name("demo_data")

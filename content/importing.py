@@ -8,17 +8,11 @@ a new draft revision while its live version stays as it was.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -30,33 +24,17 @@ from personas.models import AudienceSegment, Persona
 from .enums import GroupPurpose, GroupType, Kind, Segment, Stage, Trigger
 from .exporting import KIND_KEYS, export_row
 from .forms import hot_topic_choices
+from .import_files import RowError
 from .lint import errors as lint_errors
 from .lint import lint
 from .models import KIND_MODELS, Script
 
-REQUIRED_COLUMNS = ("external_id", "kind", "persona", "title")
 KNOWN_KEYS = {
     "external_id", "kind", "persona", "title", "stage", "audiences", "tags", "hot_topic",
     "valid_from", "valid_until", "variables", "messages", "text", "first_comment",
     "group_types", "purpose", "trigger", "segments", "triggers", "warmup_messages",
 }  # fmt: skip
 IGNORED_KEYS = {"id", "updated_at", "live", "status"}  # read-only fields of the API detail
-JSON_COLUMNS = {"variables", "messages", "segments", "warmup_messages"}
-LIST_COLUMNS = {"audiences", "tags", "group_types", "triggers"}
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-@dataclass
-class RowError:
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("row %(row)d") % {"row": self.row} if self.row else _("file")
-        return (
-            f"{where} · {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
 
 
 @dataclass
@@ -73,121 +51,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, missing columns)."""
-
-
-# Reading ---------------------------------------------------------------------------------------
-def _decode(raw: bytes, notes: list[str]) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _("The file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 and try again.")
-        ) from error
-    notes.append(_("The file is encoded in GBK/GB18030, not UTF-8; it was read as GB18030."))
-    return text
-
-
-def _split_list(value: str) -> list[str]:
-    for separator in ("\n", "，", "、", ";", "；"):
-        value = value.replace(separator, ",")
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def _flat_row(row: dict[str, Any], number: int, errors: list[RowError]) -> dict[str, Any]:
-    """A spreadsheet row (all strings) in the JSONL shape."""
-    data: dict[str, Any] = {}
-    for key, value in row.items():
-        if key is None:
-            errors.append(RowError(number, "", _("More cells than there are column headers.")))
-            continue
-        key = key.strip()
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        value = "" if value is None else str(value)
-        if key in JSON_COLUMNS:
-            if value.strip():
-                try:
-                    data[key] = json.loads(value)
-                except json.JSONDecodeError as error:
-                    errors.append(RowError(number, key, _("Not valid JSON: %(e)s") % {"e": error}))
-        elif key in LIST_COLUMNS:
-            data[key] = _split_list(value)
-        else:
-            data[key] = value
-    return data
-
-
-def _check_columns(columns: list[str]) -> None:
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
-        raise ImportFileError(
-            _("Missing column(s): %(missing)s. Required: %(required)s.")
-            % {"missing": ", ".join(missing), "required": ", ".join(REQUIRED_COLUMNS)}
-        )
-
-
-def read_rows(path: Path, notes: list[str], errors: list[RowError]) -> Iterator[tuple[int, dict]]:
-    """(row number, row in the JSONL shape) for every non-empty row of the file."""
-    suffix = path.suffix.lower()
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ImportFileError(_("The file is larger than 200 MB."))
-    if suffix == ".jsonl":
-        text = _decode(path.read_bytes(), notes)
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                errors.append(RowError(number, "", _("Not valid JSON: %(e)s") % {"e": error}))
-                continue
-            if not isinstance(data, dict):
-                errors.append(RowError(number, "", _("Each line must be a JSON object.")))
-                continue
-            yield number, data
-    elif suffix == ".csv":
-        text = _decode(path.read_bytes(), notes)
-        csv.field_size_limit(MAX_FILE_BYTES)
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        _check_columns([c.strip() for c in reader.fieldnames or []])
-        try:
-            for number, row in enumerate(reader, start=2):
-                if any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                    yield number, _flat_row(row, number, errors)
-        except csv.Error as error:
-            raise ImportFileError(
-                _("The CSV file cannot be parsed: %(e)s") % {"e": error}
-            ) from error
-    elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
-            raise ImportFileError(
-                _("The XLSX file cannot be opened: %(e)s") % {"e": error}
-            ) from error
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(cell).strip() if cell is not None else "" for cell in next(rows, [])]
-        _check_columns(header)
-        for number, cells in enumerate(rows, start=2):
-            if all(cell is None or str(cell).strip() == "" for cell in cells):
-                continue
-            yield number, _flat_row(dict(zip(header, cells, strict=False)), number, errors)
-        workbook.close()
-    else:
-        raise ImportFileError(
-            _("Unsupported file type “%(suffix)s”: use .jsonl, .csv or .xlsx.") % {"suffix": suffix}
-        )
 
 
 # Validation -------------------------------------------------------------------------------------
@@ -605,101 +468,3 @@ def export_row_unsaved(obj: Script, external_id: str) -> dict:
         obj.pk = saved_pk
     row["external_id"] = external_id
     return row
-
-
-def import_file(
-    path: str | Path,
-    *,
-    publish: bool = False,
-    dry_run: bool = False,
-    user=None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportResult:
-    """Validate every row of the file, then write them all in one transaction, or nothing."""
-    path = Path(path)
-    result = ImportResult(dry_run=dry_run)
-    if not path.exists():
-        result.errors.append(RowError(0, "", _("No such file: %(p)s") % {"p": path}))
-        return result
-    try:
-        rows = list(read_rows(path, result.notes, result.errors))
-    except ImportFileError as error:
-        result.errors.append(RowError(0, "", str(error)))
-        return result
-    return import_rows(
-        rows, publish=publish, dry_run=dry_run, user=user, progress=progress, result=result
-    )
-
-
-def import_rows(
-    rows: Iterable[tuple[int, dict]],
-    *,
-    publish: bool = False,
-    dry_run: bool = False,
-    user=None,
-    progress: Callable[[int], None] | None = None,
-    result: ImportResult | None = None,
-) -> ImportResult:
-    """Import (row number, row) pairs already in the JSONL shape; all or nothing."""
-    result = result or ImportResult(dry_run=dry_run)
-    lookups = _Lookups()
-    prepared: list[Prepared] = []
-    seen: dict[str, int] = {}
-    for number, data in rows:
-        result.rows += 1
-        item, row_errors = prepare_row(number, data, lookups, publish=publish)
-        result.errors.extend(row_errors)
-        if item is not None:
-            if item.external_id in seen:
-                result.errors.append(
-                    RowError(
-                        number,
-                        "external_id",
-                        _("“%(id)s” already used on row %(row)d")
-                        % {"id": item.external_id, "row": seen[item.external_id]},
-                    )
-                )
-                continue
-            seen[item.external_id] = number
-            prepared.append(item)
-        if progress:
-            progress(result.rows)
-    if result.errors:
-        return result
-    if not dry_run:
-        with transaction.atomic():
-            for item in prepared:
-                _write(item, publish=publish, user=user)
-    _count(result, prepared, publish)
-    return result
-
-
-def _count(result: ImportResult, prepared: list[Prepared], publish: bool) -> None:
-    for item in prepared:
-        if item.existing is None:
-            result.created += 1
-        elif item.changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-        if publish and (item.changed or item.existing is None or not item.existing.live):
-            result.published += 1
-
-
-def _write(item: Prepared, *, publish: bool, user) -> None:
-    obj = item.obj
-    if item.existing is None:
-        obj.live = publish
-        obj.save()
-        revision = obj.save_revision(user=user, log_action=True)
-        if publish:
-            revision.publish(user=user)
-        return
-    if not item.changed:
-        if publish and not item.existing.live:
-            item.existing.as_kind().latest_revision.publish(user=user)
-        return
-    obj.pk = item.existing.pk
-    revision = obj.save_revision(user=user, log_action=True)
-    if publish:
-        revision.publish(user=user)

@@ -116,6 +116,7 @@ from whoosh.writing import MERGE_SMALL, NO_MERGE
 from search import analysis
 from search.backends import DatabaseOrderingMixin, whoosh_state
 from search.backends import whoosh_topk as topk
+from search.backends.after_commit import IndexAfterCommit
 from search.backends.whoosh_state import IndexCorrupt, IndexLocked, IndexMissing  # noqa: F401
 
 logger = logging.getLogger(__name__)
@@ -1250,7 +1251,9 @@ class WhooshSearchResults(BaseSearchResults):
 # Backend -----------------------------------------------------------------------------------
 
 
-class WhooshSearchBackend(BaseSearchBackend):
+class WhooshSearchBackend(IndexAfterCommit, BaseSearchBackend):
+    """Saves inside a transaction reach the file index when it commits (after_commit.py)."""
+
     query_compiler_class = WhooshSearchQueryCompiler
     autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
     index_class = WhooshIndex

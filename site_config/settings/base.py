@@ -202,6 +202,13 @@ else:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# import_content: how long (seconds) an import waits for another one to finish before giving up
+# with an error (nothing written). Imports write one at a time (content/import_lock.py).
+try:
+    IMPORT_LOCK_TIMEOUT = float(os.environ.get("IMPORT_LOCK_TIMEOUT", "").strip() or "1800")
+except ValueError:
+    raise ImproperlyConfigured("IMPORT_LOCK_TIMEOUT must be a number of seconds") from None
+
 
 # Delivery API: requests per bot client, counted in the cache (shared across processes when
 # REDIS_URL is set). "N/s", "N/m", "N/h" or "N/d".

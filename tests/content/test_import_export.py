@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from content.exporting import export_file
-from content.importing import import_file
+from content.import_run import import_file
 from content.models import Script
 from tests.personas.factories import ImageFactory, PersonaFactory
 
@@ -62,6 +62,7 @@ def test_reimport_without_publish_makes_a_draft_and_keeps_the_live_version(perso
     import_file(write_jsonl(tmp_path / "a.jsonl", [row()]), publish=True)
     result = import_file(write_jsonl(tmp_path / "b.jsonl", [row(title="改过的标题")]))
     assert result.updated == 1
+    assert not result.notes  # nothing changed while it waited: validated once
     script = Script.objects.get(external_id="m-1")
     assert script.live and script.title == "新品修护精华"
     assert script.get_latest_revision_as_object().title == "改过的标题"

@@ -1,8 +1,9 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from content.importing import import_file
+from content.import_run import import_file
 
 
 class Command(BaseCommand):
@@ -28,7 +29,13 @@ class Command(BaseCommand):
             if rows % 100 == 0:
                 self.stderr.write(f"\r  validated {rows} rows…", ending="")
 
-        result = import_file(file, publish=publish, dry_run=dry_run, progress=progress)
+        def waiting() -> None:
+            self.stderr.write(_("Another import is running; waiting for it to finish…"))
+            self.stderr.flush()
+
+        result = import_file(
+            file, publish=publish, dry_run=dry_run, progress=progress, waiting=waiting
+        )
         if result.rows >= 100:
             self.stderr.write("")
         for note in result.notes:

@@ -10,15 +10,19 @@ REBUILD_HINT = "The search index is out of date: run `python manage.py search_in
 class Command(BaseCommand):
     help = (
         "search_index rebuild: rebuild the search index from the database. "
-        "search_index check: list items missing from the index (exit 1 if any)."
+        "search_index check: list items missing from the index and documents of items no "
+        "longer in the database (exit 1 if any). "
+        "search_index clean: remove those documents and index the missing items."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "check"])
+        parser.add_argument("action", choices=["rebuild", "check", "clean"])
 
     def handle(self, *args, action, **options):
         if action == "rebuild":
             self._rebuild()
+        elif action == "clean":
+            self._clean()
         else:
             self._check()
 
@@ -36,6 +40,17 @@ class Command(BaseCommand):
         total = sum(counts.values())
         message = f"Search index rebuilt: {total} documents ({detail})."
         self.stdout.write(self.style.SUCCESS(message))
+
+    def _clean(self) -> None:
+        counts = index_admin.clean()
+        removed = sum(orphaned for orphaned, _missing in counts.values())
+        added = sum(missing for _orphaned, missing in counts.values())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Search index cleaned: {removed} orphan documents removed, {added} missing "
+                "items indexed."
+            )
+        )
 
     def _check(self) -> None:
         result = index_admin.check()
