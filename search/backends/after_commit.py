@@ -23,6 +23,8 @@ import threading
 
 from django.db import connections, transaction
 
+from search.backends import whoosh_state
+
 logger = logging.getLogger(__name__)
 CHUNK = 500
 
@@ -51,13 +53,24 @@ class _Batch:
                 write_from_database(backend, model, pks)
             except Exception:
                 # The data is committed; failing the request now would only hide that. The
-                # index is behind: `search_index check` shows it, a rebuild repairs it.
+                # index is behind: it is marked incomplete (`/health` and `search_index check`
+                # say so) until a rebuild repairs it.
                 logger.exception(
                     "The search index could not be updated for %d %s after a commit; "
                     "run `manage.py search_index rebuild`.",
                     len(pks),
                     model._meta.label,
                 )
+                _mark_behind(backend, model)
+
+
+def _mark_behind(backend, model) -> None:
+    try:
+        whoosh_state.mark_incomplete(
+            backend.get_index_for_model(model), "an update after a commit failed"
+        )
+    except Exception:  # noqa: BLE001 - the disk may be what failed; the log above says it
+        logger.exception("Could not mark the search index for %s incomplete", model._meta.label)
 
 
 _local = threading.local()

@@ -46,18 +46,22 @@ def note_fresh_index(index, pks) -> None:
     others = index.model.get_indexed_objects().exclude(pk__in=list(pks))
     if not others.exists():
         return
-    os.makedirs(index.path, exist_ok=True)
-    marker = incomplete_marker(index.path, index.name)
-    marker.write_text(
-        f"created by a save at {timezone.now().isoformat()} (pid {os.getpid()}); "
-        "run `python manage.py search_index rebuild`\n",
-        encoding="utf-8",
-    )
+    mark_incomplete(index, "created by a save")
     logger.warning(
         "The search index “%s” in %s was missing and is recreated by a save: it holds only "
         "objects saved from now on. Run `python manage.py search_index rebuild`.",
         index.name,
         index.path,
+    )
+
+
+def mark_incomplete(index, why: str) -> None:
+    """Mark `index` as not holding everything (until a full rebuild), saying why."""
+    os.makedirs(index.path, exist_ok=True)
+    incomplete_marker(index.path, index.name).write_text(
+        f"{why} at {timezone.now().isoformat()} (pid {os.getpid()}); "
+        "run `python manage.py search_index rebuild`\n",
+        encoding="utf-8",
     )
 
 

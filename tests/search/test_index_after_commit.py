@@ -240,3 +240,27 @@ def test_kill_9_during_an_import_leaves_neither_rows_nor_documents(tmp_path):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as copy:
             table = Script._meta.db_table
             assert copy.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)  # noqa: S608
+
+
+def test_a_failed_write_after_commit_marks_the_index_incomplete(
+    whoosh, jsonl, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The data is committed but the index could not take it (say the write lock timed out):
+    the save succeeds, and the index says it is behind until a rebuild."""
+    from search.backends import whoosh_state
+    from search.backends.whoosh import WhooshIndex
+
+    def locked(self, model, items):
+        raise whoosh_state.IndexLocked("held by another process")
+
+    index = whoosh.get_index_for_model(Script)
+    monkeypatch.setattr(WhooshIndex, "add_items", locked)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_run.import_file(jsonl("会员日预告"), publish=True).ok
+    assert Script.objects.filter(title="会员日预告").exists()
+    assert whoosh_state.is_incomplete(index.path, index.name)
+
+    monkeypatch.undo()
+    index_admin.rebuild()
+    assert not whoosh_state.is_incomplete(index.path, index.name)
+    assert found(whoosh, "会员日") == ["会员日预告"]
