@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from content.importing import import_file
+from content.import_run import import_file
 from content.models import Script
 from tests.editorial_calendar.factories import CalendarEntryFactory
 from tests.personas.factories import PersonaChannelFactory, PersonaFactory
