@@ -1,0 +1,278 @@
+"""Headless Chromium (Debian's) driven by Playwright against pytest-django's live server.
+
+One Chromium process serves the whole e2e package; each test opens a fresh context (cookies,
+storage) in it. Every test runs in a real transaction (the live server answers from another
+thread, on PostgreSQL from another connection) with serialized rollback, so the roles and the
+workflow that data migrations create are back for the tests that follow.
+
+Why Playwright is started per test, outside the test's database work: its sync API marks an
+asyncio loop as running in this thread between calls. While that is so, Django refuses ORM
+calls here (SynchronousOnlyOperation) and, worse, asgiref hands this thread a *different*
+database connection (thread-critical locals switch to context storage when a loop runs): not the
+in-memory SQLite connection shared with the live server, and one that does not see the
+serialized-rollback data. DJANGO_ALLOW_ASYNC_UNSAFE would only silence the first symptom. So the
+test data is made before Playwright starts, Playwright stops before pytest-django flushes, and
+test bodies only drive the browser (an ORM call there fails loudly).
+"""
+
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_HINT = (
+    "run `.ci/ensure-browser` as root (it installs Debian's chromium, fonts-noto-cjk and "
+    "fonts-noto-color-emoji with apt-get; `make browser` does the same), then `make test` again"
+)
+# Root needs --no-sandbox; the rest keep Chromium from calling home (the network is closed).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
+]
+STARTUP_SECONDS = 60
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+VIEWPORT = {"width": 1440, "height": 900}
+PASSWORD = "pw"  # what make_user (tests/conftest.py) gives every user
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[str]:
+    """Start Chromium once; its DevTools address (on loopback) is what the tests connect to."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"The e2e tests need Chromium at {CHROMIUM}, which is missing: {INSTALL_HINT}.")
+    with tempfile.TemporaryDirectory(prefix="siyu-e2e-chromium-") as profile:
+        port_file = Path(profile) / "DevToolsActivePort"
+        process = subprocess.Popen(  # noqa: S603 - a fixed binary and fixed flags
+            [str(CHROMIUM), f"--user-data-dir={profile}", *CHROMIUM_ARGS, "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while not (port_file.exists() and port_file.read_text().strip()):
+                if process.poll() is not None:
+                    error = process.stderr.read().decode(errors="replace")[-2000:]
+                    pytest.fail(f"Chromium at {CHROMIUM} exited at start: {error}\n{INSTALL_HINT}.")
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"Chromium at {CHROMIUM} did not open DevTools within {STARTUP_SECONDS} s."
+                    )
+                time.sleep(0.05)
+            port = port_file.read_text().split()[0]
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            process.stderr.close()
+
+
+@pytest.fixture
+def browser(chromium: str) -> Iterator[object]:
+    """Playwright, connected to the package's Chromium for one test (see the module docstring)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # pragma: no cover - requirements.lock installs it
+        pytest.fail(f"Playwright is not installed ({error}): run `make install`.")
+    playwright = sync_playwright().start()
+    try:
+        yield playwright.chromium.connect_over_cdp(chromium)
+    finally:
+        playwright.stop()  # ends the connection; the Chromium process stays for the next test
+
+
+@dataclass
+class Watch:
+    """What went wrong while a page was shown: server errors fail the test, the rest is noted."""
+
+    server_errors: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watch() -> Watch:
+    return Watch()
+
+
+@pytest.fixture
+def page(world, browser, live_server, watch: Watch) -> Iterator[object]:
+    # `world` first: the test data is written before Playwright starts (module docstring).
+    origin = urlsplit(live_server.url).netloc
+    context = browser.new_context(
+        viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+
+    def only_this_server(route) -> None:
+        # Anything but the live server (Gravatar, CDNs) would wait on a closed network; it is
+        # refused at once and written down, since a person offline would see it broken too.
+        if urlsplit(route.request.url).netloc == origin or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            watch.blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_this_server)
+    tab = context.new_page()
+    tab.on(
+        "response",
+        lambda response: (
+            response.status >= 500
+            and watch.server_errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    tab.on("pageerror", lambda error: watch.script_errors.append(str(error)))
+    tab.on(
+        "requestfailed",
+        lambda request: (
+            urlsplit(request.url).netloc == origin
+            and watch.failed.append(f"{request.url} ({request.failure})")
+        ),
+    )
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    def log_in(username: str, password: str = PASSWORD) -> None:
+        page.goto("/admin/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.locator("form button[type=submit], form input[type=submit]").first.click()
+        page.wait_for_url("**/admin/")
+
+    return log_in
+
+
+def broken_images(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "img",
+        "imgs => imgs.filter(i => i.complete && i.naturalWidth === 0)"
+        ".map(i => i.currentSrc || i.src || i.alt)",
+    )
+
+
+@pytest.fixture
+def shoot(page, watch: Watch):
+    """Save a full-page screenshot, note what looks broken, fail on server or script errors."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def screenshot(name: str) -> Path:
+        page.wait_for_load_state("load")
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        notes = [f"broken image: {src}" for src in broken_images(page)]
+        notes += [f"blocked request: {url}" for url in watch.blocked]
+        notes += [f"failed request: {what}" for what in watch.failed]
+        findings = ARTIFACTS / f"{name}.txt"
+        if notes:
+            findings.write_text("\n".join(dict.fromkeys(notes)) + "\n", encoding="utf-8")
+        else:
+            findings.unlink(missing_ok=True)
+        assert watch.server_errors == [], f"server errors on {page.url}: {watch.server_errors}"
+        assert watch.script_errors == [], f"script errors on {page.url}: {watch.script_errors}"
+        body = page.locator("body").inner_text()
+        assert "Server Error" not in body and "Traceback" not in body, body[:500]
+        return path
+
+    return screenshot
+
+
+# The demo's own copy: what a person sees on a fresh `make run`.
+DEMO_MOMENTS = ("demo-xiaomei-moment-01", "demo-xiaomei-moment-02", "demo-xiaomei-moment-03")
+
+
+@dataclass
+class World:
+    moment: object
+    entry: object
+    topic: object
+
+
+@pytest.fixture
+def world(make_user) -> World:
+    """The demo personas and users, three of its moments posts and a calendar entry today.
+
+    The users are made first (password "pw"), so the demo loader keeps them as they are.
+    """
+    import io
+    import json
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from content.importing import import_rows
+    from content.models import MomentScript
+    from editorial_calendar.models import CalendarEntry, HotTopic
+    from personas import demo as personas_demo
+    from site_config import roles
+    from tests.personas.factories import ImageFactory
+
+    for user in (
+        make_user("copywriter", roles.COPYWRITERS),
+        make_user("manager", roles.MANAGERS),
+        make_user("admin", superuser=True),
+    ):
+        user.email = f"{user.username}@example.com"  # as the demo's users have
+        user.save(update_fields=["email"])
+    personas_demo.load(io.StringIO())
+
+    source = Path(__file__).resolve().parents[2] / "content" / "demo_data" / "scripts.jsonl"
+    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line]
+    rows = [(n, row) for n, row in enumerate(rows, 1) if row["external_id"] in DEMO_MOMENTS]
+    titles = {m["title"] for _n, row in rows for m in row["messages"] if m["type"] == "image"}
+    for title in sorted(titles):
+        ImageFactory(title=title)
+    result = import_rows(rows, publish=True)
+    assert result.ok, result.errors
+
+    moment = MomentScript.objects.get(external_id=DEMO_MOMENTS[0])
+    today = timezone.localdate()
+    topic = HotTopic.objects.create(
+        name="会员日",
+        slug="e2e-member-day",
+        category="member_day",
+        start=today + timedelta(days=2),
+        end=today + timedelta(days=2),
+        lead_days=5,
+    )
+    entry = CalendarEntry.objects.create(
+        date=today,
+        persona=moment.persona,
+        channel="wechat",
+        title="会员日预热朋友圈",
+        hot_topic=topic,
+        script=moment,
+        status="drafting",
+    )
+    return World(moment=moment, entry=entry, topic=topic)
