@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .world import World, build_world
+
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_HINT = (
     "run `.ci/ensure-browser` as root (it installs Debian's chromium, fonts-noto-cjk and "
@@ -182,15 +184,28 @@ def broken_images(page) -> list[str]:
     )
 
 
+# Wagtail's admin scrolls inside its own panes, so a "full page" screenshot of the window stops
+# at the fold: the window is made as tall as the tallest scrolling pane for the shot.
+CONTENT_HEIGHT_JS = """() => Math.max(
+    document.documentElement.scrollHeight,
+    ...[...document.querySelectorAll("*")]
+        .filter(e => ["auto", "scroll"].includes(getComputedStyle(e).overflowY))
+        .map(e => e.scrollHeight + e.getBoundingClientRect().top))"""
+MAX_SHOT_HEIGHT = 8000
+
+
 @pytest.fixture
 def shoot(page, watch: Watch):
-    """Save a full-page screenshot, note what looks broken, fail on server or script errors."""
+    """Save a whole-page screenshot, note what looks broken, fail on server or script errors."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def screenshot(name: str) -> Path:
         page.wait_for_load_state("load")
+        height = min(MAX_SHOT_HEIGHT, max(VIEWPORT["height"], page.evaluate(CONTENT_HEIGHT_JS)))
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height)})
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(VIEWPORT)
         notes = [f"broken image: {src}" for src in broken_images(page)]
         notes += [f"blocked request: {url}" for url in watch.blocked]
         notes += [f"failed request: {what}" for what in watch.failed]
@@ -199,6 +214,8 @@ def shoot(page, watch: Watch):
             findings.write_text("\n".join(dict.fromkeys(notes)) + "\n", encoding="utf-8")
         else:
             findings.unlink(missing_ok=True)
+        watch.blocked.clear()
+        watch.failed.clear()
         assert watch.server_errors == [], f"server errors on {page.url}: {watch.server_errors}"
         assert watch.script_errors == [], f"script errors on {page.url}: {watch.script_errors}"
         body = page.locator("body").inner_text()
@@ -208,71 +225,6 @@ def shoot(page, watch: Watch):
     return screenshot
 
 
-# The demo's own copy: what a person sees on a fresh `make run`.
-DEMO_MOMENTS = ("demo-xiaomei-moment-01", "demo-xiaomei-moment-02", "demo-xiaomei-moment-03")
-
-
-@dataclass
-class World:
-    moment: object
-    entry: object
-    topic: object
-
-
 @pytest.fixture
 def world(make_user) -> World:
-    """The demo personas and users, three of its moments posts and a calendar entry today.
-
-    The users are made first (password "pw"), so the demo loader keeps them as they are.
-    """
-    import io
-    import json
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from content.importing import import_rows
-    from content.models import MomentScript
-    from editorial_calendar.models import CalendarEntry, HotTopic
-    from personas import demo as personas_demo
-    from site_config import roles
-    from tests.personas.factories import ImageFactory
-
-    for user in (
-        make_user("copywriter", roles.COPYWRITERS),
-        make_user("manager", roles.MANAGERS),
-        make_user("admin", superuser=True),
-    ):
-        user.email = f"{user.username}@example.com"  # as the demo's users have
-        user.save(update_fields=["email"])
-    personas_demo.load(io.StringIO())
-
-    source = Path(__file__).resolve().parents[2] / "content" / "demo_data" / "scripts.jsonl"
-    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line]
-    rows = [(n, row) for n, row in enumerate(rows, 1) if row["external_id"] in DEMO_MOMENTS]
-    titles = {m["title"] for _n, row in rows for m in row["messages"] if m["type"] == "image"}
-    for title in sorted(titles):
-        ImageFactory(title=title)
-    result = import_rows(rows, publish=True)
-    assert result.ok, result.errors
-
-    moment = MomentScript.objects.get(external_id=DEMO_MOMENTS[0])
-    today = timezone.localdate()
-    topic = HotTopic.objects.create(
-        name="会员日",
-        slug="e2e-member-day",
-        category="member_day",
-        start=today + timedelta(days=2),
-        end=today + timedelta(days=2),
-        lead_days=5,
-    )
-    entry = CalendarEntry.objects.create(
-        date=today,
-        persona=moment.persona,
-        channel="wechat",
-        title="会员日预热朋友圈",
-        hot_topic=topic,
-        script=moment,
-        status="drafting",
-    )
-    return World(moment=moment, entry=entry, topic=topic)
+    return build_world(make_user)

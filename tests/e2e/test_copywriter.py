@@ -7,17 +7,14 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_dashboard_greets_in_chinese_with_the_content_menu(world, login, page, shoot):
+def test_dashboard_persona_list_and_editor(world, login, page, shoot):
     login("copywriter")
     menu = page.locator("#wagtail-sidebar")
     for item in ("人设", "话术库", "热点日历"):
-        expect(menu.get_by_text(item, exact=True)).to_be_visible()
+        expect(menu.get_by_role("button", name=item, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="私域内容中台")).to_be_visible()
     shoot("dashboard-copywriter")
 
-
-def test_persona_list_and_editor(world, login, page, shoot):
-    login("copywriter")
     page.goto(reverse("wagtailsnippets_personas_persona:list"))
     listing = page.locator("main")
     for name in ("小美", "林营养师"):
@@ -37,12 +34,12 @@ def test_persona_list_and_editor(world, login, page, shoot):
 def test_moments_list_editor_and_wechat_preview(world, login, page, shoot):
     login("copywriter")
     page.goto(reverse("wagtailsnippets_content_momentscript:list"))
-    expect(page.get_by_role("link", name=world.moment.title, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=world.moment_title, exact=True)).to_be_visible()
     expect(page.locator("main").get_by_text("朋友圈文案").first).to_be_visible()
     shoot("script-list")
 
-    page.get_by_role("link", name=world.moment.title, exact=True).click()
-    expect(page.get_by_role("heading", name=world.moment.title)).to_be_visible()
+    page.get_by_role("link", name=world.moment_title, exact=True).click()
+    expect(page.get_by_role("heading", name=world.moment_title)).to_be_visible()
     expect(page.get_by_text("宝子们！等了三个月的积雪草修护精华终于到货啦").first).to_be_visible()
     shoot("script-editor")
 

@@ -16,7 +16,7 @@ def test_calendar_month_shows_the_entry_and_the_hot_topic(world, login, page, sh
     page.goto(reverse("editorial_calendar:index"))
     today = timezone.localdate()
     expect(page.get_by_text(f"{today.year} 年 {today.month} 月").first).to_be_visible()
-    expect(page.get_by_text(world.entry.title).first).to_be_visible()
+    expect(page.get_by_text(world.entry_title).first).to_be_visible()
     expect(page.get_by_text("会员日").first).to_be_visible()
     shoot("calendar-month")
 
@@ -26,7 +26,8 @@ def test_bot_client_token_is_shown_once(world, login, page, shoot):
     page.goto("/admin/bot-clients/new/")
     page.fill("input[name=name]", "企微机器人")
     page.get_by_label("小美").check()
-    page.get_by_role("button", name="保存").click()
+    shoot("bot-client-new")
+    page.get_by_role("button", name="创建").click()
     token_box = page.locator("input[value^=siyu_]")
     expect(token_box).to_be_visible()
     token = token_box.input_value()
