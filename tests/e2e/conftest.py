@@ -179,7 +179,7 @@ def login(page):
 def broken_images(page) -> list[str]:
     return page.eval_on_selector_all(
         "img",
-        "imgs => imgs.filter(i => i.complete && i.naturalWidth === 0)"
+        "imgs => imgs.filter(i => i.getClientRects().length && i.complete && !i.naturalWidth)"
         ".map(i => i.currentSrc || i.src || i.alt)",
     )
 

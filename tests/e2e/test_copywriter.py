@@ -40,11 +40,21 @@ def test_moments_list_editor_and_wechat_preview(world, login, page, shoot):
 
     page.get_by_role("link", name=world.moment_title, exact=True).click()
     expect(page.get_by_role("heading", name=world.moment_title)).to_be_visible()
-    expect(page.get_by_text("宝子们！等了三个月的积雪草修护精华终于到货啦").first).to_be_visible()
+    for tab in ("话术", "变量", "投放", "合规检查", "使用数据"):
+        expect(page.get_by_role("tab", name=tab)).to_be_visible()
+    # What the copywriter typed, placeholder and all.
+    expect(page.locator("textarea[name='messages-0-value']")).to_have_value(world.moment_text)
     shoot("script-editor")
 
     page.get_by_role("button", name="预览").click()
-    preview = page.frame_locator("iframe[title]").first
-    expect(preview.get_by_text("小美").first).to_be_visible()
-    expect(preview.get_by_text("成分放评论区啦").first).to_be_visible()
+    preview = page.frame_locator("#w-preview-iframe")
+    expect(preview.get_by_text(world.persona_name, exact=True).first).to_be_visible()
+    # The variable is filled in with its sample value, as a bot would send it.
+    expect(preview.get_by_text("上新尝鲜价129元").first).to_be_visible()
+    expect(preview.get_by_text(world.first_comment[:10]).first).to_be_visible()
+    pictures = preview.locator("img")
+    expect(pictures).to_have_count(4)  # the persona's avatar and the post's three pictures
+    frame = page.locator("#w-preview-iframe").element_handle().content_frame()
+    frame.wait_for_function("() => [...document.images].every(i => i.complete)")
+    assert frame.evaluate("() => [...document.images].filter(i => !i.naturalWidth).length") == 0
     shoot("script-preview")

@@ -34,7 +34,13 @@ def test_bot_client_token_is_shown_once(world, login, page, shoot):
     assert re.fullmatch(r"siyu_\S+", token)
     shoot("bot-client-token")
 
-    page.goto("/admin/bot-clients/")
-    expect(page.get_by_text("企微机器人").first).to_be_visible()
+    page.get_by_role("link", name="完成").click()
+    expect(page.get_by_role("link", name="企微机器人")).to_be_visible()
+    expect(page.get_by_text("有效", exact=True)).to_be_visible()
     assert token not in page.content()
     shoot("bot-client-list")
+
+    page.get_by_role("link", name="企微机器人").click()
+    expect(page.locator("input[name=name]")).to_have_value("企微机器人")
+    assert token not in page.content()  # shown once: never again, not even to an admin
+    shoot("bot-client-edit")
