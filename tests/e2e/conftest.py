@@ -29,8 +29,9 @@ from .world import World, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_HINT = (
-    "run `.ci/ensure-browser` as root (it installs Debian's chromium, fonts-noto-cjk and "
-    "fonts-noto-color-emoji with apt-get; `make browser` does the same), then `make test` again"
+    "run `.ci/ensure-browser` as root (it installs Debian's chromium, fonts-noto-cjk, "
+    "fonts-noto-color-emoji and fontconfig with apt-get; `make browser` does the same), "
+    "then `make test` again"
 )
 # Root needs --no-sandbox; the rest keep Chromium from calling home (the network is closed).
 CHROMIUM_ARGS = [
@@ -65,6 +66,16 @@ def chromium() -> Iterator[str]:
     """Start Chromium once; its DevTools address (on loopback) is what the tests connect to."""
     if not CHROMIUM.exists():
         pytest.fail(f"The e2e tests need Chromium at {CHROMIUM}, which is missing: {INSTALL_HINT}.")
+    # Without these, Chinese text and emoji are empty boxes on every screenshot.
+    for query, what in ((":lang=zh-cn", "a Chinese font"), ("Noto Color Emoji", "an emoji font")):
+        try:
+            fonts = subprocess.run(  # noqa: S603 - fixed arguments
+                ["/usr/bin/fc-list", query, "family"], capture_output=True, text=True, check=False
+            ).stdout
+        except FileNotFoundError:
+            fonts = ""  # no fontconfig tools: installed by the same script
+        if not fonts.strip():
+            pytest.fail(f"The e2e tests need {what}, which is missing: {INSTALL_HINT}.")
     with tempfile.TemporaryDirectory(prefix="siyu-e2e-chromium-") as profile:
         port_file = Path(profile) / "DevToolsActivePort"
         process = subprocess.Popen(  # noqa: S603 - a fixed binary and fixed flags
