@@ -49,6 +49,7 @@ CHROMIUM_ARGS = [
     "--remote-debugging-port=0",
 ]
 STARTUP_SECONDS = 60
+WAIT_MS = 20_000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 VIEWPORT = {"width": 1440, "height": 900}
 PASSWORD = "pw"  # what make_user (tests/conftest.py) gives every user
@@ -78,17 +79,20 @@ def chromium() -> Iterator[str]:
             pytest.fail(f"The e2e tests need {what}, which is missing: {INSTALL_HINT}.")
     with tempfile.TemporaryDirectory(prefix="siyu-e2e-chromium-") as profile:
         port_file = Path(profile) / "DevToolsActivePort"
-        process = subprocess.Popen(  # noqa: S603 - a fixed binary and fixed flags
-            [str(CHROMIUM), f"--user-data-dir={profile}", *CHROMIUM_ARGS, "about:blank"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # Its chatter goes to a file: a pipe nobody reads would fill up and stall Chromium.
+        log = Path(profile) / "chromium.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(  # noqa: S603 - a fixed binary and fixed flags
+                [str(CHROMIUM), f"--user-data-dir={profile}", *CHROMIUM_ARGS, "about:blank"],
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         try:
             deadline = time.monotonic() + STARTUP_SECONDS
             while not (port_file.exists() and port_file.read_text().strip()):
                 if process.poll() is not None:
-                    error = process.stderr.read().decode(errors="replace")[-2000:]
+                    error = log.read_text(errors="replace")[-2000:]
                     pytest.fail(f"Chromium at {CHROMIUM} exited at start: {error}\n{INSTALL_HINT}.")
                 if time.monotonic() > deadline:
                     pytest.fail(
@@ -104,16 +108,18 @@ def chromium() -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            process.stderr.close()
 
 
 @pytest.fixture
 def browser(chromium: str) -> Iterator[object]:
     """Playwright, connected to the package's Chromium for one test (see the module docstring)."""
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError as error:  # pragma: no cover - requirements.lock installs it
         pytest.fail(f"Playwright is not installed ({error}): run `make install`.")
+    # How long a check may wait for the page to settle (not a timing assertion): generous, as
+    # the two cores of CI are busy with the server and the browser at once.
+    expect.set_options(timeout=WAIT_MS)
     playwright = sync_playwright().start()
     try:
         yield playwright.chromium.connect_over_cdp(chromium)
@@ -143,7 +149,7 @@ def page(world, browser, live_server, watch: Watch) -> Iterator[object]:
     context = browser.new_context(
         viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
 
     def only_this_server(route) -> None:
         # Anything but the live server (Gravatar, CDNs) would wait on a closed network; it is
@@ -173,6 +179,9 @@ def page(world, browser, live_server, watch: Watch) -> Iterator[object]:
     )
     yield tab
     context.close()
+    # Also for a screen no screenshot was taken of.
+    assert watch.server_errors == [], f"server errors: {watch.server_errors}"
+    assert watch.script_errors == [], f"script errors: {watch.script_errors}"
 
 
 @pytest.fixture
