@@ -50,8 +50,12 @@ check-deploy: install ## Django's deployment checklist against the production se
 	DJANGO_SETTINGS_MODULE=site_config.settings.production SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghijklmnop \
 	ALLOWED_HOSTS=cms.example.com $(MANAGE) check --deploy --fail-level WARNING
 
-test: install lint check-migrations check-deploy ## Set up everything and run the whole test suite
+test: install lint check-migrations check-deploy ## Run the whole suite, browser tests included (see `make browser`)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+.PHONY: browser
+browser: ## Install Chromium and the CJK/emoji fonts the browser tests need (Debian, as root)
+	bash .ci/ensure-browser
 
 messages: install ## Extract and compile the zh-hans translations (needs GNU gettext)
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=data --no-obsolete
