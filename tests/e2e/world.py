@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.files.images import ImageFile
 from django.utils import timezone
 
-from content.importing import import_rows
+from content.import_run import import_rows
 from content.models import MomentScript
 from editorial_calendar.models import CalendarEntry, HotTopic
 from personas import demo as personas_demo
