@@ -32,8 +32,9 @@ CHUNK = 500
 class _Batch:
     """Objects touched in one database transaction (per thread and connection alias)."""
 
-    def __init__(self, alias: str):
+    def __init__(self, alias: str, outermost):
         self.alias = alias
+        self.outermost = outermost  # the transaction's outermost atomic block
         self.touched: dict[tuple, tuple[object, set]] = {}
         self.done = False
 
@@ -100,8 +101,11 @@ class IndexAfterCommit:
         if not connection.in_atomic_block:
             return False
         batch = getattr(_local, connection.alias, None)
-        if batch is None or batch.done:
-            batch = _Batch(connection.alias)
+        outermost = connection.atomic_blocks[0] if connection.atomic_blocks else None
+        # A batch left by a transaction that rolled back as a whole is dropped: nothing of it
+        # was committed. (One whose savepoint rolled back is kept: the commit re-reads it.)
+        if batch is None or batch.done or batch.outermost is not outermost:
+            batch = _Batch(connection.alias, outermost)
             setattr(_local, connection.alias, batch)
         for pk in pks:
             batch.note(self, model, pk)
