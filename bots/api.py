@@ -166,6 +166,8 @@ def _store(client, events: list[EventIn]) -> tuple[int, int]:
         }
     },
     summary="Report usage events",
+    operation_id="report_events",
+    url_name="events",
 )
 @strict_query
 def report_events(request: HttpRequest):

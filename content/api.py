@@ -92,7 +92,13 @@ def detail(script: Script, request: HttpRequest, values: dict[str, str] | None =
     return data
 
 
-@router.get("", response={200: ScriptList, **ERRORS}, summary="List scripts")
+@router.get(
+    "",
+    response={200: ScriptList, **ERRORS},
+    summary="List scripts",
+    operation_id="list_scripts",
+    url_name="scripts",
+)
 @strict_query
 def list_scripts(
     request: HttpRequest,
@@ -142,7 +148,7 @@ def _load(script_id: int) -> Script:
 
 
 @router.get("{int:script_id}/", response={200: ScriptDetail, **ERRORS, 404: Problem},
-            summary="One script")  # fmt: skip
+            summary="One script", operation_id="get_script", url_name="script")  # fmt: skip
 @strict_query
 def get_script(request: HttpRequest, script_id: int):
     """A script with its variables and messages; send `If-None-Match` to get 304 cheaply."""
@@ -154,6 +160,8 @@ def get_script(request: HttpRequest, script_id: int):
     "{int:script_id}/render",
     response={200: Rendered, **ERRORS, 400: Problem, 404: Problem, 413: Problem},
     summary="Render a script with variables",
+    operation_id="render_script",
+    url_name="script_render",
 )
 @strict_query
 def render_script(

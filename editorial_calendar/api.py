@@ -86,7 +86,13 @@ def entry_to_api(entry: CalendarEntry) -> dict:
     }
 
 
-@calendar_router.get("", response={200: EntryList, **ERRORS}, summary="Calendar entries")
+@calendar_router.get(
+    "",
+    response={200: EntryList, **ERRORS},
+    summary="Calendar entries",
+    operation_id="list_calendar_entries",
+    url_name="calendar",
+)
 @strict_query
 def list_entries(
     request: HttpRequest,
@@ -133,7 +139,13 @@ def topic_to_api(topic: HotTopic) -> dict:
     }
 
 
-@hot_topics_router.get("", response={200: HotTopicList, **ERRORS}, summary="Hot topics")
+@hot_topics_router.get(
+    "",
+    response={200: HotTopicList, **ERRORS},
+    summary="Hot topics",
+    operation_id="list_hot_topics",
+    url_name="hot_topics",
+)
 @strict_query
 def list_hot_topics(
     request: HttpRequest,

@@ -83,7 +83,13 @@ def to_api(persona: Persona, request: HttpRequest) -> dict:
     }
 
 
-@router.get("", response={200: PersonaList, **ERRORS}, summary="List personas")
+@router.get(
+    "",
+    response={200: PersonaList, **ERRORS},
+    summary="List personas",
+    operation_id="list_personas",
+    url_name="personas",
+)
 @strict_query
 def list_personas(
     request: HttpRequest,
@@ -99,7 +105,13 @@ def list_personas(
     return json_response(request, data)
 
 
-@router.get("{slug}/", response={200: PersonaDetail, **ERRORS, 404: Problem}, summary="One persona")
+@router.get(
+    "{slug}/",
+    response={200: PersonaDetail, **ERRORS, 404: Problem},
+    summary="One persona",
+    operation_id="get_persona",
+    url_name="persona",
+)
 @strict_query
 def get_persona(request: HttpRequest, slug: str):
     """A persona with its brief: the persona as an LLM system prompt."""

@@ -24,7 +24,7 @@ router = Router(tags=["search"])
 
 
 @router.get("", response={200: HitList, **ERRORS},
-            summary="Search")  # fmt: skip
+            summary="Search", operation_id="search", url_name="search")  # fmt: skip
 @strict_query
 def search_endpoint(
     request: HttpRequest,

@@ -152,7 +152,13 @@ health_router = Router(tags=["health"])
 
 
 @health_router.get(
-    "/health", auth=None, throttle=[], response={200: Health, 422: Problem, 503: Problem}
+    "/health",
+    auth=None,
+    throttle=[],
+    response={200: Health, 422: Problem, 503: Problem},
+    summary="Health",
+    operation_id="health",
+    url_name="health",
 )
 @strict_query
 def health(request: HttpRequest):

@@ -13,6 +13,19 @@ import pytest
 
 SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
 OPERATION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# Generated clients name their methods after these: they never change (add new ones).
+OPERATION_IDS = {
+    ("get", "/api/v1/health"): "health",
+    ("get", "/api/v1/personas/"): "list_personas",
+    ("get", "/api/v1/personas/{slug}/"): "get_persona",
+    ("get", "/api/v1/scripts/"): "list_scripts",
+    ("get", "/api/v1/scripts/{script_id}/"): "get_script",
+    ("post", "/api/v1/scripts/{script_id}/render"): "render_script",
+    ("get", "/api/v1/calendar/"): "list_calendar_entries",
+    ("get", "/api/v1/hot-topics/"): "list_hot_topics",
+    ("get", "/api/v1/search/"): "search",
+    ("post", "/api/v1/events/"): "report_events",
+}
 
 
 def current_document() -> dict:
@@ -35,6 +48,12 @@ def test_every_operation_has_a_stable_id_and_a_summary():
             assert operation["operationId"] not in seen, f"{where}: duplicate operationId"
             seen.add(operation["operationId"])
             assert operation.get("summary"), f"{where}: no summary"
+    ids = {
+        (method, path): operation["operationId"]
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert {key: ids.get(key) for key in OPERATION_IDS} == OPERATION_IDS
 
 
 @pytest.mark.django_db
