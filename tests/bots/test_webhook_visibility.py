@@ -73,10 +73,10 @@ def _out_of_scope(bot, hook, xiaomei):
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (_revoke, "revoked"),
-        (_expire, "expired"),
-        (_deactivate, "deactivated"),
-        (_out_of_scope, "scope"),
+        (_revoke, "吊销"),
+        (_expire, "过期"),
+        (_deactivate, "停用"),
+        (_out_of_scope, "可见范围"),
     ],
 )
 def test_retries_stop_when_the_bot_may_no_longer_hear(

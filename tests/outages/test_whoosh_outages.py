@@ -31,15 +31,18 @@ def index_path(tmp_path, settings):
 
 
 @pytest.fixture
-def scripts(index_path):
+def scripts(index_path, django_capture_on_commit_callbacks):
     from tests.content.factories import MomentScriptFactory
     from tests.personas.factories import PersonaFactory
 
-    persona = PersonaFactory(slug="xiaomei", name="小美")
-    return [
-        MomentScriptFactory(persona=persona, title=f"会员日福利{n}", messages=[("text", "会员日")])
-        for n in range(10)
-    ]
+    with django_capture_on_commit_callbacks(execute=True):  # as if each save committed
+        persona = PersonaFactory(slug="xiaomei", name="小美")
+        return [
+            MomentScriptFactory(
+                persona=persona, title=f"会员日福利{n}", messages=[("text", "会员日")]
+            )
+            for n in range(10)
+        ]
 
 
 @pytest.fixture
@@ -60,8 +63,9 @@ def found(api) -> int:
     return sum(1 for hit in body(response)["items"] if hit["type"] == "script")
 
 
-def test_a_lost_index_comes_back_incomplete_until_rebuilt(index_path, scripts, api, client,
-                                                          capsys):  # fmt: skip
+def test_a_lost_index_comes_back_incomplete_until_rebuilt(
+    index_path, scripts, api, client, capsys, django_capture_on_commit_callbacks
+):
     call_command("search_index", "rebuild", stdout=None)
     assert search_checks(client) == (200, dict.fromkeys(SEARCH_CHECKS, "ok"))
     assert found(api) == 10
@@ -77,10 +81,12 @@ def test_a_lost_index_comes_back_incomplete_until_rebuilt(index_path, scripts, a
     # Editors carry on: ordinary saves recreate each index with what they save. The persona
     # and the hot topic are all there is of their kind (complete); the scripts' index holds
     # one script of ten.
-    scripts[0].title = "会员日福利（改）"
-    scripts[0].save()
-    scripts[0].persona.save()
-    HotTopicFactory(name="双十一")
+    # (Whoosh is written when the database commits: run the commit callbacks.)
+    with django_capture_on_commit_callbacks(execute=True):
+        scripts[0].title = "会员日福利（改）"
+        scripts[0].save()
+        scripts[0].persona.save()
+        HotTopicFactory(name="双十一")
     assert found(api) == 1  # search keeps working, partially
     status, checks = search_checks(client)
     assert status == 503
@@ -96,11 +102,14 @@ def test_a_lost_index_comes_back_incomplete_until_rebuilt(index_path, scripts, a
     call_command("search_index", "check")
 
 
-def test_the_first_save_on_a_new_site_is_a_complete_index(index_path, client):
+def test_the_first_save_on_a_new_site_is_a_complete_index(
+    index_path, client, django_capture_on_commit_callbacks
+):
     from tests.content.factories import MomentScriptFactory
     from tests.personas.factories import PersonaFactory
 
-    MomentScriptFactory(persona=PersonaFactory(), title="第一条")
+    with django_capture_on_commit_callbacks(execute=True):
+        MomentScriptFactory(persona=PersonaFactory(), title="第一条")
     assert search_checks(client)[1]["search_scripts"] == "ok"
 
 
