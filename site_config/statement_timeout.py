@@ -62,7 +62,10 @@ class StatementTimeoutMiddleware:
                 # never reaches the database does not open a connection for this, and an
                 # unreachable database fails inside the view, where outages are handled.
                 limited.append(True)
-                context["cursor"].cursor.execute(f"SET statement_timeout = {timeout}")
+                # Wrapped as Django wraps its own statements: a database that is down fails
+                # here first, and must read as Django's OperationalError (an outage, 503).
+                with connection.wrap_database_errors:
+                    context["cursor"].cursor.execute(f"SET statement_timeout = {timeout}")
             return execute(sql, params, many, context)
 
         try:

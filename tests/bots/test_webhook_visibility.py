@@ -10,25 +10,11 @@ from django.utils import timezone
 
 from bots.models import BotClient, Webhook, WebhookDelivery
 from content.models import Script
-from tests.bots.receiver import Receiver
 from tests.content.factories import MomentScriptFactory
 from tests.editorial_calendar.factories import CalendarEntryFactory
 from tests.personas.factories import PersonaChannelFactory, PersonaFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on loopback
-    receiver = Receiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -22,21 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def receiver(settings):
-    # The receiver listens on loopback, which only an on-premise setting may reach.
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    receiver = Receiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """`with sent():` runs the on-commit callbacks (the webhook tasks) at the block's end."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def xiaomei():
     return PersonaFactory(slug="xiaomei")
 

@@ -25,8 +25,6 @@ from tests.content.test_admin import form, url
 from tests.content.test_import_export import row, write_jsonl
 from tests.personas.factories import PersonaFactory
 
-from .receiver import Receiver
-
 pytestmark = pytest.mark.django_db
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -39,14 +37,6 @@ def db_tasks(settings, monkeypatch):
     # test's transaction (PostgreSQL keeps connections) that would throw the test's data away.
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     monkeypatch.setattr(worker_module, "close_old_connections", lambda: None)
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on loopback
-    receiver = Receiver()
-    yield receiver
-    receiver.stop()
 
 
 @pytest.fixture
