@@ -37,3 +37,21 @@ def copywriter_client(client, copywriter):
 def manager_client(client, manager):
     client.force_login(manager)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush the database afterwards. Without serialized rollback the flush
+    recreates content types and permissions with new ids, and the data migrations' groups and
+    workflow are gone, so a later test that restores the serialized data collides (IntegrityError)
+    or runs without roles. Every transactional test therefore uses serialized_rollback=True."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, "
+                "serialized_rollback=True) (see tests/conftest.py)"
+            )

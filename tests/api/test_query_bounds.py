@@ -86,7 +86,8 @@ def test_the_limit_applies_to_api_requests_only_and_is_reset_afterwards(settings
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)  # the cancelled statement must not abort the test's
+# transactional: the cancelled statement must not abort a surrounding test transaction
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_statement_over_the_limit_is_cancelled_with_503(api, xiaomei, settings, monkeypatch):
     settings.API_STATEMENT_TIMEOUT_MS = 500
     original = content_api.visible_scripts

@@ -113,7 +113,7 @@ def write_rows(path: Path, title: str) -> Path:
     return path
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_import_waits_validates_again_and_updates(tmp_path):
     assert settings.DATABASES["default"]["ENGINE"]  # SQLite or PostgreSQL, whichever runs
     PersonaFactory(slug="xiaomei")

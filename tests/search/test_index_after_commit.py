@@ -186,7 +186,7 @@ import_run.import_file(sys.argv[1], publish=True)
 """
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_kill_9_during_an_import_leaves_neither_rows_nor_documents(tmp_path):
     """A real process, killed (SIGKILL) after three saves of a four-row import."""
     import os
