@@ -38,10 +38,10 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from core import roles
     from editorial_calendar.generate import generate
     from editorial_calendar.models import CalendarEntry
     from personas.models import Persona, PersonaChannel
-    from site_config import roles
 
     call_command("migrate", verbosity=0)
     generate(2026)

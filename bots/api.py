@@ -15,9 +15,9 @@ from ninja import Router
 from pydantic import ValidationError as PydanticError
 
 from content.models import Script, ScriptUsage
+from core.api import ApiError, Problem, json_response, strict_query
+from core.api.input_guard import parse_json, text_errors
 from editorial_calendar.models import CalendarEntry
-from site_config.api_support import ApiError, Problem, json_response, strict_query
-from site_config.input_guard import parse_json, text_errors
 
 from .models import ReportedEvent
 from .schemas import MAX_BATCH_COUNT, MAX_EVENTS, Accepted, EventIn, events_body_schema

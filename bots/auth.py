@@ -15,8 +15,8 @@ from ninja.errors import Throttled
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
-from site_config.outages import classify, is_cache_failure, without_waiting
-from site_config.throttle import API_AUTH, client_address, warn_cache_down
+from core.outages import classify, is_cache_failure, without_waiting
+from core.throttle import API_AUTH, client_address, warn_cache_down
 
 from .models import BotClient
 

@@ -8,8 +8,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
+from core.api import MAX_ID, to_utc
 from personas.enums import Channel
-from site_config.api_support import MAX_ID, to_utc
 
 EventType = Literal["sent", "delivered", "read", "clicked", "replied", "converted"]
 MAX_EVENTS = 500

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from site_config.api_support import (
+from core.api import (
     DEFAULT_LIMIT,
     ERRORS,
     MAX_ID,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from site_config.images import image_dict
+from core.images import image_dict
 
 from . import variables as vars_
 

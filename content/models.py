@@ -29,8 +29,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from core.fields import LineListField
 from core.publishing import SerialisedPublishingMixin
-from personas.fields import LineListField
 from personas.publication import is_published, published_q
 
 from . import variables as vars_

@@ -14,8 +14,8 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.panels import TotalsPanel
 from personas.models import AudienceSegment, Persona
-from site_config.panels import TotalsPanel
 
 from .enums import Stage
 from .forms import ScriptForm

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from content.models import Script
-from site_config.api_support import (
+from core.api import (
     DEFAULT_LIMIT,
     ERRORS,
     MAX_LIMIT,

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from content.enums import UsageEvent
+from core.fields import LineListField
 from personas.enums import Channel
-from personas.fields import LineListField
 
 from .enums import ACTIONABLE, TRANSITIONS, Category, EntryStatus
 

@@ -13,9 +13,9 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core.api import MAX_ID
 from personas.enums import Channel
 from personas.models import Persona
-from site_config.api_support import MAX_ID
 
 from . import planning
 from .enums import EntryStatus

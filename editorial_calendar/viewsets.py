@@ -13,9 +13,9 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from core.panels import TotalsPanel
 from personas.enums import Channel
 from personas.models import Persona
-from site_config.panels import TotalsPanel
 
 from .enums import Category, EntryStatus
 from .forms import CalendarEntryForm

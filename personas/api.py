@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from wagtail.images import get_image_model
 
-from site_config.api_support import (
+from core.api import (
     DEFAULT_LIMIT,
     ERRORS,
     MAX_LIMIT,
@@ -23,7 +23,7 @@ from site_config.api_support import (
     page,
     strict_query,
 )
-from site_config.images import image_dict, with_renditions
+from core.images import image_dict, with_renditions
 
 from .brief import build_brief
 from .models import Persona

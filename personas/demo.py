@@ -11,7 +11,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
 
-from site_config import roles
+from core import roles
 
 from . import demo_images
 from .enums import Archetype, Channel

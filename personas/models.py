@@ -15,10 +15,10 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from core.fields import LineListField
 from core.publishing import SerialisedPublishingMixin
 
 from .enums import DEFAULT_CAPACITY, Archetype, Channel
-from .fields import LineListField
 from .publication import is_published, published_q
 
 

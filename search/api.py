@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from content.schemas import KindName
-from site_config.api_support import (
+from core.api import (
     DEFAULT_LIMIT,
     ERRORS,
     MAX_LIMIT,

@@ -10,7 +10,11 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core import outages as core_outages
+
         from . import analysis, signal_handlers
+        from .outages import classify_search
 
         signal_handlers.connect()
+        core_outages.register(classify_search)
         analysis.register_dictionary_loader(signal_handlers.load_dictionary)

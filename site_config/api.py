@@ -12,11 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from bots.api import router as events_router
 from bots.auth import AuthThrottled, BotTokenAuth, ClientRateThrottle
 from content.api import router as scripts_router
-from editorial_calendar.api import calendar_router, hot_topics_router
-from personas.api import router as personas_router
-from search.api import router as search_router
-
-from .api_support import (
+from core.api import (
     JSON,
     PROBLEM_JSON,
     ApiError,
@@ -27,8 +23,12 @@ from .api_support import (
     problem_from,
     strict_query,
 )
+from core.api.input_guard import GuardedParser
+from editorial_calendar.api import calendar_router, hot_topics_router
+from personas.api import router as personas_router
+from search.api import router as search_router
+
 from .health import run_checks
-from .input_guard import GuardedParser
 
 
 class DeliveryAPI(NinjaAPI):

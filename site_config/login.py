@@ -1,7 +1,7 @@
 """The admin's login form with failed attempts throttled per client address and per account
 (WAGTAILADMIN_USER_LOGIN_FORM). Over either limit the form refuses before checking the
 password, so guessing on — even hitting the right password — gets nowhere until the window
-ends (ADMIN_LOGIN_FAILURE_LIMIT, ADMIN_LOGIN_ACCOUNT_FAILURE_LIMIT; site_config.throttle)."""
+ends (ADMIN_LOGIN_FAILURE_LIMIT, ADMIN_LOGIN_ACCOUNT_FAILURE_LIMIT; core.throttle)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
-from .throttle import LOGIN_BY_ACCOUNT, LOGIN_BY_ADDRESS, client_address
+from core.throttle import LOGIN_BY_ACCOUNT, LOGIN_BY_ADDRESS, client_address
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ def api_not_found(request, rest=""):
     raise Http404  # ApiMiddleware turns it into a problem document
 
 
-handler500 = "site_config.outages.server_error"  # a dependency down is a 503, here too
+handler500 = "core.outages.server_error"  # a dependency down is a 503, here too
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

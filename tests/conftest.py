@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from site_config import roles
+from core import roles
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import django.db.models.deletion
 import modelcluster.contrib.taggit
 import modelcluster.fields
 import modelsearch.index
-import personas.fields
+import core.fields
 import wagtail.fields
 import wagtail.models.preview
 from django.conf import settings
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('term', models.CharField(max_length=50, unique=True, verbose_name='term')),
                 ('category', models.CharField(choices=[('ad_law', 'Advertising Law: absolute terms'), ('induced_sharing', 'WeChat: induced sharing'), ('medical', 'Medical claims'), ('other', 'Other')], max_length=20, verbose_name='category')),
                 ('level', models.CharField(choices=[('error', 'Error (blocks publishing)'), ('warning', 'Warning')], default='error', max_length=10, verbose_name='level')),
-                ('allowed_in', personas.fields.LineListField(blank=True, default=list, help_text='Words that contain the term but are fine, one per line (e.g. 最近 for 最).', max_item_length=20, verbose_name='allowed inside')),
+                ('allowed_in', core.fields.LineListField(blank=True, default=list, help_text='Words that contain the term but are fine, one per line (e.g. 最近 for 最).', max_item_length=20, verbose_name='allowed inside')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='why')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
             ],
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.CharField(blank=True, choices=[('welcome', 'Welcome'), ('announcement', 'Announcement'), ('rules', 'Group rules'), ('checkin', 'Check-in'), ('activity', 'Activity (red packet, lottery)'), ('promotion', 'Promotion'), ('topic', 'Topic'), ('qa', 'Q&A')], max_length=20, verbose_name='purpose')),
                 ('trigger', models.CharField(blank=True, choices=[('on_join', 'When someone joins'), ('scheduled', 'Scheduled'), ('manual', 'Manual')], max_length=20, verbose_name='trigger')),
                 ('segments', wagtail.fields.StreamField([('segment', 6)], blank=True, block_lookup={0: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('warmup', 'Warm-up'), ('opening', 'Opening'), ('content', 'Content'), ('conversion', 'Conversion'), ('demo', 'Product demo'), ('interaction', 'Interaction / lottery'), ('qa', 'Q&A'), ('closing', 'Closing and lead into the group'), ('followup', 'Follow-up')], 'label': 'Segment'}), 1: ('wagtail.blocks.IntegerBlock', (), {'label': 'Minutes', 'max_value': 600, 'min_value': 1}), 2: ('wagtail.blocks.TextBlock', (), {'label': 'Host cue', 'max_length': 1000, 'required': False, 'rows': 2}), 3: ('wagtail.blocks.TextBlock', (), {'max_length': 5000, 'rows': 2}), 4: ('wagtail.blocks.ListBlock', (3,), {'label': 'Lines', 'min_num': 0}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Featured product', 'max_length': 100, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('name', 0), ('minutes', 1), ('cue', 2), ('lines', 4), ('product', 5)]], {})}, verbose_name='segments')),
-                ('triggers', personas.fields.LineListField(blank=True, default=list, max_item_length=50, max_items=50, verbose_name='trigger keywords')),
+                ('triggers', core.fields.LineListField(blank=True, default=list, max_item_length=50, max_items=50, verbose_name='trigger keywords')),
                 ('external_id', models.CharField(blank=True, help_text='Key used by import_content to update this script instead of adding one.', max_length=100, null=True, unique=True, verbose_name='external ID')),
                 ('search_text', models.TextField(blank=True, default='', editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from site_config import roles
+from core import roles
 
 KINDS = ("momentscript", "groupscript", "livestreamscript", "chatscript")
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import modelsearch.index
-import personas.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('end', models.DateField(verbose_name='end')),
                 ('lead_days', models.PositiveSmallIntegerField(default=14, help_text='How many days ahead preparation should begin.', validators=[django.core.validators.MaxValueValidator(180)], verbose_name='lead days')),
                 ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
-                ('angles', personas.fields.LineListField(blank=True, default=list, max_item_length=100, max_items=30, verbose_name='content angles')),
+                ('angles', core.fields.LineListField(blank=True, default=list, max_item_length=100, max_items=30, verbose_name='content angles')),
                 ('generated', models.BooleanField(default=False, editable=False, help_text='Created by `hot_topics generate`.', verbose_name='generated')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
             ],

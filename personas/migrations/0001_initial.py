@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import modelcluster.fields
 import modelsearch.index
-import personas.fields
+import core.fields
 import wagtail.models.preview
 from django.conf import settings
 from django.db import migrations, models
@@ -57,14 +57,14 @@ class Migration(migrations.Migration):
                 ('signature', models.CharField(blank=True, help_text='The WeChat profile signature, at most 30 characters.', max_length=30, verbose_name='signature')),
                 ('bio', models.TextField(blank=True, max_length=2000, verbose_name='bio')),
                 ('relationship', models.TextField(blank=True, help_text='How the persona stands toward users: a friend, a big sister, a coach ...', max_length=1000, verbose_name='relationship stance')),
-                ('tone_words', personas.fields.LineListField(blank=True, default=list, max_item_length=20, max_items=20, verbose_name='tone words')),
-                ('catchphrases', personas.fields.LineListField(blank=True, default=list, max_item_length=50, max_items=50, verbose_name='catchphrases')),
-                ('address_terms', personas.fields.LineListField(blank=True, default=list, max_item_length=20, max_items=20, verbose_name='forms of address')),
+                ('tone_words', core.fields.LineListField(blank=True, default=list, max_item_length=20, max_items=20, verbose_name='tone words')),
+                ('catchphrases', core.fields.LineListField(blank=True, default=list, max_item_length=50, max_items=50, verbose_name='catchphrases')),
+                ('address_terms', core.fields.LineListField(blank=True, default=list, max_item_length=20, max_items=20, verbose_name='forms of address')),
                 ('emoji_style', models.CharField(blank=True, max_length=200, verbose_name='emoji style')),
                 ('sign_off', models.CharField(blank=True, max_length=100, verbose_name='sign-off')),
-                ('do_examples', personas.fields.LineListField(blank=True, default=list, max_item_length=300, max_items=30, verbose_name='do: example lines')),
-                ('dont_examples', personas.fields.LineListField(blank=True, default=list, max_item_length=300, max_items=30, verbose_name="don't: example lines")),
-                ('banned_words', personas.fields.LineListField(blank=True, default=list, max_item_length=50, max_items=500, verbose_name='banned words')),
+                ('do_examples', core.fields.LineListField(blank=True, default=list, max_item_length=300, max_items=30, verbose_name='do: example lines')),
+                ('dont_examples', core.fields.LineListField(blank=True, default=list, max_item_length=300, max_items=30, verbose_name="don't: example lines")),
+                ('banned_words', core.fields.LineListField(blank=True, default=list, max_item_length=50, max_items=500, verbose_name='banned words')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('avatar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='avatar')),
                 ('cover', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='cover image')),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from site_config import roles
+from core import roles
 
 SEGMENTS = [
     ("new", "新客", "刚加好友或刚进群、还没有下单的用户。"),

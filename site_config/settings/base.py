@@ -92,10 +92,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "site_config.api_support.ApiMiddleware",
-    "site_config.outages.OutageMiddleware",
-    "site_config.input_guard.InputGuardMiddleware",
-    "site_config.statement_timeout.StatementTimeoutMiddleware",
+    "core.api.middleware.ApiMiddleware",
+    "core.outages.OutageMiddleware",
+    "core.api.input_guard.InputGuardMiddleware",
+    "core.api.statement_timeout.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from content import api as content_api
 from content.models import Script
-from site_config.api_support import MAX_VALUES_PER_PARAMETER
-from site_config.statement_timeout import StatementTimeoutMiddleware
+from core.api import MAX_VALUES_PER_PARAMETER
+from core.api.statement_timeout import StatementTimeoutMiddleware
 from tests.content.factories import MomentScriptFactory
 
 from .conftest import assert_problem, body

@@ -23,8 +23,8 @@ from wagtail.actions.publish_revision import PublishRevisionAction
 from wagtail.models import ModelLogEntry
 
 from content.models import MomentScript
+from core import roles
 from personas.models import Persona
-from site_config import roles
 from tests.personas.factories import PersonaFactory
 from tests.personas.test_admin import form_data as persona_form
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from content.import_run import import_rows
 from content.models import MomentScript
+from core import roles
 from editorial_calendar.models import CalendarEntry, HotTopic
 from personas import demo as personas_demo
 from personas import demo_images
-from site_config import roles
 from tests.personas.factories import ImageFactory
 
 DEMO_SCRIPTS = Path(__file__).resolve().parents[2] / "content" / "demo_data" / "scripts.jsonl"

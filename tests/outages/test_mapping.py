@@ -1,4 +1,4 @@
-"""Which errors are outages (503) and which are bugs (500): site_config.outages.classify."""
+"""Which errors are outages (503) and which are bugs (500): core.outages.classify."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from django import db
 from redis import exceptions as redis_errors
 
+from core.outages import Outage, classify, register
 from search.backends.whoosh_state import IndexCorrupt, IndexLocked, IndexMissing
-from site_config.outages import Outage, classify, register
 from tests.api.conftest import Api, assert_problem
 
 from .conftest import make_content
@@ -98,8 +98,8 @@ def test_an_outage_in_a_view_is_a_503(client, monkeypatch):
     [("/api/v1/personas/", "application/problem+json"), ("/admin/", "text/html")],  # fmt: skip
 )
 def test_errors_raised_outside_views_are_503_too(rf, path, content_type):
-    """handler500 (site_config.outages.server_error): what escapes every middleware."""
-    from site_config.outages import server_error
+    """handler500 (core.outages.server_error): what escapes every middleware."""
+    from core.outages import server_error
 
     try:
         raise redis_errors.ConnectionError("Connection refused")

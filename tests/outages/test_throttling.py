@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from site_config.throttle import client_address
+from core.throttle import client_address
 from tests.api.conftest import Api, assert_problem
 
 from .conftest import make_content

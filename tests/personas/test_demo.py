@@ -9,9 +9,9 @@ from wagtail.images import get_image_model
 
 from content.lint import errors, lint
 from content.models import Script
+from core import roles
 from personas import demo as personas_demo
 from personas.models import Persona, PersonaChannel
-from site_config import roles
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.fields import LineListFormField
 from personas.enums import Channel
-from personas.fields import LineListFormField
 from personas.models import AudienceSegment, Persona
 
 from .factories import PersonaChannelFactory, PersonaFactory

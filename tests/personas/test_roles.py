@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import WorkflowContentType
 
+from core import roles
 from personas.models import Persona
-from site_config import roles
 
 pytestmark = pytest.mark.django_db
 

@@ -29,10 +29,10 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
-# Seconds a client is told to wait; a missing search index needs a rebuild (minutes).
+# Seconds a client is told to wait. Apps register classifiers of their own dependencies
+# (search: search/outages.py).
 RETRY_DATABASE = 30
 RETRY_CACHE = 30
-RETRY_SEARCH = 120
 
 
 @dataclass(frozen=True)
@@ -137,22 +137,8 @@ def _cache(exc: BaseException) -> Outage | None:
     )
 
 
-# Search indexes --------------------------------------------------------------------------------
-def _search(exc: BaseException) -> Outage | None:
-    from search.backends.whoosh_state import IndexLocked, IndexMissing
-
-    if not isinstance(exc, IndexMissing | IndexLocked):
-        return None
-    return Outage(
-        "search",
-        _("The search index is unavailable; try again in %(s)d seconds.") % {"s": RETRY_SEARCH},
-        RETRY_SEARCH,
-    )
-
-
 register(_database)
 register(_cache)
-register(_search)
 
 
 # Writes that must not wait ---------------------------------------------------------------------
@@ -237,7 +223,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     say) is still a 503 when a dependency failed, and a problem document under /api/."""
     from django.views.defaults import server_error as django_server_error
 
-    from .api_support import problem
+    from core.api.errors import problem
 
     exc = sys.exc_info()[1]
     outage = classify(exc)

@@ -21,7 +21,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from .api_support import API_PREFIX, problem
+from .errors import API_PREFIX, problem
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
-from .api_support import API_PREFIX, ApiError, problem
+from .errors import API_PREFIX, ApiError, problem
 
 _BAD = re.compile("[\x00\ud800-\udfff]")
 MAX_TEXT_ERRORS = 20  # a body full of bad strings is named well enough by its first twenty

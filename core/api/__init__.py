@@ -1,0 +1,67 @@
+"""The API kernel every app's router uses: problem documents (errors), JSON responses with ETags
+and the body cache (responses), strict query parameters, dates and pagination (params), and the
+middleware that keeps /api/ speaking JSON (middleware, input_guard, statement_timeout)."""
+
+from .errors import (
+    API_PREFIX,
+    ERRORS,
+    PROBLEM_JSON,
+    ApiError,
+    Problem,
+    invalid,
+    problem,
+    problem_from,
+)
+from .params import (
+    DEFAULT_LIMIT,
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_VALUES_PER_PARAMETER,
+    aware,
+    page,
+    strict_query,
+    to_utc,
+)
+from .responses import (
+    JSON,
+    UnicodeJSONRenderer,
+    cache_call,
+    cached_json,
+    conditional,
+    dumps,
+    etag_matches,
+    iso,
+    json_response,
+    make_etag,
+    not_modified,
+)
+
+__all__ = [
+    "API_PREFIX",
+    "DEFAULT_LIMIT",
+    "ERRORS",
+    "JSON",
+    "MAX_ID",
+    "MAX_LIMIT",
+    "MAX_VALUES_PER_PARAMETER",
+    "PROBLEM_JSON",
+    "ApiError",
+    "Problem",
+    "UnicodeJSONRenderer",
+    "aware",
+    "cache_call",
+    "cached_json",
+    "conditional",
+    "dumps",
+    "etag_matches",
+    "invalid",
+    "iso",
+    "json_response",
+    "make_etag",
+    "not_modified",
+    "page",
+    "problem",
+    "problem_from",
+    "strict_query",
+    "to_utc",
+]

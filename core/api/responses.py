@@ -1,0 +1,127 @@
+"""JSON bodies (Chinese as characters, times in the site's time zone), ETags, 304s and the
+body cache of detail endpoints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja.renderers import BaseRenderer
+
+from core.outages import is_cache_failure
+
+logger = logging.getLogger(__name__)
+
+JSON = "application/json"
+
+
+# JSON ----------------------------------------------------------------------------------------
+def _default(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def dumps(data: Any) -> bytes:
+    """UTF-8 JSON with Chinese as characters, datetimes in the site's time zone."""
+    return json.dumps(data, ensure_ascii=False, default=_default, separators=(",", ":")).encode()
+
+
+class UnicodeJSONRenderer(BaseRenderer):
+    media_type = JSON
+
+    def render(self, request, data, *, response_status):
+        return dumps(data)
+
+
+def iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+# ETags and responses -------------------------------------------------------------------------
+def make_etag(*parts: Any) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f'"{digest}"'
+
+
+def etag_matches(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in candidates
+
+
+def not_modified(etag: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    response["Vary"] = "Authorization"
+    return response
+
+
+def json_response(
+    request: HttpRequest, data: Any, *, status: int = 200, etag: str | None = None
+) -> HttpResponse:
+    """JSON with an ETag (the body's hash unless given); 304 when the client has it already."""
+    body = dumps(data)
+    if request.method in {"GET", "HEAD"} and status == 200:
+        etag = etag or make_etag(body)
+        if etag_matches(request, etag):
+            return not_modified(etag)
+    response = HttpResponse(body, status=status, content_type=JSON)
+    if etag and status == 200:
+        response["ETag"] = etag
+        response["Vary"] = "Authorization"
+    return response
+
+
+BODY_CACHE_SECONDS = 300
+
+
+def conditional(request: HttpRequest, kind: str, stamp: tuple, build) -> HttpResponse:
+    """A detail GET: the ETag comes from `stamp` (what the body depends on, read without
+    loading the object) and the site's address; 304 when the client has it, else the body,
+    built by `build()` only when it is not cached."""
+    etag = make_etag(kind, *stamp, request.build_absolute_uri("/"))
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    return cached_json(request, etag, build)
+
+
+def cached_json(request: HttpRequest, etag: str, build) -> HttpResponse:
+    """A 200 whose body is cached under its ETag: the ETag already names everything the body
+    depends on, so the same ETag means the same bytes (for BODY_CACHE_SECONDS at most, which
+    bounds staleness from changes the ETag cannot see, e.g. a tag renamed in the tag admin)."""
+    key = f"api:body:{etag.strip(chr(34))}"
+    body = cache_call(cache.get, key)
+    if body is None:
+        body = dumps(build())
+        cache_call(cache.set, key, body, BODY_CACHE_SECONDS)
+    response = HttpResponse(body, content_type=JSON)
+    response["ETag"] = etag
+    response["Vary"] = "Authorization"
+    return response
+
+
+def cache_call(method, *args, **kwargs):
+    """A cache operation that is only an optimisation: with the cache down it returns None
+    (logged) and the request is served from the database."""
+    try:
+        return method(*args, **kwargs)
+    except Exception as error:
+        if not is_cache_failure(error):
+            raise
+        logger.warning("Cache unavailable, serving without it: %r", error)
+        return None
