@@ -12,13 +12,15 @@ HOST   ?= 127.0.0.1:8000
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the locked dependencies
+# One .venv serves `make run` and `make test`, so it gets both locks; production installs
+# requirements.lock alone (README, "Running in production").
+install: $(STAMP) ## Create .venv and install the locked dependencies (runtime + test tools)
 
 migrate: install ## Apply database migrations (creates the data folder on first run)
 	$(MANAGE) migrate --noinput
@@ -66,11 +68,17 @@ openapi: install ## Rewrite the committed OpenAPI snapshot (tests/api/openapi.sn
 	from tests.api.test_openapi_snapshot import SNAPSHOT, current_document, render; \
 	SNAPSHOT.write_text(render(current_document()), encoding="utf-8"); print("wrote", SNAPSHOT)'
 
-lock: ## Re-resolve requirements.lock from the pins in pyproject.toml
+lock: ## Re-resolve requirements.lock (runtime) and requirements-dev.lock (tools) from pyproject.toml
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > .lockenv/direct.txt
-	.lockenv/bin/pip install --quiet --disable-pip-version-check -r .lockenv/direct.txt
-	.lockenv/bin/pip freeze > requirements.lock
+	.lockenv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"]))' > .lockenv/runtime.txt
+	.lockenv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["optional-dependencies"]["dev"]))' > .lockenv/dev.txt
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -r .lockenv/runtime.txt
+	( echo "# What the product needs to run (production installs only this). \`make lock\` regenerates it."; \
+	  .lockenv/bin/pip freeze --exclude pip --exclude setuptools ) > requirements.lock
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -r .lockenv/dev.txt
+	( echo "# Test, lint and browser-test tools, on top of requirements.lock. \`make lock\` regenerates it."; \
+	  echo "-r requirements.lock"; \
+	  .lockenv/bin/pip freeze --exclude pip --exclude setuptools | grep -vxFf requirements.lock ) > requirements-dev.lock
 	rm -rf .lockenv
 
 clean: ## Remove the virtualenv (the data folder is kept)
