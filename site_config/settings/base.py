@@ -180,6 +180,9 @@ WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No Gravatar: it is blocked in mainland China and leaks editors' e-mail hashes to a third
+# party; the admin shows its default avatar (or an uploaded one) instead of a broken image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Search: "whoosh" (embedded default: a file index in the data folder, one machine) or
 # "database" (the index lives in the database: SQLite FTS5 or PostgreSQL; several app servers).

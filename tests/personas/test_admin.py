@@ -205,3 +205,12 @@ def test_profile_card_preview_shows_name_signature_and_accounts(copywriter_clien
     assert "个人微信" in page
     brief = copywriter_client.get(url, {"mode": "brief"}).content.decode()
     assert "你是「小美」" in brief
+
+
+def test_admin_pages_ask_no_third_party_for_avatars(client, django_user_model):
+    """Gravatar is blocked in mainland China: an editor with an e-mail address must not get a
+    broken avatar (nor send its hash abroad) on every page."""
+    user = django_user_model.objects.create_superuser("amy", "amy@example.com", "pw")
+    client.force_login(user)
+    page = client.get("/admin/").content.decode()
+    assert "gravatar" not in page.lower()
