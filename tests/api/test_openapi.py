@@ -22,6 +22,14 @@ from tests.personas.factories import PersonaChannelFactory
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 30  # per operation; derandomized, so every run sends the same requests
+# One hypothesis profile for every fuzzed operation: bounded, repeatable, no example database.
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 CONTRACT = {
     ("get", "/api/v1/health"),
@@ -92,13 +100,7 @@ def test_no_server_errors_and_responses_match_the_document(
     auth = {"Authorization": f"Bearer {bot.token}"}
 
     @given(case=operation.as_strategy(generation_mode=mode, headers=auth))
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     def check(case):
         cache.clear()  # the rate limit is tested elsewhere
         # Schema-valid requests may still be refused with 422 where parameters depend on each
@@ -182,13 +184,7 @@ def test_the_calendar_feed_never_fails(content, manager, wsgi_app, mode):
     operation = schema["/calendar/{token}.ics"]["GET"]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     def check(case):
         case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
