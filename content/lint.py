@@ -14,7 +14,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .enums import TEXT_FOLD_LENGTH, LintCategory, LintLevel
+from compliance import engine
+
+from .enums import TEXT_FOLD_LENGTH, LintLevel
 
 ERROR = LintLevel.ERROR.value
 WARNING = LintLevel.WARNING.value
@@ -29,6 +31,10 @@ class Finding:
     where: str = ""
     term: str = ""
     excerpt: str = field(default="", compare=False)
+    start: int | None = field(default=None, compare=False)
+    end: int | None = field(default=None, compare=False)
+    citation: str = field(default="", compare=False)
+    suggestions: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -50,27 +56,6 @@ class Finding:
             "term": self.term,
             "excerpt": self.excerpt,
         }
-
-
-def _occurrences(text: str, term: str, allowed_in: list[str]) -> list[int]:
-    """Start offsets of `term` in `text` that are not inside one of the allowed words."""
-    hits = []
-    start = text.find(term)
-    while start != -1:
-        inside_allowed = False
-        for word in allowed_in:
-            offset = word.find(term)
-            while offset != -1:
-                if text.startswith(word, start - offset):
-                    inside_allowed = True
-                    break
-                offset = word.find(term, offset + 1)
-            if inside_allowed:
-                break
-        if not inside_allowed:
-            hits.append(start)
-        start = text.find(term, start + 1)
-    return hits
 
 
 def _excerpt(text: str, start: int, length: int) -> str:
@@ -97,48 +82,32 @@ def where_label(where: str) -> str:
     return where
 
 
-def global_terms():
-    """Active global terms as (term, level, category, allowed_in, note)."""
-    from .models import LintTerm
-
-    return list(
-        LintTerm.objects.filter(active=True).values_list(
-            "term", "level", "category", "allowed_in", "note"
-        )
-    )
-
-
 def lint(script, terms=None) -> list[Finding]:
-    """All findings for `script`, errors first. `terms` defaults to the active global list."""
+    """All findings for `script`, errors first. `terms` defaults to the active global list.
+
+    The compliance findings of each text come from `compliance.engine.check` (the one engine);
+    length and persona-voice checks are about scripts and stay here.
+    """
     texts = list(script.iter_texts())
-    terms = global_terms() if terms is None else terms
     findings: list[Finding] = []
     persona = script.persona if script.persona_id else None
-
-    banned = [
-        (word, ERROR, "persona_banned", [], "")
-        for word in (persona.banned_words if persona else [])
-    ]
-    global_ = [
-        (term, level, f"term_{category}", allowed, note)
-        for term, level, category, allowed, note in terms
-    ]
     for where, text in texts:
-        for term, level, code, allowed, note in banned + global_:
-            for start in _occurrences(text, term, allowed or []):
-                if code == "persona_banned":
-                    message = _("“%(term)s” is on %(persona)s's banned-word list.") % {
-                        "term": term,
-                        "persona": persona.name,
-                    }
-                else:
-                    category = dict(LintCategory.choices).get(code.removeprefix("term_"), "")
-                    message = _("“%(term)s”: %(category)s.") % {"term": term, "category": category}
-                    if note:
-                        message += f" {note}"
-                findings.append(
-                    Finding(level, code, message, where, term, _excerpt(text, start, len(term)))
+        report = engine.check(text, persona=persona, terms=terms)
+        for hit in report.findings:
+            findings.append(
+                Finding(
+                    hit.level,
+                    hit.rule,
+                    hit.message,
+                    where,
+                    hit.match,
+                    _excerpt(text, hit.start, hit.end - hit.start),
+                    start=hit.start,
+                    end=hit.end,
+                    citation=hit.citation,
+                    suggestions=hit.suggestions,
                 )
+            )
 
     fold = TEXT_FOLD_LENGTH.get(script.kind)
     if fold:

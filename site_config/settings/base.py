@@ -66,6 +66,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "personas",
+    "compliance",
     "content",
     "editorial_calendar",
     "search",

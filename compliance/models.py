@@ -1,0 +1,1 @@
+"""Compliance data (rules, overrides, publish records) lives here."""
