@@ -7,3 +7,8 @@ class ContentConfig(AppConfig):
     label = "content"
     verbose_name = _("Scripts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .search_types import register_types
+
+        register_types()

@@ -7,3 +7,8 @@ class EditorialCalendarConfig(AppConfig):
     label = "editorial_calendar"
     verbose_name = _("Editorial calendar")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .search_types import register_types
+
+        register_types()

@@ -7,3 +7,8 @@ class PersonasConfig(AppConfig):
     label = "personas"
     verbose_name = _("Personas")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .search_types import register_types
+
+        register_types()

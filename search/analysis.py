@@ -43,6 +43,7 @@ _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[._-][a-z0-9]+)*")
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
 _lock = threading.Lock()
 _extra_words: set[str] = set()
+_generation = 0  # bumped when jieba learns words: analysed queries may segment differently
 _loaders: list = []
 _loaded = False
 
@@ -107,8 +108,14 @@ def normalise(text: str) -> str:
     return _converter().convert(text)
 
 
+def dictionary_generation() -> int:
+    """Changes whenever jieba learns words (search.plan caches analysed queries by it)."""
+    return _generation
+
+
 def add_user_words(words: Iterable[str]) -> int:
     """Teach jieba words that must stay whole (hot-topic names, tags, catchphrases)."""
+    global _generation
     added = 0
     tokenizer = _jieba()
     with _lock:
@@ -118,6 +125,8 @@ def add_user_words(words: Iterable[str]) -> int:
                 tokenizer.add_word(word, freq=100000)
                 _extra_words.add(word)
                 added += 1
+        if added:
+            _generation += 1
     return added
 
 
@@ -168,19 +177,23 @@ def query_tokens(query: str) -> tuple[list[str], list[str]]:
     )
 
 
-def highlight(text: str, query: str, *, length: int = 120) -> SafeString:
+def highlight(
+    text: str, query: str, *, length: int = 120, terms: Iterable[str] | None = None
+) -> SafeString:
     """An HTML-escaped excerpt of `text` around the first match, matches wrapped in <mark>.
 
     Matching is done on the normalised text, which has the same length as the original for
     CJK (Traditional/Simplified conversion and NFKC keep one character per character for the
     characters we index), so offsets carry over; where they do not, it falls back to no marks.
+    `terms`: the query's tokens when the caller has them already (search.plan), else analysed.
     """
     if not text:
         return mark_safe("")  # noqa: S308
     folded = normalise(text)
-    terms = sorted(
-        {t for t in query_tokens(query)[0] + query_tokens(query)[1] if t}, key=len, reverse=True
-    )
+    if terms is None:
+        words_, grams = query_tokens(query)
+        terms = {t for t in words_ + grams if t}
+    terms = sorted(terms, key=len, reverse=True)
     if len(folded) != len(text) or not terms:
         return escape(text[:length])
     spans: list[tuple[int, int]] = []

@@ -12,16 +12,19 @@ import logging
 from django.apps import apps
 from wagtail.search.backends import get_search_backend
 
+from core import search_types
+
 from .backends.whoosh_state import IndexCorrupt, IndexMissing, is_incomplete
 
 logger = logging.getLogger(__name__)
 
-# check name -> model; the names appear in /health's `checks` as search_<name>.
-INDEXES = {
-    "scripts": "content.Script",
-    "personas": "personas.Persona",
-    "hot_topics": "editorial_calendar.HotTopic",
-}
+
+def indexes() -> dict[str, str]:
+    """check name -> model label of every searchable type the apps registered
+    (core.search_types); the names appear in /health's `checks` as search_<name>."""
+    return {t.index_name: t.model for t in search_types.registered()}
+
+
 PROBE = "健康检查"  # any query with tokens: it makes the backend read its postings
 
 
@@ -50,10 +53,10 @@ def index_state(backend, model) -> str:
 
 
 def check_indexes() -> dict[str, str]:
-    """The state of each index, by name (see INDEXES)."""
+    """The state of each index, by name (see indexes())."""
     try:
         backend = get_search_backend()
     except Exception:  # noqa: BLE001 - a backend that cannot even be set up answers nothing
         logger.warning("The search backend cannot be set up", exc_info=True)
-        return dict.fromkeys(INDEXES, "error")
-    return {name: index_state(backend, apps.get_model(label)) for name, label in INDEXES.items()}
+        return dict.fromkeys(indexes(), "error")
+    return {name: index_state(backend, apps.get_model(label)) for name, label in indexes().items()}

@@ -33,11 +33,11 @@ def create_empty_indexes(**kwargs) -> list[str]:
     """
     from wagtail.search.backends import get_search_backend
 
-    from .health import INDEXES, index_state
+    from .health import index_state, indexes
 
     backend = get_search_backend()
     created = []
-    for label in INDEXES.values():
+    for label in indexes().values():
         model = apps.get_model(label)
         if index_state(backend, model) != "missing":
             continue

@@ -6,9 +6,10 @@ database backend for the current vendor with two changes:
 
 * indexing: every value goes through `search.analysis.index_text` first (space-separated jieba
   words and CJK bigrams), so the stock tokenisers see ready-made tokens;
-* querying: a text query becomes "all the query's bigrams (and Latin words)", ranked by the
-  database's BM25; when that finds nothing, "any of its bigrams" (typo tolerance). The Whoosh
-  backend matches the same documents (it also ranks jieba-word matches higher).
+* querying: a text query's plan (search.plan, the rules both backends compile) becomes "all
+  the query's bigrams (and Latin words)", ranked by the database's BM25; when that finds
+  nothing, "any of its bigrams" (typo tolerance); a one-character query is a prefix. The
+  Whoosh backend matches the same documents (it also ranks jieba-word matches higher).
 
 Configure with ``{"BACKEND": "search.backends.database"}`` (plus modelsearch's usual options).
 """
@@ -25,33 +26,33 @@ from modelsearch.backends.base import BaseSearchResults, EmptySearchResults
 from modelsearch.query import And, MatchAll, Not, Or, Phrase, PlainText
 
 from .. import analysis
+from ..plan import plan_for
 from . import DatabaseOrderingMixin
 
 _PATCH_LOCK = threading.RLock()
 
 
-def _is_cjk(token: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in token)
+def _plan_of(query):
+    """The search plan of a text query (search.plan: analysed once per query text)."""
+    text = query if isinstance(query, str) else getattr(query, "query_string", None)
+    return plan_for(text or "")
 
 
 def analyse_query(query):
-    """The query with every text part replaced by analysed tokens; None if nothing is left."""
+    """The query with every text part compiled from its plan (the match: every required
+    token); None if nothing is left. The plan's optional tokens are left out: modelsearch joins
+    AND and OR lexemes without parentheses, so an OR part for ranking would loosen the match
+    (FTS5 precedence)."""
     if isinstance(query, str):
         query = PlainText(query)
     if isinstance(query, MatchAll):
         return query
     if isinstance(query, (PlainText, Phrase)):
-        words, grams = analysis.query_tokens(query.query_string)
-        latin = [w for w in words if not _is_cjk(w)]
-        required = grams + latin
-        if not required:
-            return None
         operator = getattr(query, "operator", "and")
-        if operator.lower() == "or":
-            return PlainText(" ".join(dict.fromkeys(words + grams)), operator="or")
-        # Only the required tokens: modelsearch joins AND and OR lexemes without parentheses,
-        # so an extra OR part for ranking would loosen the match (FTS5 precedence).
-        return PlainText(" ".join(dict.fromkeys(required)), operator="and")
+        clauses = _plan_of(query).clauses(operator)
+        if clauses is None or not clauses.required:
+            return None
+        return PlainText(" ".join(clauses.required), operator="or" if clauses.any_of else "and")
     if isinstance(query, (And, Or)):
         parts = [analyse_query(sub) for sub in query.subqueries]
         parts = [p for p in parts if p is not None]
@@ -63,14 +64,15 @@ def analyse_query(query):
 
 
 def fallback_query(query):
-    """OR of the query's bigrams, for a text query that found nothing; None if not applicable."""
+    """The plan's typo fallback (any of its bigrams) for a text query that found nothing;
+    None if not applicable."""
     text = query if isinstance(query, str) else getattr(query, "query_string", None)
     if not text:
         return None
-    _words, grams = analysis.query_tokens(text)
-    if len(grams) < 2:
+    clauses = plan_for(text).clauses(fallback=True)
+    if clauses is None:
         return None
-    return PlainText(" ".join(grams), operator="or")
+    return PlainText(" ".join(clauses.required), operator="or")
 
 
 def _indexer_for(base):
@@ -107,9 +109,8 @@ def _analysed_index_class(base, module):
 
 
 def _single_character(query) -> bool:
-    text = query if isinstance(query, str) else getattr(query, "query_string", "")
-    words, grams = analysis.query_tokens(text or "")
-    return len(grams) == 1 and len(grams[0]) == 1
+    """Whether the plan matches its one character as a prefix (燕 → 燕窝)."""
+    return _plan_of(query).prefix is not None
 
 
 @lru_cache

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+import struct
+import zlib
 from pathlib import Path
 
 from django.utils import timezone
@@ -30,6 +33,64 @@ class IndexCorrupt(IndexMissing):
 
 class IndexLocked(Exception):
     """Another process held the index's write lock for longer than WRITE_TIMEOUT."""
+
+
+#: What reading damaged index files raises (seen when truncating, overwriting and flipping bytes
+#: of every kind of index file: Whoosh unpickles and decompresses what it reads, so a damaged
+#: file raises nearly anything). Only counted as damage when raised inside Whoosh: see is_damage.
+DAMAGE_ERRORS = (
+    OSError,
+    EOFError,
+    zlib.error,
+    struct.error,
+    pickle.UnpicklingError,
+    ImportError,  # unpickling a damaged class name
+    UnicodeDecodeError,
+    ValueError,
+    LookupError,  # KeyError, IndexError
+    AttributeError,
+    TypeError,
+)
+
+
+def _whoosh_dir() -> str:
+    import whoosh
+
+    return os.path.dirname(whoosh.__file__)
+
+
+def _ours_dir() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # search/
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether `error` says an index file is damaged (then: IndexCorrupt, "rebuild it"), not
+    that our code has a bug (then: it propagates, a 500 with its traceback in the log).
+
+    Damage is one of DAMAGE_ERRORS raised while Whoosh reads: the innermost frame that is
+    either Whoosh's or ours (search/) is Whoosh's. Raised in our own code (the top-k
+    evaluator, the compiler), it is a bug, whatever its type; so is any other type
+    (NameError, AssertionError, RecursionError ...). Whoosh's own index errors
+    (whoosh.index.IndexError, FileFormatError) are always damage.
+    """
+    from whoosh.filedb.filetables import FileFormatError
+    from whoosh.index import IndexError as WhooshIndexError
+
+    if isinstance(error, WhooshIndexError | FileFormatError):
+        return True
+    if not isinstance(error, DAMAGE_ERRORS):
+        return False
+    whoosh_dir, ours = _whoosh_dir(), _ours_dir()
+    last = None
+    tb = error.__traceback__
+    while tb is not None:
+        filename = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if filename.startswith(whoosh_dir + os.sep):
+            last = "whoosh"
+        elif filename.startswith(ours + os.sep):
+            last = "ours"
+        tb = tb.tb_next
+    return last == "whoosh"
 
 
 def incomplete_marker(path: str, name: str) -> Path:

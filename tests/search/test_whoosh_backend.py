@@ -211,11 +211,11 @@ class TestSearch:
         filter lets through are exactly the queryset's rows when it filters on values, and
         never fewer when it has ranges (those are left to the database check after it)."""
         from content.models import MomentScript, Script
-        from search.backends.whoosh import _open_searcher
+        from search.backends.whoosh import open_searcher
 
         backend, data = corpus
         index = backend.get_index_for_model(Script)
-        searcher = _open_searcher(index.path, index.name)
+        searcher = open_searcher(index.path, index.name)
         now = timezone.now()
         exact = [
             MomentScript.objects.all(),
@@ -367,9 +367,9 @@ def test_rebuild_in_batches_over_a_live_index(backend, scripts, index_path, monk
     from whoosh.index import open_dir
 
     from content.models import Script
-    from search.backends import whoosh
+    from search.backends import whoosh_rebuild
 
-    monkeypatch.setattr(whoosh, "REBUILD_BATCH", 3)
+    monkeypatch.setattr(whoosh_rebuild, "REBUILD_BATCH", 3)
     rebuild(backend)  # over an empty index
     rebuild(backend)  # over a full one: every document replaced
 

@@ -15,7 +15,7 @@ from whoosh.scoring import BM25F
 from whoosh.writing import NO_MERGE
 
 from search.backends import whoosh_topk as topk
-from search.backends.whoosh import _text_field
+from search.backends.whoosh_schema import _text_field
 
 WORDS = ["会员", "员日", "会员日", "直播", "预热", "燕窝", "燕麦", "礼盒", "vip", "vivo", "618"]
 TITLE = topk.Field("t_title", 3.0)

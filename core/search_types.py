@@ -1,0 +1,75 @@
+"""What can be searched: each app registers its searchable types here (in its AppConfig.ready),
+and search.query searches every registered type — search names no app, no model.
+
+A type says which objects a search may return for a scope (`candidates`), how a hit shows
+them (`describe`) and, for the re-ranking, what an object's title is. It lives in core, the
+ground floor, so that personas and content (below search) can register without importing
+search.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who searches for what: `persona_ids` None = every persona (else a bot's scope, never
+    empty: search drops persona-bound types for an empty scope); the filters are the API's."""
+
+    now: datetime.datetime
+    persona_ids: list | None = None
+    kind: str | None = None
+    stage: str | None = None
+    audience: str | None = None
+    tags: list[str] | None = None
+    live_only: bool = True
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a hit shows an object: the API's hit fields besides type, title, highlight, score.
+    `texts`: where the highlight is taken from — the first text that holds a query token, else
+    the last one."""
+
+    id: int | None
+    slug: str | None
+    kind: str | None
+    persona: str | None
+    texts: Sequence[str]
+
+
+@dataclass(frozen=True)
+class SearchType:
+    name: str  # the hit's `type` in the API ("script")
+    model: str  # app_label.ModelName of the indexed model
+    index_name: str  # /health's check is search_<index_name>
+    #: The queryset to search for a scope, or None when the type has nothing for it (say, a
+    #: `kind` filter on a type without kinds).
+    candidates: Callable[[Scope], object | None]
+    title: Callable[[object], str]
+    #: Shown for each of the best objects, in order (one call per search: batch look-ups).
+    describe: Callable[[list], list[Shown]]
+    #: Types with an order < others come first among equal scores.
+    order: int = 100
+    #: Whether the type belongs to personas: nothing for a bot whose scope is empty.
+    persona_bound: bool = False
+
+
+_types: dict[str, SearchType] = {}
+
+
+def register(search_type: SearchType) -> None:
+    """Register (or replace, by name) a searchable type."""
+    _types[search_type.name] = search_type
+
+
+def registered() -> list[SearchType]:
+    """Every registered type, in their order."""
+    return sorted(_types.values(), key=lambda t: (t.order, t.name))
+
+
+def get(name: str) -> SearchType | None:
+    return _types.get(name)
