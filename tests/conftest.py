@@ -55,3 +55,41 @@ def pytest_collection_modifyitems(items):
                 f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, "
                 "serialized_rollback=True) (see tests/conftest.py)"
             )
+
+
+#: The search backends the contract tests run on (the `search_backend` fixture).
+SEARCH_BACKENDS = ("database", "whoosh")
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def search_backend(request, tmp_path, monkeypatch):
+    """Run the test once per search backend: the test settings' database backend, then the
+    Whoosh backend (the embedded default users get) on an index folder of the test's own.
+
+    For Whoosh, the indexes of every registered searchable type are created (holding what the
+    database has) and saves are indexed as they happen: the test's transaction never commits,
+    so the after-commit indexing (tests/search/test_index_after_commit.py) would never run."""
+    if request.param == "database":
+        yield request.param
+        return
+    from django.apps import apps
+    from django.test import override_settings
+    from wagtail.search.backends import get_search_backend
+
+    from core import search_types
+    from search.backends.after_commit import IndexAfterCommit
+
+    monkeypatch.setattr(IndexAfterCommit, "_defer", lambda self, model, pks, alias: False)
+    whoosh = {
+        "BACKEND": "search.backends.whoosh",
+        "PATH": str(tmp_path / "whoosh"),
+        "AUTO_UPDATE": True,
+    }
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": whoosh}):
+        backend = get_search_backend()
+        for search_type in search_types.registered():
+            model = apps.get_model(search_type.model)
+            index = backend.get_index_for_model(model)
+            index.add_model(model)
+            index.add_items(model, list(model.get_indexed_objects()))
+        yield request.param

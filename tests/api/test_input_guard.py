@@ -113,12 +113,14 @@ def test_nul_in_the_calendar_feed_address_is_a_400(client, manager, xiaomei):
 @pytest.mark.parametrize(
     "q", [MANY_TERMS, MANY_TERMS[:100] + " " + " ".join(f"w{n}" for n in range(40))]
 )
+@pytest.mark.usefixtures("search_backend")
 def test_queries_with_very_many_distinct_terms_are_answered(api, welcome, q):
     response = api.get("search/", {"q": q[:200]})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("q", [MANY_TERMS, MIXED])
+@pytest.mark.usefixtures("search_backend")
 def test_admin_search_with_very_many_distinct_terms_is_answered(copywriter_client, welcome, q):
     response = copywriter_client.get("/admin/snippets/content/groupscript/", {"q": q})
     assert response.status_code == 200

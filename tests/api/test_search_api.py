@@ -7,7 +7,7 @@ from tests.editorial_calendar.factories import HotTopicFactory
 
 from .conftest import assert_problem, body
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
 @pytest.fixture

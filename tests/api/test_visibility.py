@@ -51,6 +51,7 @@ def test_calendar_shows_no_script_the_bot_cannot_see(api, xiaomei, on_wechat):
 
 
 # Item 3: Wagtail's expiry and go-live apply at once, without publish_scheduled ------------------
+@pytest.mark.usefixtures("search_backend")
 def test_an_expired_script_is_gone_from_detail_list_and_search(api, xiaomei):
     kept = MomentScriptFactory(persona=xiaomei, title="会员日福利")
     script = MomentScriptFactory(
@@ -77,6 +78,7 @@ def test_a_script_before_its_go_live_is_hidden(api, xiaomei):
     assert ids(api.get("scripts/")) == []
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_an_expired_persona_and_everything_of_it_are_gone(api, xiaomei, dr_lin, on_wechat):
     script = MomentScriptFactory(persona=xiaomei, title="会员日")
     CalendarEntryFactory(persona=xiaomei, script=script, date=DAY, status="approved")

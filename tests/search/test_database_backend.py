@@ -37,24 +37,28 @@ def corpus():
     }
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_chinese_words_inside_unspaced_text_are_found(corpus):
     backend = get_search_backend()
     assert set(titles(backend.search("会员日", Script))) == {"双十一会员日直播预热话术", "福利提醒"}
     assert titles(backend.search("直播", Script)) == ["双十一会员日直播预热话术"]
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_traditional_and_simplified_queries_find_the_same(corpus):
     backend = get_search_backend()
     assert titles(backend.search("會員日", Script)) == titles(backend.search("会员日", Script))
     assert titles(backend.search("雙十一", Script)) == titles(backend.search("双十一", Script))
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_single_character_and_typo_queries(corpus):
     backend = get_search_backend()
     assert set(titles(backend.search("燕", Script))) == {"福利提醒", "早餐搭配"}
     assert titles(backend.search("冻干面摸", Script)) == ["面膜怎么用"]
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_proxy_querysets_and_filters_restrict_results(corpus):
     backend = get_search_backend()
     assert titles(backend.search("面膜", ChatScript)) == ["面膜怎么用"]
@@ -125,6 +129,7 @@ def test_both_join_orders_give_the_same_results(corpus, monkeypatch, few_entries
     assert [p.name for p in found] == [persona.name]
 
 
+@pytest.mark.usefixtures("search_backend")
 @pytest.mark.parametrize(
     "query", ["", "   ", "！？。", "🌸✨", "*", ":", '"', "OR", "(", "会员日 OR (", "x" * 10_000]
 )
@@ -132,6 +137,7 @@ def test_odd_queries_never_raise(corpus, query):
     list(get_search_backend().search(query, Script))
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_unpublish_and_delete_follow_the_content(corpus):
     backend = get_search_backend()
     corpus["body"].delete()

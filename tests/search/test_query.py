@@ -10,7 +10,7 @@ from tests.content.factories import ChatScriptFactory, MomentScriptFactory
 from tests.editorial_calendar.factories import HotTopicFactory
 from tests.personas.factories import PersonaFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
 @pytest.fixture
