@@ -96,7 +96,9 @@ def search(
             continue
         best = _ranked(backend.search(q, candidates), plan, search_type.title)[:limit]
         for obj, shown in zip(best, search_type.describe(best), strict=True):
-            text = next((t for t in shown.texts if plan.matches(t)), shown.texts[-1])
+            # The first text holding a query token, else the last one (not checked: it is
+            # the highlight's text either way).
+            text = next((t for t in shown.texts[:-1] if plan.matches(t)), shown.texts[-1])
             hits.append(
                 Hit(search_type.name, shown.id, shown.slug, search_type.title(obj), shown.kind,
                     shown.persona, str(analysis.highlight(text, q, terms=plan.terms)),
