@@ -33,6 +33,6 @@ def _message(item: dict, field: str) -> str:
         return _("“%(field)s” must be a text") % {"field": field}
     if kind.startswith("int_"):
         return _("“%(field)s” must be a whole number") % {"field": field}
-    if kind in {"model_type", "model_attributes_type", "dict_type"} and field == "image":
-        return _('an image is named by {"file": ...} or {"title": ...}')
+    if kind == "value_error":  # raised by a shape's own validator, already in our words
+        return str(item["ctx"]["error"])
     return item["msg"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import BeforeValidator, Strict
 from wagtail.images.blocks import ImageBlock
@@ -20,8 +21,12 @@ from .. import blocks
 from .base import Blank, MessageType, Render, Shape, image_ref, register
 
 
-def _title_names_image(value: Any) -> Any:
-    return {"title": value} if isinstance(value, str) else value
+def _image_ref(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"title": value}
+    if value is not None and not isinstance(value, dict):
+        raise ValueError(gettext('an image is named by {"file": ...} or {"title": ...}'))
+    return value
 
 
 class ImageRef(Shape):
@@ -32,7 +37,7 @@ class ImageRef(Shape):
 
 
 # In a row, an image is {"file": ...}, {"title": ...}, a bare title, or nothing.
-ImageRefOrTitle = Annotated[ImageRef | None, BeforeValidator(_title_names_image)]
+ImageRefOrTitle = Annotated[ImageRef | None, BeforeValidator(_image_ref)]
 
 
 @register
