@@ -101,8 +101,7 @@ def from_rows(items: Any, media) -> tuple[list[dict], list[tuple[str, str]]]:
 
 
 def _unknown_type(name: Any) -> str:
-    names = list(REGISTRY)
-    return _("unknown message type “%(t)s”; use %(types)s") % {
+    return _("unknown message type “%(t)s”; use one of %(types)s") % {
         "t": name,
-        "types": _("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]},
+        "types": ", ".join(REGISTRY),
     }
