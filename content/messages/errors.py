@@ -29,7 +29,7 @@ def _message(item: dict, field: str) -> str:
     kind = item["type"]
     if kind == "missing":
         return _("“%(field)s” is required") % {"field": field}
-    if kind in {"string_type", "literal_error"}:
+    if kind == "string_type":
         return _("“%(field)s” must be a text") % {"field": field}
     if kind.startswith("int_"):
         return _("“%(field)s” must be a whole number") % {"field": field}
