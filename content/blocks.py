@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageBlock, ImageChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
 
 from .enums import MAX_TEXT_LENGTH, Segment
 
@@ -75,16 +75,11 @@ class DelayBlock(blocks.StructBlock):
 
 
 def message_blocks():
-    """The message types, in the order the editor offers them. Names are API message types."""
-    return [
-        ("text", TextMessageBlock()),
-        ("image", ImageBlock(label=_("Image"))),
-        ("link", LinkCardBlock()),
-        ("miniprogram", MiniProgramBlock()),
-        ("video", VideoBlock()),
-        ("file", FileBlock()),
-        ("delay", DelayBlock()),
-    ]
+    """The block of every message type, in the order the editor offers them (registration
+    order in content/messages/types.py). Names are API message types."""
+    from .messages import REGISTRY  # the message types name their blocks defined here
+
+    return [(name, kind.block()) for name, kind in REGISTRY.items()]
 
 
 class VariableBlock(blocks.StructBlock):

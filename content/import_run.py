@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from . import import_lock
 from .import_files import ImportFileError, RowError, read_rows
-from .importing import ImportResult, Prepared, _Lookups, prepare_row
+from .import_lookups import Lookups
+from .importing import ImportResult, Prepared, prepare_row
 from .models import Script
 
 
@@ -56,7 +57,7 @@ def _prepare_all(
     publish: bool,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Prepared], list[RowError]]:
-    lookups = _Lookups()
+    lookups = Lookups()
     prepared: list[Prepared] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}

@@ -1,30 +1,27 @@
-"""import_content: validate every row first, then write all of them or nothing.
+"""import_content, row validation: one row in, a script ready to write (or the row's errors) out.
 
-Rows come from JSONL (the shape of the API detail, see exporting.export_row), CSV or XLSX (the
-same keys as columns; list columns comma-separated, JSON columns as JSON). Rows are upserted by
-``external_id``. Without ``publish`` a new script is created as a draft and an existing one gets
-a new draft revision while its live version stays as it was.
+Rows come from import_files.py (reading: JSONL in the shape of exporting.export_row, CSV or XLSX
+with the same keys as columns) and go to import_run.py (the lock, the transaction, the writes).
+Each field is read by a small function (import_fields.py); messages are validated by their typed
+shapes (content/messages); then the script runs the same model and block validation as the
+editor, and with ``publish`` the lint. Rows are upserted by ``external_id``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
 
-from personas.models import AudienceSegment, Persona
-
-from .enums import GroupPurpose, GroupType, Kind, Segment, Stage, Trigger
+from . import import_fields as read
+from . import messages as msgs
+from .enums import GroupPurpose, GroupType, Kind, Stage, Trigger
 from .exporting import KIND_KEYS, export_row
-from .forms import hot_topic_choices
+from .import_fields import Problems
 from .import_files import RowError
+from .import_lookups import Lookups
 from .lint import errors as lint_errors
 from .lint import lint
 from .models import KIND_MODELS, Script
@@ -53,7 +50,6 @@ class ImportResult:
         return not self.errors
 
 
-# Validation -------------------------------------------------------------------------------------
 @dataclass
 class Prepared:
     row: int
@@ -65,321 +61,77 @@ class Prepared:
     changed: bool
 
 
-def _parse_moment(value: Any) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ValueError
-    parsed = parse_datetime(value.strip())
-    if parsed is None:
-        day = parse_date(value.strip())
-        if day is None:
-            raise ValueError
-        parsed = datetime.combine(day, time.min)
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-class _Lookups:
-    """Everything rows refer to, loaded once per import."""
-
-    def __init__(self):
-        self.personas = {p.slug: p for p in Persona.objects.all()}
-        self.segments = {s.slug: s for s in AudienceSegment.objects.all()}
-        self.hot_topics = dict(hot_topic_choices())
-        Image = get_image_model()
-        Document = get_document_model()
-        self.images_by_file = {i.file.name: i for i in Image.objects.all()}
-        self.images_by_title: dict[str, Any] = {}
-        for image in Image.objects.order_by("pk"):
-            self.images_by_title.setdefault(image.title, image)
-        self.documents_by_file = {d.file.name: d for d in Document.objects.all()}
-        self.documents_by_title: dict[str, Any] = {}
-        for document in Document.objects.order_by("pk"):
-            self.documents_by_title.setdefault(document.title, document)
-
-    def image(self, ref) -> Any:
-        if ref in (None, ""):
-            return None
-        if isinstance(ref, str):
-            ref = {"title": ref}
-        if not isinstance(ref, dict):
-            raise ValueError(_('an image is named by {"file": ...} or {"title": ...}'))
-        image = self.images_by_file.get(ref.get("file") or "") or self.images_by_title.get(
-            ref.get("title") or ""
-        )
-        if image is None:
-            raise ValueError(
-                _("image “%(ref)s” is not in the image library; upload it first")
-                % {"ref": ref.get("file") or ref.get("title")}
-            )
-        return image
-
-    def document(self, ref) -> Any:
-        if isinstance(ref, str):
-            ref = {"file": ref, "title": ref}
-        document = self.documents_by_file.get(
-            (ref or {}).get("file") or ""
-        ) or self.documents_by_title.get((ref or {}).get("title") or "")
-        if document is None:
-            raise ValueError(_("document “%(ref)s” is not in the document library") % {"ref": ref})
-        return document
-
-
-def _stream_from_messages(items: Any, lookups: _Lookups) -> tuple[list, list[tuple[str, str]]]:
-    """Raw StreamField data from messages in the API shape; (blocks, [(loc, message)])."""
-    if not isinstance(items, list):
-        return [], [("messages", _("must be a list of messages"))]
-    blocks: list[dict] = []
-    problems: list[tuple[str, str]] = []
-    for index, item in enumerate(items):
-        loc = f"messages.{index}"
-        if not isinstance(item, dict) or "type" not in item:
-            problems.append((loc, _("each message is an object with a “type”")))
-            continue
-        kind = item["type"]
-        try:
-            if kind == "text":
-                if not isinstance(item.get("text"), str):
-                    raise ValueError(_("a text message needs “text”"))
-                blocks.append({"type": "text", "value": item["text"]})
-            elif kind == "image":
-                ref = {k: item.get(k) for k in ("file", "title") if item.get(k)}
-                image = lookups.image(ref)
-                blocks.append(
-                    {
-                        "type": "image",
-                        "value": {
-                            "image": image.pk,
-                            # WeChat shows no alt text; the image title is a fair description.
-                            "alt_text": item.get("alt") or image.title,
-                            "decorative": False,
-                        },
-                    }
-                )
-            elif kind in {"link", "miniprogram"}:
-                image = lookups.image(item.get("image"))
-                value = {
-                    "title": item.get("title") or "",
-                    "image": image.pk if image else None,
-                }
-                if kind == "link":
-                    value.update(
-                        description=item.get("description") or "", url=item.get("url") or ""
-                    )
-                else:
-                    value.update(appid=item.get("appid") or "", path=item.get("path") or "")
-                blocks.append({"type": kind, "value": value})
-            elif kind in {"video", "file"}:
-                document = lookups.document({"file": item.get("file"), "title": item.get("title")})
-                key = "video" if kind == "video" else "document"
-                blocks.append(
-                    {"type": kind, "value": {key: document.pk, "title": item.get("title") or ""}}
-                )
-            elif kind == "delay":
-                seconds = item.get("seconds")
-                if not isinstance(seconds, int) or isinstance(seconds, bool):
-                    raise ValueError(_("“seconds” must be a whole number"))
-                blocks.append({"type": "delay", "value": {"seconds": seconds}})
-            else:
-                raise ValueError(
-                    _(
-                        "unknown message type “%(t)s”; use text, image, link, miniprogram, "
-                        "video, file or delay"
-                    )
-                    % {"t": kind}
-                )
-        except ValueError as error:
-            problems.append((loc, str(error)))
-    return blocks, problems
-
-
-def _variables_stream(items: Any) -> tuple[list, list[tuple[str, str]]]:
-    if items in (None, ""):
-        return [], []
-    if not isinstance(items, list):
-        return [], [("variables", _("must be a list of {name, required, default, description}"))]
-    blocks, problems = [], []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            problems.append((f"variables.{index}", _("each variable needs a “name”")))
-            continue
-        blocks.append(
-            {
-                "type": "variable",
-                "value": {
-                    "name": item["name"],
-                    "required": bool(item.get("required", True)),
-                    "default": str(item.get("default") or ""),
-                    "description": str(item.get("description") or ""),
-                },
-            }
-        )
-    return blocks, problems
-
-
-def _segments_stream(items: Any) -> tuple[list, list[tuple[str, str]]]:
-    if items in (None, ""):
-        return [], []
-    if not isinstance(items, list):
-        return [], [("segments", _("must be a list of segments"))]
-    blocks, problems = [], []
-    for index, item in enumerate(items):
-        loc = f"segments.{index}"
-        if not isinstance(item, dict):
-            problems.append((loc, _("each segment is an object")))
-            continue
-        if item.get("name") not in Segment.values:
-            problems.append(
-                (
-                    f"{loc}.name",
-                    _("unknown segment “%(v)s”; use one of %(choices)s")
-                    % {"v": item.get("name"), "choices": ", ".join(Segment.values)},
-                )
-            )
-            continue
-        minutes = item.get("minutes")
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600:
-            problems.append((f"{loc}.minutes", _("minutes must be a whole number from 1 to 600")))
-            continue
-        lines = item.get("lines") or []
-        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
-            problems.append((f"{loc}.lines", _("lines must be a list of texts")))
-            continue
-        blocks.append(
-            {
-                "type": "segment",
-                "value": {
-                    "name": item["name"],
-                    "minutes": minutes,
-                    "cue": str(item.get("cue") or ""),
-                    "lines": lines,
-                    "product": str(item.get("product") or ""),
-                },
-            }
-        )
-    return blocks, problems
-
-
-def _choice(value: Any, choices, field_name: str, problems: list, *, blank: bool = False) -> str:
-    value = "" if value is None else str(value).strip()
-    if value == "" and blank:
-        return ""
-    if value not in choices.values:
-        problems.append(
-            (
-                field_name,
-                _("“%(v)s” is not one of %(choices)s")
-                % {"v": value, "choices": ", ".join(choices.values)},
-            )
-        )
-    return value
-
-
-def _validation_messages(error: ValidationError) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    if hasattr(error, "error_dict"):
-        for field_name, field_errors in error.error_dict.items():
-            for item in field_errors:
-                data = getattr(item, "as_json_data", None)
-                if data is not None:
-                    out.extend(_flatten_block_errors(field_name, data()))
-                else:
-                    out.extend((field_name, message) for message in item.messages)
-    else:
-        out.extend(("", message) for message in error.messages)
-    return out
-
-
-def _flatten_block_errors(loc: str, data: Any) -> list[tuple[str, str]]:
-    """Wagtail block errors ({"messages", "blockErrors"}) as (loc, message) pairs."""
-    if isinstance(data, list):
-        return [(loc, str(message)) for message in data]
-    if not isinstance(data, dict):
-        return [(loc, str(data))]
-    out = [(loc, str(message)) for message in data.get("messages", [])]
-    block_errors = data.get("blockErrors", {})
-    items = block_errors.items() if isinstance(block_errors, dict) else enumerate(block_errors)
-    for key, value in items:
-        if value is not None:
-            out.extend(_flatten_block_errors(f"{loc}.{key}", value))
-    return out
-
-
 def prepare_row(
-    number: int, data: dict, lookups: _Lookups, *, publish: bool
+    number: int, data: dict, lookups: Lookups, *, publish: bool
 ) -> tuple[Prepared | None, list[RowError]]:
-    problems: list[tuple[str, str]] = []
+    """Validate one row; (the script to write, []) or (None, its errors)."""
+    problems: Problems = []
+    _check_keys(data, problems)
+    external_id = _external_id(data, problems)
+    kind = _kind(data, problems)
+    if kind is None:
+        return None, _errors(number, problems)
 
+    existing = _existing(external_id, kind, problems)
+    obj = KIND_MODELS[kind]() if existing is None else _latest(kind, existing)
+    obj.kind, obj.external_id = kind, external_id or None
+    audiences, tags = _fill_common(obj, data, lookups, problems)
+    _KIND_FIELDS[kind](obj, data, problems)
+    _check_foreign_keys(kind, data, problems)
+
+    if not problems:
+        try:
+            obj.full_clean(exclude=["tags", "audiences"])
+        except ValidationError as error:
+            problems.extend(read.validation_messages(error))
+    if not problems:
+        obj.audiences.set(audiences)
+        obj.tags.set(tags)
+        if publish:
+            problems.extend((f.where or "lint", f.message) for f in lint_errors(lint(obj)))
+    if problems:
+        return None, _errors(number, problems)
+
+    changed = existing is None or export_row(existing.as_kind()) != export_row_unsaved(
+        obj, external_id
+    )
+    return Prepared(number, external_id, obj, existing, audiences, tags, changed), []
+
+
+def _errors(number: int, problems: Problems) -> list[RowError]:
+    return [RowError(number, where, message) for where, message in problems]
+
+
+# The row's identity ------------------------------------------------------------------------------
+def _check_keys(data: dict, problems: Problems) -> None:
     unknown = sorted(set(data) - KNOWN_KEYS - IGNORED_KEYS)
     if unknown:
         problems.append(("", _("unknown field(s): %(f)s") % {"f": ", ".join(unknown)}))
 
+
+def _external_id(data: dict, problems: Problems) -> str:
     external_id = str(data.get("external_id") or "").strip()
     if not external_id:
         problems.append(("external_id", _("required")))
     elif len(external_id) > 100:
         problems.append(("external_id", _("at most 100 characters")))
+    return external_id
 
+
+def _kind(data: dict, problems: Problems) -> str | None:
     kind = str(data.get("kind") or "").strip()
-    if kind not in Kind.values:
-        problems.append(
-            (
-                "kind",
-                _("“%(v)s” is not one of %(choices)s")
-                % {"v": kind, "choices": ", ".join(Kind.values)},
-            )
-        )
-        return None, [RowError(number, f, m) for f, m in problems]
+    if kind in Kind.values:
+        return kind
+    message = _("“%(v)s” is not one of %(choices)s") % {
+        "v": kind,
+        "choices": ", ".join(Kind.values),
+    }
+    problems.append(("kind", message))
+    return None
 
-    persona = lookups.personas.get(str(data.get("persona") or "").strip())
-    if persona is None:
-        problems.append(("persona", _("no persona with slug “%(v)s”") % {"v": data.get("persona")}))
 
-    stage = _choice(data.get("stage"), Stage, "stage", problems)
-
-    audiences = []
-    for slug in data.get("audiences") or []:
-        segment = lookups.segments.get(str(slug))
-        if segment is None:
-            problems.append(("audiences", _("no audience segment “%(v)s”") % {"v": slug}))
-        else:
-            audiences.append(segment)
-
-    tags = data.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
-        problems.append(("tags", _("must be a list of non-empty texts")))
-        tags = []
-    tags = sorted({t.strip() for t in tags})
-    if any(len(t) > 100 for t in tags):
-        problems.append(("tags", _("a tag has at most 100 characters")))
-
-    hot_topic = str(data.get("hot_topic") or "").strip()
-    if hot_topic and hot_topic not in lookups.hot_topics:
-        problems.append(("hot_topic", _("no hot topic “%(v)s”") % {"v": hot_topic}))
-
-    window = {}
-    for key in ("valid_from", "valid_until"):
-        try:
-            window[key] = _parse_moment(data.get(key))
-        except ValueError:
-            problems.append(
-                (key, _("not a date or ISO 8601 date-time: “%(v)s”") % {"v": data.get(key)})
-            )
-            window[key] = None
-
-    variables, more = _variables_stream(data.get("variables"))
-    problems.extend(more)
-    raw_messages = data.get("messages")
-    if kind == Kind.LIVESTREAM and raw_messages in (None, []) and data.get("warmup_messages"):
-        raw_messages = data["warmup_messages"]
-    if raw_messages in (None, "") and isinstance(data.get("text"), str) and data["text"].strip():
-        raw_messages = [{"type": "text", "text": data["text"]}]
-    messages, more = _stream_from_messages(raw_messages or [], lookups)
-    problems.extend(more)
-
-    model = KIND_MODELS[kind]
+def _existing(external_id: str, kind: str, problems: Problems) -> Script | None:
+    """The script this row updates, if any (the kind of a script never changes)."""
     existing = Script.objects.filter(external_id=external_id).first() if external_id else None
     if existing is not None and existing.kind != kind:
         problems.append(
@@ -389,74 +141,111 @@ def prepare_row(
                 % {"id": external_id, "existing": existing.kind},
             )
         )
-        existing = None
-    if existing is not None:
-        obj = model.objects.get(pk=existing.pk).get_latest_revision_as_object()
-    else:
-        obj = model()
-    obj.kind = kind
-    obj.external_id = external_id or None
-    obj.persona = persona
+        return None
+    return existing
+
+
+def _latest(kind: str, existing: Script) -> Script:
+    return KIND_MODELS[kind].objects.get(pk=existing.pk).get_latest_revision_as_object()
+
+
+# Fields every kind has ---------------------------------------------------------------------------
+def _fill_common(obj: Script, data: dict, lookups: Lookups, problems: Problems):
+    """Set the fields every kind has; return (audiences, tags), set after validation."""
+    obj.persona = persona = lookups.personas.get(str(data.get("persona") or "").strip())
+    if persona is None:
+        problems.append(("persona", _("no persona with slug “%(v)s”") % {"v": data.get("persona")}))
     obj.title = str(data.get("title") or "").strip()
-    obj.stage = stage
-    obj.hot_topic = hot_topic
-    obj.valid_from = window["valid_from"]
-    obj.valid_until = window["valid_until"]
-    obj.variables = variables
+    obj.stage = read.choice(data.get("stage"), Stage, "stage", problems)
+    audiences = _audiences(data.get("audiences"), lookups, problems)
+    tags = _tags(data.get("tags"), problems)
+    obj.hot_topic = _hot_topic(data.get("hot_topic"), lookups, problems)
+    window = read.window(data, problems)
+    obj.valid_from, obj.valid_until = window["valid_from"], window["valid_until"]
+    obj.variables = read.variables_stream(data.get("variables"), problems)
+    messages, more = msgs.from_rows(_raw_messages(obj.kind, data), lookups)
+    problems.extend(more)
     obj.messages = messages
+    return audiences, tags
 
-    if kind == Kind.MOMENT:
-        obj.first_comment = str(data.get("first_comment") or "")
-    elif kind == Kind.GROUP:
-        group_types = data.get("group_types") or []
-        if not isinstance(group_types, list) or set(group_types) - set(GroupType.values):
-            problems.append(
-                ("group_types", _("use some of %(c)s") % {"c": ", ".join(GroupType.values)})
-            )
-            group_types = []
-        obj.group_types = list(group_types)
-        obj.purpose = _choice(data.get("purpose"), GroupPurpose, "purpose", problems, blank=True)
-        obj.trigger = _choice(data.get("trigger"), Trigger, "trigger", problems, blank=True)
-    elif kind == Kind.LIVESTREAM:
-        segments, more = _segments_stream(data.get("segments"))
-        problems.extend(more)
-        obj.segments = segments
-    elif kind == Kind.CHAT:
-        triggers = data.get("triggers") or []
-        if not isinstance(triggers, list) or not all(
-            isinstance(t, str) and t.strip() for t in triggers
-        ):
-            problems.append(("triggers", _("must be a list of non-empty texts")))
-            triggers = []
-        obj.triggers = [t.strip() for t in triggers]
 
-    present_kind_keys = {key for keys in KIND_KEYS.values() for key in keys} & set(data)
-    foreign = sorted(present_kind_keys - set(KIND_KEYS[kind]))
+def _audiences(slugs: Any, lookups: Lookups, problems: Problems) -> list:
+    audiences = []
+    for slug in slugs or []:
+        segment = lookups.segments.get(str(slug))
+        if segment is None:
+            problems.append(("audiences", _("no audience segment “%(v)s”") % {"v": slug}))
+        else:
+            audiences.append(segment)
+    return audiences
+
+
+def _tags(value: Any, problems: Problems) -> list[str]:
+    tags = sorted(set(read.texts(value, "tags", problems)))
+    if any(len(tag) > 100 for tag in tags):
+        problems.append(("tags", _("a tag has at most 100 characters")))
+    return tags
+
+
+def _hot_topic(value: Any, lookups: Lookups, problems: Problems) -> str:
+    hot_topic = str(value or "").strip()
+    if hot_topic and hot_topic not in lookups.hot_topics:
+        problems.append(("hot_topic", _("no hot topic “%(v)s”") % {"v": hot_topic}))
+    return hot_topic
+
+
+def _raw_messages(kind: str, data: dict) -> Any:
+    """The row's messages: `messages`, else a livestream's `warmup_messages` (the API detail
+    has both), else a plain `text` column as one text message (CSV/XLSX)."""
+    raw = data.get("messages")
+    if kind == Kind.LIVESTREAM and raw in (None, []) and data.get("warmup_messages"):
+        raw = data["warmup_messages"]
+    if raw in (None, "") and isinstance(data.get("text"), str) and data["text"].strip():
+        raw = [{"type": "text", "text": data["text"]}]
+    return raw or []
+
+
+# Fields of one kind ------------------------------------------------------------------------------
+def _moment_fields(obj: Script, data: dict, problems: Problems) -> None:
+    obj.first_comment = str(data.get("first_comment") or "")
+
+
+def _group_fields(obj: Script, data: dict, problems: Problems) -> None:
+    group_types = data.get("group_types") or []
+    if not isinstance(group_types, list) or set(group_types) - set(GroupType.values):
+        problems.append(
+            ("group_types", _("use some of %(c)s") % {"c": ", ".join(GroupType.values)})
+        )
+        group_types = []
+    obj.group_types = list(group_types)
+    obj.purpose = read.choice(data.get("purpose"), GroupPurpose, "purpose", problems, blank=True)
+    obj.trigger = read.choice(data.get("trigger"), Trigger, "trigger", problems, blank=True)
+
+
+def _livestream_fields(obj: Script, data: dict, problems: Problems) -> None:
+    obj.segments = read.segments_stream(data.get("segments"), problems)
+
+
+def _chat_fields(obj: Script, data: dict, problems: Problems) -> None:
+    obj.triggers = read.texts(data.get("triggers"), "triggers", problems)
+
+
+_KIND_FIELDS = {
+    Kind.MOMENT: _moment_fields,
+    Kind.GROUP: _group_fields,
+    Kind.LIVESTREAM: _livestream_fields,
+    Kind.CHAT: _chat_fields,
+}
+
+
+def _check_foreign_keys(kind: str, data: dict, problems: Problems) -> None:
+    """A field of another kind (first_comment on a group script…) is an error, not ignored."""
+    present = {key for keys in KIND_KEYS.values() for key in keys} & set(data)
+    foreign = sorted(present - set(KIND_KEYS[kind]))
     if foreign:
         problems.append(
             ("", _("field(s) %(f)s do not apply to a %(k)s") % {"f": ", ".join(foreign), "k": kind})
         )
-
-    if not problems:
-        try:
-            obj.full_clean(exclude=["tags", "audiences"])
-        except ValidationError as error:
-            problems.extend(_validation_messages(error))
-
-    if not problems:
-        obj.audiences.set(audiences)
-        obj.tags.set(tags)
-        if publish:
-            for finding in lint_errors(lint(obj)):
-                problems.append((finding.where or "lint", finding.message))
-
-    if problems:
-        return None, [RowError(number, f, m) for f, m in problems]
-
-    changed = True
-    if existing is not None:
-        changed = export_row(existing.as_kind()) != export_row_unsaved(obj, external_id)
-    return Prepared(number, external_id, obj, existing, audiences, tags, changed), []
 
 
 def export_row_unsaved(obj: Script, external_id: str) -> dict:
@@ -466,5 +255,4 @@ def export_row_unsaved(obj: Script, external_id: str) -> dict:
         row = export_row(obj)
     finally:
         obj.pk = saved_pk
-    row["external_id"] = external_id
-    return row
+    return {**row, "external_id": external_id}

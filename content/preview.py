@@ -27,15 +27,20 @@ def preview_context(script) -> dict:
         "persona": persona,
         "sample_values": values,
         "rendered_messages": rendered,
-        "images": [m for m in rendered if m["type"] == "image"],
-        "cards": [m for m in rendered if m["type"] in {"link", "miniprogram", "video"}],
-        "texts": [m for m in rendered if m["type"] == "text"],
+        # A moments post groups its messages by where they fit (each type's moment_slot).
+        "images": [m for m in rendered if _slot(m) == "images"],
+        "cards": [m for m in rendered if _slot(m) in {"card", "video"}],
+        "texts": [m for m in rendered if _slot(m) == "text"],
         "first_comment": vars_.render(script.first_comment, values),
         "segments": segments,
         "total_minutes": elapsed,
         "triggers": list(script.triggers or []),
         "group_name": _group_name(persona),
     }
+
+
+def _slot(message: dict) -> str | None:
+    return msgs.REGISTRY[message["type"]].moment_slot
 
 
 def _group_name(persona) -> str:

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from .enums import Kind, Stage
+from .messages import Message
 
 KindName = Literal[tuple(Kind.values)]
 StageName = Literal[tuple(Stage.values)]
@@ -57,13 +58,13 @@ class ScriptDetail(ScriptSummary):
     on their kind."""
 
     variables: list[VariableOut]
-    messages: list[dict[str, Any]]
+    messages: list[Message]
     first_comment: str | None = None
     group_types: list[str] | None = None
     purpose: str | None = None
     trigger: str | None = None
     segments: list[SegmentOut] | None = None
-    warmup_messages: list[dict[str, Any]] | None = None
+    warmup_messages: list[Message] | None = None
     triggers: list[str] | None = None
 
 
@@ -77,6 +78,9 @@ class Rendered(ScriptDetail):
     """The detail with every ``{{name}}`` replaced. With ``format=wecom`` the messages are
     WeCom payloads; with ``format=text`` ``text`` holds the whole script as plain text."""
 
+    # format=wecom: WeCom payloads ({"msgtype": ...}) instead of messages.
+    messages: list[Message] | list[dict[str, Any]]
+    warmup_messages: list[Message] | list[dict[str, Any]] | None = None
     format: Format
     values: dict[str, str]
     text: str | None = None

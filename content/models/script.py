@@ -1,11 +1,4 @@
-"""Scripts: one table, four kinds.
-
-``Script`` holds every kind's fields; ``MomentScript``, ``GroupScript``, ``LivestreamScript``
-and ``ChatScript`` are proxy models, each with its own editor, preview, permissions and
-moderation workflow (Wagtail resolves revisions and workflows per proxy content type). One table
-gives every script one id across kinds, which the delivery API relies on
-(``/api/v1/scripts/{id}/``), and lets search, usage totals and the calendar refer to any script.
-"""
+"""Script: one table for every kind (the kinds are proxies, see kinds.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from taggit.models import TaggedItemBase
 from wagtail.fields import StreamField
 from wagtail.models import (
     DraftStateMixin,
@@ -33,31 +25,13 @@ from core.fields import LineListField
 from core.publishing import SerialisedPublishingMixin
 from personas.publication import is_published, published_q
 
-from . import variables as vars_
-from .blocks import SegmentBlock, VariableBlock, message_blocks
-from .enums import (
-    MAX_MOMENT_IMAGES,
-    GroupPurpose,
-    GroupType,
-    Kind,
-    LintCategory,
-    LintLevel,
-    Stage,
-    Trigger,
-    UsageEvent,
-)
-from .fields import ChoiceListField
-from .links import persona_conflict
-
-
-class ScriptTag(TaggedItemBase):
-    content_object = ParentalKey(
-        "content.Script", related_name="tagged_items", on_delete=models.CASCADE
-    )
-
-    class Meta:
-        verbose_name = _("script tag")
-        verbose_name_plural = _("script tags")
+from .. import messages as msgs
+from .. import variables as vars_
+from ..blocks import SegmentBlock, VariableBlock, message_blocks
+from ..enums import GroupPurpose, GroupType, Kind, Stage, Trigger
+from ..fields import ChoiceListField
+from ..links import persona_conflict
+from .tags import ScriptTag
 
 
 class ScriptQuerySet(models.QuerySet):
@@ -204,6 +178,8 @@ class Script(
 
     def as_kind(self) -> Script:
         """This row as an instance of its kind's proxy model."""
+        from .kinds import KIND_MODELS  # the proxies subclass Script
+
         model = KIND_MODELS[self.kind]
         if type(self) is model:
             return self
@@ -214,16 +190,7 @@ class Script(
     # Texts and variables ----------------------------------------------------------------------
     def iter_texts(self) -> Iterator[tuple[str, str]]:
         """(where, text) for every piece of text a user will read, in order."""
-        for i, block in enumerate(self.messages or []):
-            where = f"messages.{i}"
-            if block.block_type == "text":
-                yield where, block.value
-            elif block.block_type in {"link", "miniprogram"}:
-                yield f"{where}.title", block.value["title"]
-                if block.block_type == "link" and block.value.get("description"):
-                    yield f"{where}.description", block.value["description"]
-            elif block.block_type in {"video", "file"} and block.value.get("title"):
-                yield f"{where}.title", block.value["title"]
+        yield from msgs.iter_texts(self.messages)
         if self.first_comment:
             yield "first_comment", self.first_comment
         for i, block in enumerate(self.segments or []):
@@ -304,7 +271,7 @@ class Script(
 
     def has_message(self) -> bool:
         """At least one message that is not just a delay."""
-        return any(block.block_type != "delay" for block in self.messages or [])
+        return any(msgs.REGISTRY[block.block_type].is_message for block in self.messages or [])
 
     # Preview ----------------------------------------------------------------------------------
     @property
@@ -315,175 +282,8 @@ class Script(
         return f"content/preview/{self.kind or self.KIND}.html"
 
     def get_preview_context(self, request, mode_name):
-        from .preview import preview_context
+        from ..preview import preview_context
 
         context = super().get_preview_context(request, mode_name)
         context.update(preview_context(self))
         return context
-
-
-class KindManager(models.Manager):
-    def __init__(self, kind: str):
-        super().__init__()
-        self.kind = kind
-
-    def get_queryset(self):
-        return ScriptQuerySet(self.model, using=self._db).filter(kind=self.kind)
-
-
-class MomentScript(Script):
-    KIND = Kind.MOMENT
-    objects = KindManager(Kind.MOMENT)
-
-    class Meta:
-        proxy = True
-        verbose_name = _("moments post")
-        verbose_name_plural = _("moments posts")
-
-    def clean_kind(self):
-        problems = []
-        types = [block.block_type for block in self.messages or []]
-        images = types.count("image")
-        if types.count("text") != 1:
-            problems.append(("messages", _("A moments post has exactly one text.")))
-        if images > MAX_MOMENT_IMAGES:
-            problems.append(
-                (
-                    "messages",
-                    _("A moments post shows at most 9 images; this one has %(count)d.")
-                    % {"count": images},
-                )
-            )
-        if types.count("video") > 1 or (types.count("video") and images):
-            problems.append(("messages", _("A moments post has either images or one video.")))
-        if types.count("link") + types.count("miniprogram") > 1:
-            problems.append(
-                ("messages", _("A moments post has at most one link or mini-program card."))
-            )
-        if {"delay", "file"} & set(types):
-            problems.append(("messages", _("Delays and files cannot be posted to moments.")))
-        return problems
-
-
-class GroupScript(Script):
-    KIND = Kind.GROUP
-    objects = KindManager(Kind.GROUP)
-
-    class Meta:
-        proxy = True
-        verbose_name = _("group script")
-        verbose_name_plural = _("group scripts")
-
-    def clean_kind(self):
-        problems = []
-        if not self.has_message():
-            problems.append(("messages", _("A group script needs at least one message.")))
-        unknown = set(self.group_types or []) - set(GroupType.values)
-        if unknown:
-            problems.append(
-                ("group_types", _("Unknown group type: %(v)s") % {"v": ", ".join(sorted(unknown))})
-            )
-        return problems
-
-
-class LivestreamScript(Script):
-    KIND = Kind.LIVESTREAM
-    objects = KindManager(Kind.LIVESTREAM)
-
-    class Meta:
-        proxy = True
-        verbose_name = _("livestream script")
-        verbose_name_plural = _("livestream scripts")
-
-    def clean_kind(self):
-        if not self.segments:
-            return [("segments", _("A livestream script needs at least one segment."))]
-        return []
-
-    @property
-    def total_minutes(self) -> int:
-        return sum(block.value["minutes"] or 0 for block in self.segments or [])
-
-
-class ChatScript(Script):
-    KIND = Kind.CHAT
-    objects = KindManager(Kind.CHAT)
-
-    class Meta:
-        proxy = True
-        verbose_name = _("chat reply")
-        verbose_name_plural = _("chat replies")
-
-    def clean_kind(self):
-        problems = []
-        if not self.triggers:
-            problems.append(("triggers", _("Add at least one keyword or intent.")))
-        if not self.has_message():
-            problems.append(("messages", _("A chat reply needs at least one message.")))
-        return problems
-
-
-KIND_MODELS: dict[str, type[Script]] = {
-    Kind.MOMENT: MomentScript,
-    Kind.GROUP: GroupScript,
-    Kind.LIVESTREAM: LivestreamScript,
-    Kind.CHAT: ChatScript,
-}
-
-
-class ScriptUsage(models.Model):
-    """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned."""
-
-    script = models.OneToOneField(Script, on_delete=models.CASCADE, related_name="usage")
-    sent = models.PositiveBigIntegerField(_("sent"), default=0)
-    delivered = models.PositiveBigIntegerField(_("delivered"), default=0)
-    read = models.PositiveBigIntegerField(_("read"), default=0)
-    clicked = models.PositiveBigIntegerField(_("clicked"), default=0)
-    replied = models.PositiveBigIntegerField(_("replied"), default=0)
-    converted = models.PositiveBigIntegerField(_("converted"), default=0)
-
-    class Meta:
-        verbose_name = _("usage totals")
-        verbose_name_plural = _("usage totals")
-
-    def __str__(self) -> str:
-        return f"{self.script_id}: {self.sent}/{self.clicked}/{self.converted}"
-
-    @classmethod
-    def totals_of(cls, script) -> list[tuple[str, int]]:
-        """(label, count) for each event type, zeros while nothing was reported."""
-        usage = cls.objects.filter(script_id=script.pk).first()
-        return [(label, getattr(usage, value, 0) if usage else 0)
-                for value, label in UsageEvent.choices]  # fmt: skip
-
-    @classmethod
-    def add(cls, totals: dict[tuple[int, str], int]) -> None:
-        """Add reported counts: {(script id, event type): count}. Atomic per row (F())."""
-        for (script_id, event_type), count in totals.items():
-            usage, _created = cls.objects.get_or_create(script_id=script_id)
-            cls.objects.filter(pk=usage.pk).update(**{event_type: models.F(event_type) + count})
-
-
-class LintTerm(models.Model):
-    """A word the compliance lint looks for in every script (global list, managed in the admin)."""
-
-    term = models.CharField(_("term"), max_length=50, unique=True)
-    category = models.CharField(_("category"), max_length=20, choices=LintCategory.choices)
-    level = models.CharField(
-        _("level"), max_length=10, choices=LintLevel.choices, default=LintLevel.ERROR
-    )
-    allowed_in = LineListField(
-        _("allowed inside"),
-        max_item_length=20,
-        help_text=_("Words that contain the term but are fine, one per line (e.g. 最近 for 最)."),
-    )
-    note = models.CharField(_("why"), max_length=200, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["category", "term"]
-        verbose_name = _("lint term")
-        verbose_name_plural = _("lint terms")
-
-    def __str__(self) -> str:
-        return self.term
