@@ -40,7 +40,6 @@ from .enums import (
     GroupPurpose,
     GroupType,
     Kind,
-    LintCategory,
     LintLevel,
     Stage,
     Trigger,
@@ -462,28 +461,3 @@ class ScriptUsage(models.Model):
         for (script_id, event_type), count in totals.items():
             usage, _created = cls.objects.get_or_create(script_id=script_id)
             cls.objects.filter(pk=usage.pk).update(**{event_type: models.F(event_type) + count})
-
-
-class LintTerm(models.Model):
-    """A word the compliance lint looks for in every script (global list, managed in the admin)."""
-
-    term = models.CharField(_("term"), max_length=50, unique=True)
-    category = models.CharField(_("category"), max_length=20, choices=LintCategory.choices)
-    level = models.CharField(
-        _("level"), max_length=10, choices=LintLevel.choices, default=LintLevel.ERROR
-    )
-    allowed_in = LineListField(
-        _("allowed inside"),
-        max_item_length=20,
-        help_text=_("Words that contain the term but are fine, one per line (e.g. 最近 for 最)."),
-    )
-    note = models.CharField(_("why"), max_length=200, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["category", "term"]
-        verbose_name = _("lint term")
-        verbose_name_plural = _("lint terms")
-
-    def __str__(self) -> str:
-        return self.term

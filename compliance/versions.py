@@ -1,0 +1,34 @@
+"""The rule-set version: one row, read once per check (a primary-key read), bumped on change.
+
+Each process keeps the matcher compiled for the version it last saw; another process's edit is
+noticed at the next check because the version is read from the database, not remembered.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import RuleSet
+
+PK = 1
+
+
+def current() -> int:
+    number = RuleSet.objects.filter(pk=PK).values_list("number", flat=True).first()
+    return number or 0
+
+
+def label(number: int) -> str:
+    return f"v{number}"
+
+
+def bump() -> int:
+    with transaction.atomic():
+        updated = RuleSet.objects.filter(pk=PK).update(
+            number=F("number") + 1, changed_at=timezone.now()
+        )
+        if not updated:
+            RuleSet.objects.get_or_create(pk=PK, defaults={"number": 1})
+    return current()
