@@ -159,15 +159,20 @@ class Matcher:
         parts: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
         allowed: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for entry, start, end in raw:
+            if entry[0] == ALLOW:
+                allowed[entry[1]].append((start, end))
+        for entry, start, end in raw:
             kind, rule, group, gap = entry[0], entry[1], entry[2], entry[3]
+            if kind == ALLOW:
+                continue
+            if rule in allowed and any(a <= start and end <= b for a, b in allowed[rule]):
+                continue  # a word inside an allowed word (最 in 最近, 福利 in 福利群)
             if kind == TERM:
                 terms.append((rule, start, end))
             elif kind == GROUP:
                 groups[rule, group].append((start, end))
-            elif kind == PART:
-                parts[gap][entry[4]].append((start, end))
             else:
-                allowed[rule].append((start, end))
+                parts[gap][entry[4]].append((start, end))
 
         for gap, found in parts.items():
             rule, group, count = self.gap_words[gap]
@@ -193,13 +198,17 @@ class Matcher:
                 continue
             window = self.specs[rule].window
             for start, end in firsts:
+                best = None  # the nearest partner: the finding is the tightest phrase
                 for other_start, other_end in groups.get((rule, 1), []):
                     if other_start < end and start < other_end:
                         continue  # the same characters cannot be both
                     lo, hi = min(start, other_start), max(end, other_end)
-                    if hi - lo <= window + (end - start) + (other_end - other_start):
+                    gap = max(start, other_start) - min(end, other_end)
+                    if gap <= window and (best is None or hi - lo < best[1] - best[0]):
                         if self._same_sentence(ends, lo, hi):
-                            terms.append((rule, lo, hi))
+                            best = (lo, hi)
+                if best:
+                    terms.append((rule, *best))
 
         out = []
         for rule, start, end in set(terms):

@@ -72,6 +72,8 @@ def _is_cjk(char: str) -> bool:
 
 def _fold_char(char: str) -> str:
     """What one original character becomes in the folded text ("" when it is dropped)."""
+    if 0x1F200 <= ord(char) <= 0x1F2FF:
+        return ""  # squared ideograph emoji (🈶 🉐): emoji, not the character they show
     out = []
     for part in unicodedata.normalize("NFKC", char).lower():
         if part in _ENDS:
