@@ -21,9 +21,11 @@ import ahocorasick
 from .normalise import QUESTION, SENTENCE_END, Folded, fold_term, pinyin_of, sounds
 
 GAP = 6
+SOUND_REACH = 8  # folded characters around a Latin run that may belong to a pinyin match
 TERM, GROUP, PART, ALLOW = range(4)
 _ENDS = re.compile(f"[{SENTENCE_END}{QUESTION}]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_RUN = re.compile("[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,21 @@ class Matcher:
         return self._combine(text, raw, ends)
 
     def _scan_sounds(self, text: str, rules_on) -> list[tuple]:
+        """Pinyin matches must contain a Latin letter of the text, so only the surroundings of
+        each Latin run are spelled out (SOUND_REACH folded characters either side)."""
+        windows: list[list[int]] = []
+        for run in _LATIN_RUN.finditer(text):
+            lo, hi = max(0, run.start() - SOUND_REACH), run.end() + SOUND_REACH
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = hi
+            else:
+                windows.append([lo, hi])
+        out = []
+        for lo, hi in windows:
+            out.extend((entry, lo + a, lo + b) for entry, a, b in self._spelled(text[lo:hi], rules_on))
+        return out
+
+    def _spelled(self, text: str, rules_on) -> list[tuple]:
         spelled = sounds(text)
         out = []
         latin = spelled.latin

@@ -17,6 +17,7 @@ spelling to catch, and homophone matching on characters would flag 积攒 for �
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,42 +89,67 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
-_FOLD_CACHE: dict[str, str] = {}
+_TABLE: dict[int, str] = {}  # str.translate table: code point → folded string ("" = dropped)
+_LATIN = re.compile("[a-z]")
 
 
 def fold_char(char: str) -> str:
-    folded = _FOLD_CACHE.get(char)
+    folded = _TABLE.get(ord(char))
     if folded is None:
         folded = _fold_char(char)
-        if len(_FOLD_CACHE) < 50_000:
-            _FOLD_CACHE[char] = folded
+        if len(_TABLE) < 100_000:
+            _TABLE[ord(char)] = folded
     return folded
 
 
-@dataclass(frozen=True)
 class Folded:
-    text: str  # the folded text
-    origin: list[int]  # origin[i]: index in the original text of folded character i
-    has_latin: bool
+    """The folded text; the map back to original offsets is built only when asked for."""
+
+    __slots__ = ("_origin", "original", "text")
+
+    def __init__(self, original: str, text: str):
+        self.original = original
+        self.text = text
+        self._origin: list[int] | None = None
+
+    @property
+    def has_latin(self) -> bool:
+        return _LATIN.search(self.text) is not None
+
+    @property
+    def origin(self) -> list[int]:
+        """origin[i]: index in the original text of folded character i."""
+        if self._origin is None:
+            table = _TABLE
+            odd = [c for c in set(self.original) if len(table[ord(c)]) != 1]
+            if not odd:
+                self._origin = range(len(self.text))  # type: ignore[assignment]
+            else:
+                # Most characters fold to one: copy ranges between the dropped/expanded ones.
+                origin: list[int] = []
+                done = 0
+                pattern = re.compile("[" + "".join(re.escape(c) for c in odd) + "]")
+                for match in pattern.finditer(self.original):
+                    index = match.start()
+                    origin.extend(range(done, index))
+                    origin.extend([index] * len(table[ord(match.group())]))
+                    done = index + 1
+                origin.extend(range(done, len(self.original)))
+                self._origin = origin
+        return self._origin
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the folded slice [start, end)."""
-        return self.origin[start], self.origin[end - 1] + 1
+        origin = self.origin
+        return origin[start], origin[end - 1] + 1
 
 
 def fold(text: str) -> Folded:
-    chars: list[str] = []
-    origin: list[int] = []
-    cache = _FOLD_CACHE
-    for index, char in enumerate(text):
-        folded = cache.get(char)
-        if folded is None:
-            folded = fold_char(char)
-        if folded:
-            chars.append(folded)
-            origin.extend([index] * len(folded))
-    folded_text = "".join(chars)
-    return Folded(folded_text, origin, any("a" <= c <= "z" for c in folded_text))
+    table = _TABLE
+    for char in set(text):
+        if ord(char) not in table:
+            fold_char(char)
+    return Folded(text, text.translate(table))
 
 
 def fold_term(term: str) -> str:
