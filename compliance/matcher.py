@@ -112,11 +112,14 @@ class Matcher:
                 if entry[5] or (rules_on is not None and entry[1] not in rules_on):
                     continue
                 start = end + 1 - entry[7]
-                # A Latin word must not be part of a longer Latin word (wx in twx).
+                # A Latin word must not be part of a longer Latin word (wx in twx), judged in
+                # the original text: 加V：abc is 加V, then an ID.
                 if _is_latin(text[start]) and start and _is_latin(text[start - 1]):
-                    continue
+                    if folded.adjacent(start - 1, start):
+                        continue
                 if _is_latin(text[end]) and end + 1 < len(text) and _is_latin(text[end + 1]):
-                    continue
+                    if folded.adjacent(end, end + 1):
+                        continue
                 raw.append((entry, start, end + 1))
         if folded.has_latin:
             raw.extend(self._scan_sounds(text, rules_on))

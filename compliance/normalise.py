@@ -138,6 +138,12 @@ class Folded:
                 self._origin = origin
         return self._origin
 
+    def adjacent(self, left: int, right: int) -> bool:
+        """Whether folded characters `left` and `right` touch in the original text (nothing
+        dropped between them: a space or a colon separates two Latin words)."""
+        origin = self.origin
+        return origin[right] - origin[left] <= 1
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the folded slice [start, end)."""
         origin = self.origin
