@@ -1,7 +1,9 @@
 """The engine on judged sentences (tests/compliance/*.tsv): recall ≥ 0.9, false positives ≤ 0.1.
 
-judged_set.tsv was written while the rules were built; heldout_set.tsv was written after the
-engine was done and not tuned on (its figures are reported in notes/rules.md)."""
+judged_set.tsv was written while the rules were built. heldout_set.tsv was written after the
+engine was done: its first run gave recall 0.85 (35/41) and no false positive; the classes of its
+misses were then covered by general rules, so it is development data now. heldout2_set.tsv was
+written after that and scored once, untuned: recall 0.95 (36/38), false positives 0/30."""
 
 import pytest
 
@@ -10,7 +12,7 @@ from .judged import load, score
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["judged_set.tsv", "heldout_set.tsv"])
+@pytest.mark.parametrize("name", ["judged_set.tsv", "heldout_set.tsv", "heldout2_set.tsv"])
 def test_recall_and_false_positive_rate(name):
     rows = load(name)
     result = score(rows)
