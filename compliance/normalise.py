@@ -167,7 +167,10 @@ def fold_term(term: str) -> str:
 def _syllable(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if _is_cjk(char) else char
+    if not _is_cjk(char):
+        return char
+    spelled = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return spelled[0] if spelled and spelled[0].isascii() and spelled[0] else char
 
 
 def pinyin_of(folded_word: str) -> str:

@@ -149,3 +149,13 @@ def test_another_processes_change_is_seen_at_the_next_check():
 
 def test_an_empty_text_is_ok():
     assert check("").ok and check("").findings == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\U00020000b", "𠀀zui", "x\u0301y", "\ufeffvx", "ｚ\u200bｕ\u200bｉ好", "\U0001f236\U0001f250", "a" * 3000],
+)
+def test_unusual_characters_never_break_a_check(text):
+    report = check(text)
+    for hit in report.findings:
+        assert text[hit.start : hit.end] == hit.match
