@@ -51,7 +51,9 @@ def check_compliance(request: HttpRequest, payload: CheckIn):
     if payload.persona is not None:
         persona = request.auth.visible_personas().filter(slug=payload.persona).first()
         if persona is None:
-            raise ApiError(404, "not_found", _("No persona “%(slug)s”.") % {"slug": payload.persona})
+            raise ApiError(
+                404, "not_found", _("No persona “%(slug)s”.") % {"slug": payload.persona}
+            )
     report = engine.check(payload.text, persona=persona, channel=payload.channel)
     return json_response(
         request,

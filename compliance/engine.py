@@ -80,12 +80,14 @@ def applies(spec: RuleSpec, industry: str | None, channel: str | None) -> bool:
     """A pack applies to an industry it lists (or any, when it lists none; a persona of the
     general industry or no persona gets every pack) and to a channel it lists (or any, when it
     lists none). No channel means WeChat: the private domain this product serves."""
-    if spec.industries and industry not in (None, "", "general") and industry not in spec.industries:
+    if (
+        spec.industries
+        and industry not in (None, "", "general")
+        and industry not in spec.industries
+    ):
         return False
     channel = channel or DEFAULT_CHANNEL
-    if spec.channels and channel not in spec.channels:
-        return False
-    return True
+    return not spec.channels or channel in spec.channels
 
 
 _lock = threading.Lock()
@@ -175,7 +177,13 @@ def one_per_phrase(hits: list[Hit]) -> list[Hit]:
     word before a rule of the same length, then the earliest)."""
     ranked = sorted(
         hits,
-        key=lambda h: (h.level != ERROR, h.start - h.end, h.rule != PERSONA_BANNED, h.start, h.rule),
+        key=lambda h: (
+            h.level != ERROR,
+            h.start - h.end,
+            h.rule != PERSONA_BANNED,
+            h.start,
+            h.rule,
+        ),
     )
     kept: list[Hit] = []
     taken: list[tuple[int, int]] = []

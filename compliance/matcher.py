@@ -114,12 +114,20 @@ class Matcher:
                 start = end + 1 - entry[7]
                 # A Latin word must not be part of a longer Latin word (wx in twx), judged in
                 # the original text: 加V：abc is 加V, then an ID.
-                if _is_latin(text[start]) and start and _is_latin(text[start - 1]):
-                    if folded.adjacent(start - 1, start):
-                        continue
-                if _is_latin(text[end]) and end + 1 < len(text) and _is_latin(text[end + 1]):
-                    if folded.adjacent(end, end + 1):
-                        continue
+                if (
+                    _is_latin(text[start])
+                    and start
+                    and _is_latin(text[start - 1])
+                    and folded.adjacent(start - 1, start)
+                ):
+                    continue
+                if (
+                    _is_latin(text[end])
+                    and end + 1 < len(text)
+                    and _is_latin(text[end + 1])
+                    and folded.adjacent(end, end + 1)
+                ):
+                    continue
                 raw.append((entry, start, end + 1))
         if folded.has_latin:
             raw.extend(self._scan_sounds(text, rules_on))
@@ -140,7 +148,9 @@ class Matcher:
                 windows.append([lo, hi])
         out = []
         for lo, hi in windows:
-            out.extend((entry, lo + a, lo + b) for entry, a, b in self._spelled(text[lo:hi], rules_on))
+            out.extend(
+                (entry, lo + a, lo + b) for entry, a, b in self._spelled(text[lo:hi], rules_on)
+            )
         return out
 
     def _spelled(self, text: str, rules_on) -> list[tuple]:
@@ -224,9 +234,9 @@ class Matcher:
                         continue  # the same characters cannot be both
                     lo, hi = min(start, other_start), max(end, other_end)
                     gap = max(start, other_start) - min(end, other_end)
-                    if gap <= window and (best is None or hi - lo < best[1] - best[0]):
-                        if self._same_sentence(ends, lo, hi):
-                            best = (lo, hi)
+                    closer = best is None or hi - lo < best[1] - best[0]
+                    if gap <= window and closer and self._same_sentence(ends, lo, hi):
+                        best = (lo, hi)
                 if best:
                     terms.append((rule, *best))
 

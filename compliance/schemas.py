@@ -18,7 +18,8 @@ class CheckIn(Schema):
 
     text: str = Field(description=f"The text to check, at most {MAX_TEXT:,} characters (else 413).")
     persona: str | None = Field(
-        None, description="A persona slug: its industry picks the rule packs, its banned words apply."
+        None,
+        description="A persona slug: its industry picks the rule packs, its banned words apply.",
     )
     channel: ChannelName | None = Field(
         None, description="Where the text will be sent; without one it is checked as WeChat text."

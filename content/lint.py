@@ -3,8 +3,8 @@
 `lint(script)` returns findings: errors (persona banned words, compliance rules of level error)
 block publishing and submitting; warnings (channel limits, persona consistency, rules of level
 warning) do not. Scripts are private-domain text, so they are checked as WeChat text (no
-channel); the persona's industry picks the rule packs (compliance.engine). Used by the editor (form validation and the findings panel), the importer and
-the API alike.
+channel); the persona's industry picks the rule packs (compliance.engine). Used by the editor
+(form validation and the findings panel), the importer and the API alike.
 """
 
 from __future__ import annotations

@@ -40,7 +40,6 @@ from .enums import (
     GroupPurpose,
     GroupType,
     Kind,
-    LintLevel,
     Stage,
     Trigger,
     UsageEvent,

@@ -29,9 +29,7 @@ def score(rows) -> dict:
     negatives = len(rows) - positives
     for label, industry, channel, text in rows:
         persona = (
-            SimpleNamespace(industry=industry, banned_words=[], name="测试")
-            if industry
-            else None
+            SimpleNamespace(industry=industry, banned_words=[], name="测试") if industry else None
         )
         flagged = bool(check(text, persona=persona, channel=channel).findings)
         if label and flagged:

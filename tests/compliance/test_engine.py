@@ -153,7 +153,15 @@ def test_an_empty_text_is_ok():
 
 @pytest.mark.parametrize(
     "text",
-    ["a\U00020000b", "𠀀zui", "x\u0301y", "\ufeffvx", "ｚ\u200bｕ\u200bｉ好", "\U0001f236\U0001f250", "a" * 3000],
+    [
+        "a\U00020000b",
+        "𠀀zui",
+        "x\u0301y",
+        "\ufeffvx",
+        "ｚ\u200bｕ\u200bｉ好",
+        "\U0001f236\U0001f250",
+        "a" * 3000,
+    ],
 )
 def test_unusual_characters_never_break_a_check(text):
     report = check(text)

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 def test_recall_and_false_positive_rate(name):
     rows = load(name)
     result = score(rows)
-    print(name, {k: v for k, v in result.items()})
     assert result["positives"] >= 25 and result["negatives"] >= 25
     assert result["recall"] >= 0.9, result["misses"]
     assert result["false_positive_rate"] <= 0.1, result["false_alarms"]

@@ -1,7 +1,7 @@
 import pytest
 
-from content.lint import errors, lint
 from compliance.models import Rule
+from content.lint import errors, lint
 from tests.personas.factories import PersonaFactory
 
 from .factories import ChatScriptFactory, MomentScriptFactory
