@@ -75,6 +75,7 @@ class Persona(
         max_length=20,
         choices=Industry.choices,
         default=Industry.GENERAL,
+        blank=True,  # left empty (older forms, imports): treated as general, every pack applies
         help_text=_("Decides which compliance rule packs apply to this persona's scripts."),
     )
     positioning = models.CharField(

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='persona',
             name='industry',
-            field=models.CharField(choices=[('general', 'General (every pack)'), ('cosmetics', 'Cosmetics and skincare'), ('food', 'Food and drink'), ('health', 'Health and wellness'), ('education', 'Education and training'), ('maternal', 'Mother and baby'), ('apparel', 'Apparel and accessories'), ('home', 'Home and daily goods')], default='general', help_text="Decides which compliance rule packs apply to this persona's scripts.", max_length=20, verbose_name='industry'),
+            field=models.CharField(blank=True, choices=[('general', 'General (every pack)'), ('cosmetics', 'Cosmetics and skincare'), ('food', 'Food and drink'), ('health', 'Health and wellness'), ('education', 'Education and training'), ('maternal', 'Mother and baby'), ('apparel', 'Apparel and accessories'), ('home', 'Home and daily goods')], default='general', help_text="Decides which compliance rule packs apply to this persona's scripts.", max_length=20, verbose_name='industry'),
         ),
     ]
