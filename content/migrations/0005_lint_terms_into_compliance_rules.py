@@ -37,7 +37,7 @@ def forwards(apps, schema_editor):
         Rule.objects.create(
             pack=pack,
             code=code,
-            title=row.note[:80] if row.note else row.term,
+            title=f"自定义词“{row.term}”"[:80],
             level=row.level,
             kind="words",
             terms=[row.term],
