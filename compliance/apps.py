@@ -7,3 +7,6 @@ class ComplianceConfig(AppConfig):
     label = "compliance"
     verbose_name = _("Compliance")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signal_handlers  # noqa: F401

@@ -1,9 +1,10 @@
 """Voice and compliance lint for scripts.
 
-`lint(script)` returns findings: errors (persona banned words, global terms marked as errors)
-block publishing and submitting; warnings (channel limits, persona consistency, terms marked as
-warnings) do not. Used by the editor (form validation and the findings panel), the importer and
-the API alike.
+`lint(script)` returns findings: errors (persona banned words, compliance rules of level error)
+block publishing and submitting; warnings (channel limits, persona consistency, rules of level
+warning) do not. Scripts are private-domain text, so they are checked as WeChat text (no
+channel); the persona's industry picks the rule packs (compliance.engine). Used by the editor
+(form validation and the findings panel), the importer and the API alike.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ def where_label(where: str) -> str:
     return where
 
 
-def lint(script, terms=None) -> list[Finding]:
-    """All findings for `script`, errors first. `terms` defaults to the active global list.
+def lint(script) -> list[Finding]:
+    """All findings for `script`, errors first.
 
     The compliance findings of each text come from `compliance.engine.check` (the one engine);
     length and persona-voice checks are about scripts and stay here.
@@ -92,7 +93,7 @@ def lint(script, terms=None) -> list[Finding]:
     findings: list[Finding] = []
     persona = script.persona if script.persona_id else None
     for where, text in texts:
-        report = engine.check(text, persona=persona, terms=terms)
+        report = engine.check(text, persona=persona)
         for hit in report.findings:
             findings.append(
                 Finding(

@@ -22,7 +22,6 @@ from .forms import ScriptForm
 from .models import (
     ChatScript,
     GroupScript,
-    LintTerm,
     LivestreamScript,
     MomentScript,
     Script,
@@ -196,23 +195,6 @@ class ChatScriptViewSet(ScriptViewSet):
     )
 
 
-class LintTermViewSet(SnippetViewSet):
-    model = LintTerm
-    icon = "warning"
-    menu_label = _("Lint terms")
-    menu_order = 900
-    list_display = ["term", "category", "level", "note", "active"]
-    list_filter = ["category", "level", "active"]
-    search_fields = ["term", "note"]
-    search_backend_name = None
-    panels = [
-        FieldRowPanel([FieldPanel("term"), FieldPanel("category"), FieldPanel("level")]),
-        FieldPanel("allowed_in"),
-        FieldPanel("note"),
-        FieldPanel("active"),
-    ]
-
-
 class ScriptsGroup(SnippetViewSetGroup):
     menu_label = _("Scripts")
     menu_icon = "openquote"
@@ -222,5 +204,4 @@ class ScriptsGroup(SnippetViewSetGroup):
         GroupScriptViewSet,
         LivestreamScriptViewSet,
         ChatScriptViewSet,
-        LintTermViewSet,
     )

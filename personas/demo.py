@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 from core import roles
 
 from . import demo_images
-from .enums import Archetype, Channel
+from .enums import Archetype, Channel, Industry
 from .models import Persona, PersonaChannel
 
 DEMO_PASSWORDS = {
@@ -29,6 +29,7 @@ PERSONAS = [
         "name": "小美",
         "brand": "花漾美妆",
         "archetype": Archetype.SHOPPING_BUDDY,
+        "industry": Industry.COSMETICS,
         "positioning": "敏感肌护肤与平价彩妆，帮姐妹们少踩雷",
         "signature": "陪你把皮肤慢慢养好 🌿",
         "bio": "90后，混油敏感肌，做了六年美妆顾问。每款推荐的产品自己都先用满两周，"
@@ -62,6 +63,7 @@ PERSONAS = [
         "name": "林营养师",
         "brand": "元气轻食",
         "archetype": Archetype.DOMAIN_EXPERT,
+        "industry": Industry.FOOD,
         "positioning": "上班族的体重管理与一日三餐营养搭配",
         "signature": "吃对比吃少更重要",
         "bio": "国家注册营养师，在三甲医院临床营养科工作过八年。擅长把营养学讲成大白话，"
@@ -95,6 +97,7 @@ PERSONAS = [
         "name": "Amy助理",
         "brand": "花漾美妆",
         "archetype": Archetype.PERSONAL_ASSISTANT,
+        "industry": Industry.COSMETICS,
         "positioning": "会员专属的售后与订单助理，帮会员查物流、办售后、提醒权益",
         "signature": "您的专属美妆助理",
         "bio": "花漾美妆会员中心的专属助理，工作日 9:00–21:00 在线，处理订单、售后和会员权益。",

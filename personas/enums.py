@@ -10,6 +10,19 @@ class Archetype(models.TextChoices):
     PERSONAL_ASSISTANT = "personal_assistant", _("Personal assistant")
 
 
+class Industry(models.TextChoices):
+    """What a persona sells: decides which compliance packs apply (compliance/profiles)."""
+
+    GENERAL = "general", _("General (every pack)")
+    COSMETICS = "cosmetics", _("Cosmetics and skincare")
+    FOOD = "food", _("Food and drink")
+    HEALTH = "health", _("Health and wellness")
+    EDUCATION = "education", _("Education and training")
+    MATERNAL = "maternal", _("Mother and baby")
+    APPAREL = "apparel", _("Apparel and accessories")
+    HOME = "home", _("Home and daily goods")
+
+
 class Channel(models.TextChoices):
     """The channels a persona can run. The values are part of the delivery API contract."""
 

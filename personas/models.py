@@ -18,7 +18,7 @@ from wagtail.search import index
 from core.fields import LineListField
 from core.publishing import SerialisedPublishingMixin
 
-from .enums import DEFAULT_CAPACITY, Archetype, Channel
+from .enums import DEFAULT_CAPACITY, Archetype, Channel, Industry
 from .publication import is_published, published_q
 
 
@@ -70,6 +70,14 @@ class Persona(
     )
     brand = models.CharField(_("brand"), max_length=100)
     archetype = models.CharField(_("archetype"), max_length=30, choices=Archetype.choices)
+    industry = models.CharField(
+        _("industry"),
+        max_length=20,
+        choices=Industry.choices,
+        default=Industry.GENERAL,
+        blank=True,  # left empty (older forms, imports): treated as general, every pack applies
+        help_text=_("Decides which compliance rule packs apply to this persona's scripts."),
+    )
     positioning = models.CharField(
         _("positioning"),
         max_length=200,

@@ -51,7 +51,7 @@ class PersonaViewSet(SnippetViewSet):
                             FieldPanel("archetype", required_on_save=True),
                         ]
                     ),
-                    FieldPanel("positioning"),
+                    FieldRowPanel([FieldPanel("industry"), FieldPanel("positioning")]),
                     FieldPanel("signature"),
                     FieldPanel("bio"),
                     FieldPanel("relationship"),

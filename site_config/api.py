@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from bots.api import router as events_router
 from bots.auth import AuthThrottled, BotTokenAuth, ClientRateThrottle
+from compliance.api import router as compliance_router
 from content.api import router as scripts_router
 from core.api import (
     JSON,
@@ -184,3 +185,4 @@ api.add_router("/calendar/", calendar_router)
 api.add_router("/hot-topics/", hot_topics_router)
 api.add_router("/search/", search_router)
 api.add_router("/events/", events_router)
+api.add_router("/compliance/", compliance_router)

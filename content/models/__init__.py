@@ -12,7 +12,6 @@ Modules: ``script`` (Script and its queryset), ``kinds`` (the proxies), ``tags``
 """
 
 from .kinds import KIND_MODELS, ChatScript, GroupScript, KindManager, LivestreamScript, MomentScript
-from .lint_terms import LintTerm
 from .script import Script, ScriptQuerySet
 from .tags import ScriptTag
 from .usage import ScriptUsage
@@ -22,7 +21,6 @@ __all__ = [
     "ChatScript",
     "GroupScript",
     "KindManager",
-    "LintTerm",
     "LivestreamScript",
     "MomentScript",
     "Script",

@@ -42,6 +42,7 @@ CONTRACT = {
     ("get", "/api/v1/hot-topics/"),
     ("get", "/api/v1/search/"),
     ("post", "/api/v1/events/"),
+    ("post", "/api/v1/compliance/check"),
 }
 
 # Operations whose only inputs are free strings (or nothing): negative generation has nothing to

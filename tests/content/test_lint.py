@@ -1,7 +1,7 @@
 import pytest
 
+from compliance.models import Rule
 from content.lint import errors, lint
-from content.models import LintTerm
 from tests.personas.factories import PersonaFactory
 
 from .factories import ChatScriptFactory, MomentScriptFactory
@@ -21,22 +21,26 @@ def test_persona_banned_word_is_an_error_with_the_word_highlighted():
     assert str(finding.excerpt_html()) == "宝子们，这款<mark>药妆</mark>&lt;很温和&gt;"
 
 
-def test_global_absolute_terms_and_induced_sharing_are_errors():
+def test_global_absolute_terms_and_induced_sharing_are_errors_one_per_phrase():
     script = MomentScriptFactory(messages=[("text", "宝子们，全网第一好用！集赞送小样")])
     found = codes(lint(script))
-    assert ("error", "term_ad_law", "第一") in found
-    assert ("error", "term_induced_sharing", "集赞") in found
+    assert ("error", "ad_absolute_top", "全网第一") in found
+    assert ("error", "wechat_induced_sharing_words", "集赞") in found
+    assert not [f for f in lint(script) if f.term == "第一"]  # inside 全网第一: one finding
 
 
-def test_allowed_words_do_not_trigger_their_term():
+def test_context_exceptions_do_not_trigger_their_rule():
     script = MomentScriptFactory(messages=[("text", "宝子们最近第一次用的话，最后记得防晒")])
-    assert not [f for f in lint(script) if f.term in {"最", "第一"}]
+    assert not [f for f in lint(script) if f.code.startswith("ad_absolute")]
     flagged = MomentScriptFactory(messages=[("text", "宝子们，这是最好用的")])
-    assert [f for f in lint(flagged) if f.term == "最"]
+    [finding] = [f for f in lint(flagged) if f.code == "ad_absolute_superlative"]
+    assert finding.term == "最好用" and finding.citation and finding.suggestions
 
 
-def test_managers_can_switch_a_term_off():
-    LintTerm.objects.filter(term="集赞").update(active=False)
+def test_managers_can_switch_a_rule_off():
+    rule = Rule.objects.get(code="wechat_induced_sharing_words")
+    rule.active = False
+    rule.save()
     script = MomentScriptFactory(messages=[("text", "宝子们集赞活动")])
     assert not [f for f in lint(script) if f.term == "集赞"]
 

@@ -1,0 +1,263 @@
+"""One Aho–Corasick automaton for a whole rule set, and the pass that turns its matches into
+candidate findings.
+
+Every word of every rule is folded (normalise.fold_term) and added once; words of Chinese
+characters are also added in pinyin. A check folds the text, runs the automaton over it once
+(and over its pinyin spelling when the text has Latin letters), then works only on the matches:
+"A*B" words (A then B, at most GAP characters apart in one sentence), "together" rules (a word
+of each list within the rule's window in one sentence), allowed words and exception patterns.
+The cost grows with the length of the text and the number of matches, not with the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from .normalise import QUESTION, SENTENCE_END, Folded, fold_term, pinyin_of, sounds
+
+GAP = 6
+SOUND_REACH = 8  # folded characters around a Latin run that may belong to a pinyin match
+TERM, GROUP, PART, ALLOW = range(4)
+_ENDS = re.compile(f"[{SENTENCE_END}{QUESTION}]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_RUN = re.compile("[a-z]+")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What the matcher needs of a rule (a Rule row, or a persona's banned words)."""
+
+    code: str
+    level: str
+    title: str = ""
+    terms: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    together: bool = False
+    window: int = 20
+    allowed: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    sounds_alike: bool = True
+    citation: str = ""
+    explanation: str = ""
+    suggestions: tuple[str, ...] = ()
+    pack: str = ""
+    industries: frozenset[str] = field(default_factory=frozenset)
+    channels: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rule: int  # index into Matcher.specs
+    start: int  # folded offsets
+    end: int
+
+
+def _is_latin(char: str) -> bool:
+    return "a" <= char <= "z"
+
+
+class Matcher:
+    def __init__(self, specs: list[RuleSpec]):
+        self.specs = specs
+        self.exceptions = [[re.compile(p) for p in spec.exceptions] for spec in specs]
+        self.gap_words: list[tuple[int, int, int]] = []  # (rule, group, number of parts)
+        entries: dict[str, list[tuple]] = defaultdict(list)
+
+        def add(key: str, kind: int, rule: int, group: int = 0, gap=-1, part=0, sound=False):
+            single = sound and len(_CJK.findall(key_source)) == 1
+            entries[key].append((kind, rule, group, gap, part, sound, single, len(key)))
+
+        for index, spec in enumerate(specs):
+            groups = [spec.terms, spec.partners] if spec.together else [spec.terms]
+            kind = GROUP if spec.together else TERM
+            for group, words in enumerate(groups):
+                for word in words:
+                    parts = [folded for folded in (fold_term(p) for p in word.split("*")) if folded]
+                    if len(parts) == 1:
+                        key_source = parts[0]
+                        add(parts[0], kind, index, group)
+                        if spec.sounds_alike and _CJK.search(parts[0]):
+                            add(pinyin_of(parts[0]), kind, index, group, sound=True)
+                    elif parts:
+                        gap = len(self.gap_words)
+                        self.gap_words.append((index, group, len(parts)))
+                        for number, part in enumerate(parts):
+                            key_source = part
+                            add(part, PART, index, group, gap, number)
+            for word in spec.allowed:
+                folded = fold_term(word)
+                if folded:
+                    key_source = folded
+                    add(folded, ALLOW, index)
+        self.automaton = ahocorasick.Automaton()
+        for key, values in entries.items():
+            self.automaton.add_word(key, tuple(values))
+        if entries:
+            self.automaton.make_automaton()
+        self.empty = not entries
+
+    # --------------------------------------------------------------------------------------
+    def scan(self, folded: Folded, rules_on: frozenset[int] | None = None) -> list[Candidate]:
+        if self.empty or not folded.text:
+            return []
+        text = folded.text
+        raw: list[tuple] = []  # (entry, start, end) in folded offsets
+        for end, values in self.automaton.iter(text):
+            for entry in values:
+                if entry[5] or (rules_on is not None and entry[1] not in rules_on):
+                    continue
+                start = end + 1 - entry[7]
+                # A Latin word must not be part of a longer Latin word (wx in twx), judged in
+                # the original text: 加V：abc is 加V, then an ID.
+                if (
+                    _is_latin(text[start])
+                    and start
+                    and _is_latin(text[start - 1])
+                    and folded.adjacent(start - 1, start)
+                ):
+                    continue
+                if (
+                    _is_latin(text[end])
+                    and end + 1 < len(text)
+                    and _is_latin(text[end + 1])
+                    and folded.adjacent(end, end + 1)
+                ):
+                    continue
+                raw.append((entry, start, end + 1))
+        if folded.has_latin:
+            raw.extend(self._scan_sounds(text, rules_on))
+        if not raw:
+            return []
+        ends = [m.start() for m in _ENDS.finditer(text)]
+        return self._combine(text, raw, ends)
+
+    def _scan_sounds(self, text: str, rules_on) -> list[tuple]:
+        """Pinyin matches must contain a Latin letter of the text, so only the surroundings of
+        each Latin run are spelled out (SOUND_REACH folded characters either side)."""
+        windows: list[list[int]] = []
+        for run in _LATIN_RUN.finditer(text):
+            lo, hi = max(0, run.start() - SOUND_REACH), run.end() + SOUND_REACH
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = hi
+            else:
+                windows.append([lo, hi])
+        out = []
+        for lo, hi in windows:
+            out.extend(
+                (entry, lo + a, lo + b) for entry, a, b in self._spelled(text[lo:hi], rules_on)
+            )
+        return out
+
+    def _spelled(self, text: str, rules_on) -> list[tuple]:
+        spelled = sounds(text)
+        out = []
+        latin = spelled.latin
+        size = len(spelled.text)
+        for end, values in self.automaton.iter(spelled.text):
+            for entry in values:
+                if not entry[5] or (rules_on is not None and entry[1] not in rules_on):
+                    continue
+                start, stop = end + 1 - entry[7], end + 1
+                if not any(latin[start:stop]):
+                    continue  # all characters: a homophone, not a pinyin spelling
+                if not (start in spelled.starts or latin[start]):
+                    continue
+                if not (stop in spelled.starts or latin[stop - 1]):
+                    continue
+                if entry[6]:  # one syllable (最 → zui): only a Latin run of exactly that
+                    if not all(latin[start:stop]):
+                        continue
+                    if (start and latin[start - 1]) or (stop < size and latin[stop]):
+                        continue
+                out.append((entry, spelled.origin[start], spelled.origin[stop - 1] + 1))
+        return out
+
+    @staticmethod
+    def _same_sentence(ends: list[int], start: int, end: int) -> bool:
+        """No sentence end inside [start, end)."""
+        index = bisect_left(ends, start)
+        return index == len(ends) or ends[index] >= end
+
+    def _combine(self, text: str, raw: list[tuple], ends: list[int]) -> list[Candidate]:
+        terms: list[tuple[int, int, int]] = []
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        parts: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+        allowed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for entry, start, end in raw:
+            if entry[0] == ALLOW:
+                allowed[entry[1]].append((start, end))
+        for entry, start, end in raw:
+            kind, rule, group, gap = entry[0], entry[1], entry[2], entry[3]
+            if kind == ALLOW:
+                continue
+            if rule in allowed and any(a <= start and end <= b for a, b in allowed[rule]):
+                continue  # a word inside an allowed word (最 in 最近, 福利 in 福利群)
+            if kind == TERM:
+                terms.append((rule, start, end))
+            elif kind == GROUP:
+                groups[rule, group].append((start, end))
+            else:
+                parts[gap][entry[4]].append((start, end))
+
+        for gap, found in parts.items():
+            rule, group, count = self.gap_words[gap]
+            spans = found.get(0, [])
+            for number in range(1, count):
+                following = found.get(number, [])
+                joined = []
+                for start, end in spans:
+                    for next_start, next_end in following:
+                        if end <= next_start <= end + GAP and self._same_sentence(
+                            ends, end, next_start
+                        ):
+                            joined.append((start, next_end))
+                spans = joined
+            for start, end in spans:
+                if self.specs[rule].together:
+                    groups[rule, group].append((start, end))
+                else:
+                    terms.append((rule, start, end))
+
+        for (rule, group), firsts in list(groups.items()):
+            if group != 0:
+                continue
+            window = self.specs[rule].window
+            for start, end in firsts:
+                best = None  # the nearest partner: the finding is the tightest phrase
+                for other_start, other_end in groups.get((rule, 1), []):
+                    if other_start < end and start < other_end:
+                        continue  # the same characters cannot be both
+                    lo, hi = min(start, other_start), max(end, other_end)
+                    gap = max(start, other_start) - min(end, other_end)
+                    closer = best is None or hi - lo < best[1] - best[0]
+                    if gap <= window and closer and self._same_sentence(ends, lo, hi):
+                        best = (lo, hi)
+                if best:
+                    terms.append((rule, *best))
+
+        out = []
+        for rule, start, end in set(terms):
+            if any(a <= start and end <= b for a, b in allowed.get(rule, ())):
+                continue
+            if self.exceptions[rule] and self._excepted(text, ends, rule, start, end):
+                continue
+            out.append(Candidate(rule, start, end))
+        return out
+
+    def _excepted(self, text: str, ends: list[int], rule: int, start: int, end: int) -> bool:
+        index = bisect_left(ends, start)
+        sentence_start = ends[index - 1] + 1 if index else 0
+        after = bisect_left(ends, end)
+        sentence_end = ends[after] + 1 if after < len(ends) else len(text)
+        sentence = text[sentence_start:sentence_end]
+        lo, hi = start - sentence_start, end - sentence_start
+        for pattern in self.exceptions[rule]:
+            for match in pattern.finditer(sentence):
+                if match.start() <= lo and match.end() >= hi:
+                    return True
+        return False
