@@ -46,7 +46,9 @@ from .enums import (
     Trigger,
     UsageEvent,
 )
+from .evidence import record_publish
 from .fields import ChoiceListField
+from .gates import require_clear
 from .links import persona_conflict
 
 
@@ -212,6 +214,14 @@ class Script(
         return obj
 
     # Texts and variables ----------------------------------------------------------------------
+    def before_publish(self, revision, user) -> None:
+        """Every publish path (SerialisedPublishingMixin): open compliance errors refuse it."""
+        require_clear(self)
+
+    def after_publish(self, revision, user) -> None:
+        """Every publish keeps its compliance record (content/evidence.py)."""
+        record_publish(self, revision, user)
+
     def iter_texts(self) -> Iterator[tuple[str, str]]:
         """(where, text) for every piece of text a user will read, in order."""
         for i, block in enumerate(self.messages or []):
