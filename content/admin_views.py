@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.admin.utils import quote
+from django.urls import reverse
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, WorkflowAction
 from .gates import ComplianceBlocked, OverrideRefused, accept, blocking, summary
 
 LINT_TAB = "#tab-lint"
+
 
 class SaveBannerMixin:
     """Saving a draft with open compliance errors: a warning with the count that links the
@@ -38,11 +40,14 @@ class SaveBannerMixin:
         )
         return redirect(self.get_success_url())
 
+
 class ScriptCreateView(SaveBannerMixin, CreateView):
     pass
 
+
 class ScriptEditView(SaveBannerMixin, EditView):
     pass
+
 
 class GatedWorkflowActionView(WorkflowActionView):
     """Approve from the dashboard (or any workflow action URL): the script as it would be
@@ -72,7 +77,10 @@ class GatedWorkflowActionView(WorkflowActionView):
         return redirect(self.redirect_url)
 
     def _edit_url(self):
-        return self.object.snippet_viewset.get_url("edit", quote(self.object.pk))
+        return reverse(
+            self.object.snippet_viewset.get_url_name("edit"), args=[quote(self.object.pk)]
+        )
+
 
 class AcceptFindingView(View):
     """POST from the findings panel: a manager accepts one error finding with a reason."""
@@ -83,7 +91,7 @@ class AcceptFindingView(View):
         if not request.user.has_perm("compliance.add_override"):
             raise PermissionDenied
         script = get_object_or_404(self.model, pk=pk)
-        edit_url = script.snippet_viewset.get_url("edit", quote(script.pk))
+        edit_url = reverse(script.snippet_viewset.get_url_name("edit"), args=[quote(script.pk)])
         try:
             number, where, digest, rule, match = json.loads(request.POST.get("accept_finding", ""))
             reason = request.POST.get(f"accept_reason_{int(number)}", "")
@@ -105,8 +113,10 @@ class AcceptFindingView(View):
         else:
             messages.success(
                 request,
-                _("Accepted: “%(match)s” no longer blocks this text. Edit the text and it is "
-                  "checked again.")
+                _(
+                    "Accepted: “%(match)s” no longer blocks this text. Edit the text and it is "
+                    "checked again."
+                )
                 % {"match": match},
             )
         return redirect(edit_url + LINT_TAB)

@@ -58,7 +58,9 @@ def findings(script, terms=None) -> list[Finding]:
     return [
         dataclasses.replace(finding, accepted=override)
         if finding.is_error
-        and (override := accepted.get((finding.where, finding.text_hash, finding.code, finding.term)))
+        and (
+            override := accepted.get((finding.where, finding.text_hash, finding.code, finding.term))
+        )
         else finding
         for finding in found
     ]

@@ -24,9 +24,8 @@ from personas.models import AudienceSegment, Persona
 from .enums import GroupPurpose, GroupType, Kind, Segment, Stage, Trigger
 from .exporting import KIND_KEYS, export_row
 from .forms import hot_topic_choices
+from .gates import blocking
 from .import_files import RowError
-from .lint import errors as lint_errors
-from .lint import lint
 from .models import KIND_MODELS, Script
 
 KNOWN_KEYS = {
@@ -447,7 +446,7 @@ def prepare_row(
         obj.audiences.set(audiences)
         obj.tags.set(tags)
         if publish:
-            for finding in lint_errors(lint(obj)):
+            for finding in blocking(obj):
                 problems.append((finding.where or "lint", finding.message))
 
     if problems:

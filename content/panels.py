@@ -1,6 +1,7 @@
 import json
 
 from django.contrib.admin.utils import quote
+from django.urls import reverse
 from wagtail.admin.panels import ObjectList, Panel
 
 from compliance.models import ComplianceRecord
@@ -59,8 +60,9 @@ class LintPanel(Panel):
             context["accepted_count"] = sum(1 for f in findings if f.accepted is not None)
             context["warning_count"] = sum(1 for f in findings if not f.is_error)
             if can_accept:
-                context["accept_url"] = self.instance.snippet_viewset.get_url(
-                    "accept_finding", quote(self.instance.pk)
+                context["accept_url"] = reverse(
+                    self.instance.snippet_viewset.get_url_name("accept_finding"),
+                    args=[quote(self.instance.pk)],
                 )
             return context
 

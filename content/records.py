@@ -51,7 +51,9 @@ class RecordFilterForm(forms.Form):
             start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz)
             records = records.filter(published_at__gte=start)
         if data.get("date_to"):
-            end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+            end = dt.datetime.combine(
+                data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+            )
             records = records.filter(published_at__lt=end)
         if data.get("persona"):
             records = records.filter(persona=data["persona"])

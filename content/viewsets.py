@@ -18,6 +18,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from core.panels import TotalsPanel
 from personas.models import AudienceSegment, Persona
 
+from .admin_views import (
+    AcceptFindingView,
+    GatedWorkflowActionView,
+    ScriptCreateView,
+    ScriptEditView,
+)
 from .enums import Stage
 from .forms import ScriptForm
 from .models import (
@@ -28,12 +34,6 @@ from .models import (
     MomentScript,
     Script,
     ScriptUsage,
-)
-from .admin_views import (
-    AcceptFindingView,
-    GatedWorkflowActionView,
-    ScriptCreateView,
-    ScriptEditView,
 )
 from .panels import ComplianceRecordsPanel, LintPanel, NamedTab
 
