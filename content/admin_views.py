@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from django.contrib.admin.utils import quote
-from django.urls import reverse
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin import messages

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.functional import classproperty
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
@@ -67,6 +67,4 @@ class PublishScriptsBulkAction(SnippetBulkAction):
             )
         if not num_parent_objects:
             return None
-        return ngettext(
-            "%(count)d script published.", "%(count)d scripts published.", num_parent_objects
-        ) % {"count": num_parent_objects}
+        return _("%(count)d script(s) published.") % {"count": num_parent_objects}
