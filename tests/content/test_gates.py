@@ -128,6 +128,7 @@ def test_manager_accepts_in_the_editor_then_publishes(manager_client, persona, m
     assert override.created_by == manager and override.reason == "合同允许"
     page = manager_client.get(url(MomentScript, "edit", script.pk)).content.decode()
     assert "lint-accepted" in page and "合同允许" in page and "manager" in page
+    assert "no longer blocks" in page or "不再阻止" in page  # the confirmation
 
     data = form(persona, messages=[("text", BAD)], variables=[])
     response = manager_client.post(
