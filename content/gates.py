@@ -55,15 +55,13 @@ def findings(script, terms=None) -> list[Finding]:
     if not any(finding.is_error for finding in found):
         return found
     accepted = overrides_of(script)
-    return [
-        dataclasses.replace(finding, accepted=override)
-        if finding.is_error
-        and (
-            override := accepted.get((finding.where, finding.text_hash, finding.code, finding.term))
-        )
-        else finding
-        for finding in found
-    ]
+    marked = []
+    for finding in found:
+        key = (finding.where, finding.text_hash, finding.code, finding.term)
+        if finding.is_error and key in accepted:
+            finding = dataclasses.replace(finding, accepted=accepted[key])
+        marked.append(finding)
+    return marked
 
 
 def blocking(script, terms=None) -> list[Finding]:
