@@ -169,3 +169,6 @@ class Rule(models.Model):
             raise ValidationError({"terms": _("Give at least one word.")})
         if self.kind == MatchKind.TOGETHER and not self.partners:
             raise ValidationError({"partners": _("Give the second list of words.")})
+
+
+from .records import ComplianceRecord, Override, text_hash  # noqa: E402,F401  (models of this app)

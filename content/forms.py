@@ -3,7 +3,8 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .lint import errors, lint, where_label
+from .gates import blocking
+from .lint import where_label
 
 # Buttons that publish or put a script in front of a reviewer: lint errors block them.
 GATED_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
@@ -45,7 +46,7 @@ class ScriptForm(WagtailAdminModelForm):
         super()._post_clean()
         if not self.is_gated_action or self.errors:
             return
-        for finding in errors(lint(self.instance)):
+        for finding in blocking(self.instance):
             place = where_label(finding.where)
             self.add_error(
                 None,

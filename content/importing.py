@@ -19,11 +19,10 @@ from . import import_fields as read
 from . import messages as msgs
 from .enums import GroupPurpose, GroupType, Kind, Stage, Trigger
 from .exporting import KIND_KEYS, export_row
+from .gates import blocking
 from .import_fields import Problems
 from .import_files import RowError
 from .import_lookups import Lookups
-from .lint import errors as lint_errors
-from .lint import lint
 from .models import KIND_MODELS, Script
 
 KNOWN_KEYS = {
@@ -88,7 +87,7 @@ def prepare_row(
         obj.audiences.set(audiences)
         obj.tags.set(tags)
         if publish:
-            problems.extend((f.where or "lint", f.message) for f in lint_errors(lint(obj)))
+            problems.extend((f.where or "lint", f.message) for f in blocking(obj))
     if problems:
         return None, _errors(number, problems)
 

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from compliance import engine
+from compliance.models import text_hash
 
 from .enums import TEXT_FOLD_LENGTH, LintLevel
 
@@ -36,10 +37,19 @@ class Finding:
     end: int | None = field(default=None, compare=False)
     citation: str = field(default="", compare=False)
     suggestions: tuple[str, ...] = field(default=(), compare=False)
+    # The hash of the whole text the finding is in (compliance.models.text_hash), and the
+    # manager's override that accepted it on exactly that text (content.gates sets it).
+    text_hash: str = field(default="", compare=False)
+    accepted: object = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
         return self.level == ERROR
+
+    @property
+    def blocks(self) -> bool:
+        """An error nobody accepted: it blocks submitting, approving and publishing."""
+        return self.is_error and self.accepted is None
 
     def excerpt_html(self) -> SafeString:
         """The excerpt, HTML-escaped, with the offending term wrapped in <mark>."""
@@ -94,6 +104,7 @@ def lint(script) -> list[Finding]:
     persona = script.persona if script.persona_id else None
     for where, text in texts:
         report = engine.check(text, persona=persona)
+        digest = text_hash(text) if report.findings else ""
         for hit in report.findings:
             findings.append(
                 Finding(
@@ -107,6 +118,7 @@ def lint(script) -> list[Finding]:
                     end=hit.end,
                     citation=hit.citation,
                     suggestions=hit.suggestions,
+                    text_hash=digest,
                 )
             )
 

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
@@ -17,6 +18,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from core.panels import TotalsPanel
 from personas.models import AudienceSegment, Persona
 
+from .admin_views import (
+    AcceptFindingView,
+    GatedWorkflowActionView,
+    ScriptCreateView,
+    ScriptEditView,
+)
 from .enums import Stage
 from .forms import ScriptForm
 from .models import (
@@ -27,7 +34,7 @@ from .models import (
     Script,
     ScriptUsage,
 )
-from .panels import LintPanel
+from .panels import ComplianceRecordsPanel, LintPanel, NamedTab
 
 
 class ScriptFilterSet(WagtailFilterSet):
@@ -101,12 +108,17 @@ def _tabs(content_panels):
                 ],
                 heading=_("Targeting"),
             ),
-            ObjectList([LintPanel(heading=_("Findings"))], heading=_("Lint")),
+            NamedTab([LintPanel(heading=_("Findings"))], heading=_("Lint"), name="lint"),
             ObjectList(
                 [TotalsPanel(ScriptUsage.totals_of, heading=_("Reported by bots"))],
                 heading=_("Usage"),
             ),
             ObjectList([PublishingPanel()], heading=_("Publishing")),
+            NamedTab(
+                [ComplianceRecordsPanel(heading=_("Compliance records"))],
+                heading=_("Compliance records"),
+                name="compliance_records",
+            ),
         ],
         base_form_class=ScriptForm,
     )
@@ -128,6 +140,18 @@ class ScriptViewSet(SnippetViewSet):
     # The search box goes through the Chinese-aware search backend (drafts included).
     search_backend_name = "default"
     inspect_view_enabled = True
+    add_view_class = ScriptCreateView
+    edit_view_class = ScriptEditView
+    workflow_action_view_class = GatedWorkflowActionView
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path(
+                "accept-finding/<str:pk>/",
+                AcceptFindingView.as_view(model=self.model),
+                name="accept_finding",
+            )
+        ]
 
     def get_queryset(self, request):
         return self.model._default_manager.select_related("persona", "usage")

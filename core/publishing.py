@@ -51,7 +51,11 @@ class SerialisedPublishRevisionAction(PublishRevisionAction):
                 )
                 return None
             self.object = row.with_content_json(self.revision.content)
-            return self._publish_revision(
+            going_live_as_scheduled = self.revision.approved_go_live_at is not None
+            if not going_live_as_scheduled:
+                # The moment of approval: the object may refuse (raise) and nothing changes.
+                self.object.before_publish(self.revision, self.user)
+            result = self._publish_revision(
                 self.revision,
                 self.object,
                 user=self.user,
@@ -59,6 +63,9 @@ class SerialisedPublishRevisionAction(PublishRevisionAction):
                 log_action=self.log_action,
                 previous_revision=self.previous_revision,
             )
+            if self.object.live and self.object.live_revision_id == self.revision.pk:
+                self.object.after_publish(self.revision, self.user)
+            return result
 
     def _schedule_withdrawn(self) -> bool:
         """True when this is a scheduled publish (publish_scheduled listed the revision as due)
@@ -71,7 +78,19 @@ class SerialisedPublishRevisionAction(PublishRevisionAction):
 
 
 class SerialisedPublishingMixin:
-    """Put before WorkflowMixin/DraftStateMixin in a model's bases."""
+    """Put before WorkflowMixin/DraftStateMixin in a model's bases.
+
+    Models may override two steps of every publish (all paths, under the row lock):
+    ``before_publish(revision, user)`` runs before anything is written and may raise to refuse
+    (not for a scheduled go-live: that was approved when it was scheduled);
+    ``after_publish(revision, user)`` runs once the revision is live, in the same transaction.
+    """
+
+    def before_publish(self, revision, user) -> None:
+        pass
+
+    def after_publish(self, revision, user) -> None:
+        pass
 
     def save_revision(self, *args, **kwargs):
         with transaction.atomic():

@@ -9,6 +9,7 @@ from .workflow import (
     allowed_moves,
     can_review,
     check_move,
+    check_script,
     status_after_edit,
 )
 
@@ -75,4 +76,10 @@ class CalendarEntryForm(WagtailAdminModelForm):
         if status != chosen:
             cleaned["status"] = status
             self.returned_to_review = True
+        try:
+            # A changed script is checked as if the entry were approved now.
+            current = None if "script" in self.changed_data else self.original_status
+            check_script(cleaned.get("script"), current, status)
+        except TransitionError as error:
+            raise forms.ValidationError(str(error)) from error
         return cleaned

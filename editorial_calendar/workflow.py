@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .enums import REVIEW_MOVES, TRANSITIONS, EntryStatus
+from content.gates import blocking, summary
+
+from .enums import ACTIONABLE, REVIEW_MOVES, TRANSITIONS, EntryStatus
 
 REVIEW_PERMISSION = "editorial_calendar.review_calendarentry"
 # What a review approves: what bots see and when and where it runs. The owner is not in it
@@ -49,6 +51,30 @@ def check_move(current: str, new: str, user) -> None:
         raise TransitionError(_("Only managers can approve, schedule or send back entries."))
 
 
+def check_script(script, current: str, new: str) -> None:
+    """Approving, scheduling or publishing an entry re-checks its script with the compliance
+    gate now (a rule may have been added since the script was approved): the version bots are
+    sent (the live row) and the one waiting to be published (the latest revision)."""
+    if script is None or new == current or new not in ACTIONABLE:
+        return
+    versions = [script] if script.live else []
+    latest = script.get_latest_revision_as_object()
+    if latest is not None:
+        versions.append(latest)
+    found, seen = [], set()
+    for version in versions:
+        for finding in blocking(version):
+            key = (finding.where, finding.code, finding.term, finding.text_hash)
+            if key not in seen:
+                seen.add(key)
+                found.append(finding)
+    if found:
+        raise TransitionError(
+            _("The script “%(title)s” cannot go out: %(reason)s")
+            % {"title": script.title, "reason": summary(found)}
+        )
+
+
 def can_review(user) -> bool:
     return user.has_perm(REVIEW_PERMISSION)
 
@@ -75,6 +101,7 @@ def status_after_edit(current: str, chosen: str, changed: Iterable[str], user) -
 def move(entry, new: str, user, comment: str = ""):
     """Change `entry`'s status (saving it), or raise TransitionError and change nothing."""
     check_move(entry.status, new, user)
+    check_script(entry.script, entry.status, new)
     sending_back = new == EntryStatus.DRAFTING and entry.status in {
         EntryStatus.IN_REVIEW,
         EntryStatus.APPROVED,

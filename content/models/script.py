@@ -29,7 +29,9 @@ from .. import messages as msgs
 from .. import variables as vars_
 from ..blocks import SegmentBlock, VariableBlock, message_blocks
 from ..enums import GroupPurpose, GroupType, Kind, Stage, Trigger
+from ..evidence import record_publish
 from ..fields import ChoiceListField
+from ..gates import require_clear
 from ..links import persona_conflict
 from .tags import ScriptTag
 
@@ -188,6 +190,14 @@ class Script(
         return obj
 
     # Texts and variables ----------------------------------------------------------------------
+    def before_publish(self, revision, user) -> None:
+        """Every publish path (SerialisedPublishingMixin): open compliance errors refuse it."""
+        require_clear(self)
+
+    def after_publish(self, revision, user) -> None:
+        """Every publish keeps its compliance record (content/evidence.py)."""
+        record_publish(self, revision, user)
+
     def iter_texts(self) -> Iterator[tuple[str, str]]:
         """(where, text) for every piece of text a user will read, in order."""
         yield from msgs.iter_texts(self.messages)

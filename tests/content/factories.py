@@ -1,3 +1,5 @@
+from unittest import mock
+
 import factory
 
 from content.models import ChatScript, GroupScript, LivestreamScript, MomentScript
@@ -41,7 +43,10 @@ class ScriptFactory(factory.django.DjangoModelFactory):
             obj.save()
         revision = obj.save_revision()
         if publish:
-            revision.publish()
+            # Fixtures may hold what the gate refuses today (a script published before a rule
+            # was added); tests of the gate publish through the real paths.
+            with mock.patch("content.models.require_clear"):
+                revision.publish()
         obj.refresh_from_db()
         return obj
 

@@ -1,0 +1,122 @@
+"""Script editor views that carry the compliance gate: the save banner, the workflow actions
+(dashboard approve), a manager's "accept with reason" and the bulk publish action."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from wagtail.admin import messages
+from wagtail.snippets.views.snippets import CreateView, EditView, WorkflowActionView
+
+from .gates import ComplianceBlocked, OverrideRefused, accept, blocking, summary
+
+LINT_TAB = "#tab-lint"
+
+
+class SaveBannerMixin:
+    """Saving a draft with open compliance errors: a warning with the count that links the
+    findings, instead of the green "saved"."""
+
+    def save_action(self):
+        if self.expects_json_response or self.action not in ("create", "edit"):
+            return super().save_action()
+        found = blocking(self.object)
+        if not found:
+            return super().save_action()
+        messages.warning(
+            self.request,
+            _(
+                "Saved as a draft, but %(count)d compliance error(s) block submitting and "
+                "publishing."
+            )
+            % {"count": len(found)},
+            buttons=[messages.button(self.get_edit_url() + LINT_TAB, _("See the findings"))],
+        )
+        return redirect(self.get_success_url())
+
+
+class ScriptCreateView(SaveBannerMixin, CreateView):
+    pass
+
+
+class ScriptEditView(SaveBannerMixin, EditView):
+    pass
+
+
+class GatedWorkflowActionView(WorkflowActionView):
+    """Approve from the dashboard (or any workflow action URL): the script as it would be
+    published is checked again now, with the rules as they are now."""
+
+    def post(self, request, *args, **kwargs):
+        if self.action_name == "approve":
+            latest = self.object.get_latest_revision_as_object()
+            found = blocking(latest)
+            if found:
+                return self._refuse(request, summary(found))
+        try:
+            return super().post(request, *args, **kwargs)
+        except ComplianceBlocked as refused:  # a rule changed between the check and the publish
+            return self._refuse(request, str(refused))
+
+    def _refuse(self, request, text):
+        messages.error(
+            request,
+            _("Not approved: %(reason)s") % {"reason": text},
+            buttons=[messages.button(self._edit_url() + LINT_TAB, _("See the findings"))],
+        )
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return self.render_modal_json(
+                request, {"step": "success", "redirect": self.redirect_url}
+            )
+        return redirect(self.redirect_url)
+
+    def _edit_url(self):
+        return reverse(
+            self.object.snippet_viewset.get_url_name("edit"), args=[quote(self.object.pk)]
+        )
+
+
+class AcceptFindingView(View):
+    """POST from the findings panel: a manager accepts one error finding with a reason."""
+
+    model = None
+
+    def post(self, request, pk):
+        if not request.user.has_perm("compliance.add_override"):
+            raise PermissionDenied
+        script = get_object_or_404(self.model, pk=pk)
+        edit_url = reverse(script.snippet_viewset.get_url_name("edit"), args=[quote(script.pk)])
+        try:
+            number, where, digest, rule, match = json.loads(request.POST.get("accept_finding", ""))
+            reason = request.POST.get(f"accept_reason_{int(number)}", "")
+        except (TypeError, ValueError):
+            messages.error(request, _("Unknown finding."))
+            return redirect(edit_url + LINT_TAB)
+        try:
+            accept(
+                script.get_latest_revision_as_object(),
+                where=str(where),
+                text_hash=str(digest),
+                rule=str(rule),
+                match=str(match),
+                reason=reason,
+                user=request.user,
+            )
+        except OverrideRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Accepted: “%(match)s” no longer blocks this text. Edit the text and it is "
+                    "checked again."
+                )
+                % {"match": match},
+            )
+        return redirect(edit_url + LINT_TAB)
