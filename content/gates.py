@@ -49,9 +49,9 @@ def overrides_of(script) -> dict[tuple[str, str, str, str], Override]:
     return {override.key(): override for override in Override.objects.for_object(script)}
 
 
-def findings(script, terms=None) -> list[Finding]:
+def findings(script) -> list[Finding]:
     """lint(script) with each error a manager accepted on exactly this text marked `accepted`."""
-    found = lint(script, terms=terms)
+    found = lint(script)
     if not any(finding.is_error for finding in found):
         return found
     accepted = overrides_of(script)
@@ -64,9 +64,9 @@ def findings(script, terms=None) -> list[Finding]:
     return marked
 
 
-def blocking(script, terms=None) -> list[Finding]:
+def blocking(script) -> list[Finding]:
     """The gate: error findings that block submitting, approving and publishing `script`."""
-    return [finding for finding in findings(script, terms=terms) if finding.blocks]
+    return [finding for finding in findings(script) if finding.blocks]
 
 
 def require_clear(script) -> None:

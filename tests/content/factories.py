@@ -45,7 +45,7 @@ class ScriptFactory(factory.django.DjangoModelFactory):
         if publish:
             # Fixtures may hold what the gate refuses today (a script published before a rule
             # was added); tests of the gate publish through the real paths.
-            with mock.patch("content.models.require_clear"):
+            with mock.patch("content.models.script.require_clear"):
                 revision.publish()
         obj.refresh_from_db()
         return obj

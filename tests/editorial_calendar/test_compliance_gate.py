@@ -6,8 +6,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from content import gates
-from content.models import LintTerm
 from editorial_calendar.workflow import TransitionError, move
+from tests.compliance.factories import add_word_rule
 from tests.content.factories import MomentScriptFactory
 
 from .factories import CalendarEntryFactory, persona_on
@@ -27,7 +27,7 @@ def entry_with(persona, text):
 
 def test_rule_added_since_the_script_was_published_refuses_the_approval(manager, xiaomei):
     entry = entry_with(xiaomei, "宝子们，双十一包邮")
-    LintTerm.objects.create(term="包邮", category="ad_law", level="error")
+    add_word_rule("包邮")
     with pytest.raises(TransitionError, match="包邮"):
         move(entry, "approved", manager)
     entry.refresh_from_db()
@@ -36,7 +36,7 @@ def test_rule_added_since_the_script_was_published_refuses_the_approval(manager,
 
 def test_an_accepted_finding_lets_the_entry_be_approved(manager, xiaomei):
     entry = entry_with(xiaomei, "宝子们，双十一包邮")
-    LintTerm.objects.create(term="包邮", category="ad_law", level="error")
+    add_word_rule("包邮")
     script = entry.script
     finding = gates.blocking(script)[0]
     gates.accept(
@@ -54,7 +54,7 @@ def test_an_accepted_finding_lets_the_entry_be_approved(manager, xiaomei):
 
 def test_calendar_review_view_shows_the_refusal(manager_client, xiaomei):
     entry = entry_with(xiaomei, "宝子们，双十一包邮")
-    LintTerm.objects.create(term="包邮", category="ad_law", level="error")
+    add_word_rule("包邮")
     response = manager_client.post(
         reverse("editorial_calendar:review", args=[entry.pk]), {"action": "approve"}
     )
