@@ -14,6 +14,7 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.columns import YesNoColumn
 from core.panels import TotalsPanel
 from personas.models import AudienceSegment, Persona
 
@@ -201,7 +202,13 @@ class LintTermViewSet(SnippetViewSet):
     icon = "warning"
     menu_label = _("Lint terms")
     menu_order = 900
-    list_display = ["term", "category", "level", "note", "active"]
+    list_display = [
+        "term",
+        "category",
+        "level",
+        "note",
+        YesNoColumn("active", label=_("active")),
+    ]
     list_filter = ["category", "level", "active"]
     search_fields = ["term", "note"]
     search_backend_name = None

@@ -39,11 +39,19 @@ class CleanedList(list):
             )
         if not parts:
             return ""
-        what = parts[0] if len(parts) == 1 else gettext("%(first)s and %(second)s") % {
-            "first": parts[0],
-            "second": parts[1],
+        what = (
+            parts[0]
+            if len(parts) == 1
+            else gettext("%(first)s and %(second)s")
+            % {
+                "first": parts[0],
+                "second": parts[1],
+            }
+        )
+        return gettext("“%(field)s” was cleaned: removed %(what)s.") % {
+            "field": label,
+            "what": what,
         }
-        return gettext("“%(field)s” was cleaned: removed %(what)s.") % {"field": label, "what": what}
 
 
 def cleaning_notices(instance) -> list[str]:
