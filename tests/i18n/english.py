@@ -27,9 +27,10 @@ SKIP_TAGS = {"script", "style", "template", "noscript", "code", "pre", "kbd", "s
 SKIP_CLASSES = {"w-sr-only", "visuallyhidden", "sr-only", "w-hidden"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # Identifiers: slugs, token prefixes, handles, file names, e-mail addresses, URLs, hex digits,
-# HTTP header names (X-Signature).
+# HTTP header names (X-Signature), {{placeholders}}.
 IDENTIFIER = re.compile(
-    r"\bX-[A-Z][\w-]+|\S+@\S+|https?://\S+|/\S*|\b[\w.-]*[_\d][\w.-]*\b|\b[a-z]+(?:-[a-z0-9]+)+\b|\b\w+\.\w{2,4}\b"
+    r"\{\{\w+\}\}|\bX-[A-Z][\w-]+|\S+@\S+|https?://\S+|/\S*"
+    r"|\b[\w.-]*[_\d][\w.-]*\b|\b[a-z]+(?:-[a-z0-9]+)+\b|\b\w+\.\w{2,4}\b"
 )
 
 
@@ -45,7 +46,10 @@ def _hidden(tag) -> bool:
         if getattr(node, "name", None) in SKIP_TAGS:
             return True
         attrs = getattr(node, "attrs", None) or {}
-        if "hidden" in attrs or SKIP_CLASSES & set(attrs.get("class", [])):
+        # Side panels (status, preview, checks) are hidden until their toggle opens them: shown.
+        if ("hidden" in attrs and "data-side-panel" not in attrs) or SKIP_CLASSES & set(
+            attrs.get("class", [])
+        ):
             return True
     return False
 
