@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its translations: Wagtail's workflow panels call humanize's naturaltime
+    # ("35 seconds ago"), whose Chinese is loaded only when the app is installed.
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [

@@ -91,3 +91,13 @@ def test_javascript_catalogue_carries_the_wagtail_js_strings(client):
     body = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
     for chinese in ("正在自动保存…", "插入块", "%(num)s 个错误"):
         assert json.dumps(chinese)[1:-1] in body, chinese  # the catalogue escapes non-ASCII
+
+
+def test_workflow_times_are_chinese():
+    from datetime import timedelta
+
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+    from django.utils import timezone
+
+    with translation.override("zh-hans"):
+        assert "ago" not in naturaltime(timezone.now() - timedelta(seconds=35))
