@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.columns import YesNoColumn
+
 from . import views
 from .forms import BotClientForm, WebhookForm
 from .models import BotClient, Webhook, WebhookDelivery
@@ -54,7 +56,7 @@ class WebhookViewSet(ModelViewSet):
     list_display = [
         TitleColumn("url", label=_("URL"), url_name="bots_webhook:edit"),
         Column("client", label=_("Bot client")),
-        Column("active", label=_("Active")),
+        YesNoColumn("active", label=_("Active")),
         DateColumn("created_at", label=_("Created")),
     ]
 

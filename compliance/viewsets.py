@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.columns import YesNoColumn
+
 from .models import Rule, RulePack
 
 
@@ -13,7 +15,14 @@ class RuleViewSet(SnippetViewSet):
     icon = "warning"
     menu_label = _("Rules")
     menu_order = 100
-    list_display = ["code", "title", "pack", "level", "kind", "active"]
+    list_display = [
+        "code",
+        "title",
+        "pack",
+        "level",
+        "kind",
+        YesNoColumn("active", label=_("active")),
+    ]
     list_filter = ["pack", "level", "kind", "active"]
     search_fields = ["code", "title", "explanation", "citation"]
     search_backend_name = None
@@ -47,7 +56,13 @@ class RulePackViewSet(SnippetViewSet):
     icon = "folder-open-inverse"
     menu_label = _("Rule packs")
     menu_order = 200
-    list_display = ["name", "code", "industries", "channels", "active"]
+    list_display = [
+        "name",
+        "code",
+        "industries",
+        "channels",
+        YesNoColumn("active", label=_("active")),
+    ]
     list_filter = ["active"]
     search_fields = ["name", "code", "description"]
     search_backend_name = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, ngettext
+
 from . import messages as msgs
 from . import variables as vars_
 from .enums import Segment
@@ -9,6 +11,27 @@ from .enums import Segment
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+_UNITS = (
+    (86400, lambda n: ngettext("%(n)d day", "%(n)d days", n)),
+    (3600, lambda n: ngettext("%(n)d hour", "%(n)d hours", n)),
+    (60, lambda n: ngettext("%(n)d minute", "%(n)d minutes", n)),
+    (1, lambda n: ngettext("%(n)d second", "%(n)d seconds", n)),
+)
+
+
+def delay_label(seconds: int) -> str:
+    """A delay as a person says it: 3 分钟后, 2 小时后, 1 小时 30 分钟后 (never 180 秒后)."""
+    seconds = max(int(seconds or 0), 0)
+    parts = []
+    for size, unit in _UNITS:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(unit(count) % {"n": count})
+    if not parts:
+        return gettext("right after")
+    return gettext("%(duration)s later") % {"duration": " ".join(parts)}
 
 
 def preview_context(script) -> dict:
@@ -22,6 +45,9 @@ def preview_context(script) -> dict:
         elapsed += segment["minutes"] or 0
         segment["end_clock"] = _clock(elapsed)
     rendered = msgs.to_api(script.messages, values)
+    for message in rendered:
+        if message["type"] == "delay":
+            message["label"] = delay_label(message["seconds"])
     return {
         "script": script,
         "persona": persona,

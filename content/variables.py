@@ -137,19 +137,55 @@ def render(text: str, values: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
 
 
+# Plausible sample values for previews, by a word in the variable's name or description (first
+# match wins, so the more specific words come first). A preview never shows a bare placeholder.
+_SAMPLES_BY_NAME = {
+    "nickname": "小鹿",
+    "name": "小鹿",
+    "coupon_code": "HY2026",
+    "live_time": "今晚 8 点",
+    "group_name": "福利1群",
+    "order_no": "HY20261122001",
+    "product_name": "修护精华",
+    "days": "7",
+}
+_SAMPLES_BY_WORD = (
+    (("points", "积分"), "1280"),
+    (("date", "日期", "到期", "deadline"), "12月31日"),
+    (("time", "时间", "几点"), "今晚 8 点"),
+    (("order", "订单"), "HY20261122001"),
+    (("code", "码"), "HY2026"),
+    (("coupon", "券"), "满199减30"),
+    (("price", "amount", "money", "金额", "价格", "元"), "199"),
+    (("discount", "折"), "8 折"),
+    (("days", "天数"), "7"),
+    (("count", "num", "qty", "数量", "人数", "次数"), "3"),
+    (("url", "link", "链接"), "https://example.com"),
+    (("phone", "mobile", "电话", "手机"), "138****8000"),
+    (("product", "商品", "产品"), "修护精华"),
+    (("group", "群"), "福利1群"),
+    (("city", "城市"), "上海"),
+    (("address", "地址"), "上海市静安区"),
+    (("name", "nick", "昵称", "姓名", "称呼"), "小鹿"),
+)
+
+
+def sample_value(variable: Variable) -> str:
+    """A preview value: the default, an example if one is declared, else a plausible sample."""
+    for given in (variable.default, getattr(variable, "example", "")):
+        if given:
+            return given
+    if variable.name in _SAMPLES_BY_NAME:
+        return _SAMPLES_BY_NAME[variable.name]
+    name = variable.name.lower()
+    description = (variable.description or "").lower()
+    for where in (name, description):
+        for words, sample in _SAMPLES_BY_WORD:
+            if any(word in where for word in words):
+                return sample
+    return variable.description or "示例"
+
+
 def sample_values(declared: Iterable[Variable]) -> dict[str, str]:
-    """Values for previews: the default, else a plausible sample, else the name in brackets."""
-    samples = {
-        "nickname": "小鹿",
-        "name": "小鹿",
-        "coupon_code": "HY2026",
-        "live_time": "今晚 8 点",
-        "group_name": "福利1群",
-        "order_no": "HY20261122001",
-        "product_name": "修护精华",
-        "days": "7",
-    }
-    return {
-        variable.name: variable.default or samples.get(variable.name, f"【{variable.name}】")
-        for variable in declared
-    }
+    """Values for previews (sample_value of each declared variable)."""
+    return {variable.name: sample_value(variable) for variable in declared}

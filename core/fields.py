@@ -7,7 +7,62 @@ available to other apps (for instance trigger keywords) through this module.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+
+class CleanedList(list):
+    """The entries of a pasted list, remembering what was removed on the way (for a notice)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.blank_lines = 0
+        self.duplicates: list[str] = []
+
+    def notice(self, label: str) -> str:
+        """What was cleaned, in one sentence; empty when the list was pasted clean."""
+        parts = []
+        if self.blank_lines:
+            parts.append(
+                ngettext("%(count)d blank line", "%(count)d blank lines", self.blank_lines)
+                % {"count": self.blank_lines}
+            )
+        if self.duplicates:
+            unique = list(dict.fromkeys(self.duplicates))
+            parts.append(
+                ngettext(
+                    "%(count)d repeated entry (%(items)s)",
+                    "%(count)d repeated entries (%(items)s)",
+                    len(self.duplicates),
+                )
+                % {"count": len(self.duplicates), "items": gettext(", ").join(unique[:10])}
+            )
+        if not parts:
+            return ""
+        what = (
+            parts[0]
+            if len(parts) == 1
+            else gettext("%(first)s and %(second)s")
+            % {
+                "first": parts[0],
+                "second": parts[1],
+            }
+        )
+        return gettext("“%(field)s” was cleaned: removed %(what)s.") % {
+            "field": label,
+            "what": what,
+        }
+
+
+def cleaning_notices(instance) -> list[str]:
+    """A notice per list field of `instance` that a form just cleaned (blank lines, repeats)."""
+    notices = []
+    for field in instance._meta.get_fields():
+        if isinstance(field, LineListField):
+            value = getattr(instance, field.attname, None)
+            if isinstance(value, CleanedList) and (text := value.notice(str(field.verbose_name))):
+                notices.append(text)
+    return notices
 
 
 class LineListFormField(forms.CharField):
@@ -31,25 +86,19 @@ class LineListFormField(forms.CharField):
             value = "\n".join(str(item) for item in value)
         text = super().to_python(value) or ""
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        # Leading and trailing empty lines are harmless; an empty line *between* entries is
-        # reported, because it usually means a phrase was deleted by accident.
+        # Lists are pasted from spreadsheets and chats: blank lines and repeats are removed and
+        # reported (CleanedList.notice), never refused. Leading/trailing blank lines are not news.
         while lines and not lines[-1].strip():
             lines.pop()
         while lines and not lines[0].strip():
             lines.pop(0)
-        items: list[str] = []
+        items = CleanedList()
         errors: list[ValidationError] = []
         seen: set[str] = set()
         for number, line in enumerate(lines, start=1):
             item = line.strip()
             if not item:
-                errors.append(
-                    ValidationError(
-                        _("Line %(line)d is blank: write one entry per line, without empty lines."),
-                        code="blank_line",
-                        params={"line": number},
-                    )
-                )
+                items.blank_lines += 1
                 continue
             if len(item) > self.max_item_length:
                 errors.append(
@@ -61,13 +110,7 @@ class LineListFormField(forms.CharField):
                 )
                 continue
             if item in seen:
-                errors.append(
-                    ValidationError(
-                        _("Line %(line)d repeats “%(item)s”."),
-                        code="duplicate",
-                        params={"line": number, "item": item},
-                    )
-                )
+                items.duplicates.append(item)
                 continue
             seen.add(item)
             items.append(item)

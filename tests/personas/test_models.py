@@ -56,14 +56,18 @@ class TestLineList:
     def test_one_entry_per_line_trimmed(self):
         assert self.field.clean("  宝子们 \r\n姐妹们\n\n") == ["宝子们", "姐妹们"]
 
-    def test_blank_line_between_entries_is_an_error_naming_the_line(self):
-        with pytest.raises(ValidationError) as error:
-            self.field.clean("最\n   \n第一")
-        assert "2" in str(error.value)
+    def test_blank_lines_and_repeats_are_removed_and_reported(self):
+        cleaned = self.field.clean("最\n   \n第一\n\n最\n第一\n最")
+        assert cleaned == ["最", "第一"]
+        assert cleaned.blank_lines == 2
+        assert cleaned.duplicates == ["最", "第一", "最"]
+        notice = cleaned.notice("禁用词")
+        assert "禁用词" in notice and "最" in notice and "第一" in notice
 
-    def test_duplicates_and_overlong_entries_are_errors(self):
-        with pytest.raises(ValidationError, match="重复|repeats"):
-            self.field.clean("最\n最")
+    def test_a_clean_list_has_no_notice(self):
+        assert self.field.clean("最\n第一").notice("禁用词") == ""
+
+    def test_overlong_entries_are_still_errors(self):
         with pytest.raises(ValidationError):
             self.field.clean("这是一个太长的词")
 

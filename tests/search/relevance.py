@@ -7,7 +7,7 @@ JUDGED = {
             "demo-dr-lin-chat-04"],
     "太贵了": ["demo-xiaomei-chat-02", "demo-dr-lin-chat-02"],
     "會員日": ["demo-xiaomei-livestream-03", "demo-dr-lin-group-05", "demo-amy-assistant-moment-01",
-            "demo-amy-assistant-group-04"],
+            "demo-amy-assistant-group-04", "demo-xiaomei-chat-06"],
     "红包": ["demo-xiaomei-group-03", "demo-dr-lin-group-04", "demo-amy-assistant-group-04"],
     "抽奖": ["demo-xiaomei-group-04", "demo-dr-lin-group-04", "demo-amy-assistant-group-04"],
     "过敏": ["demo-xiaomei-chat-03", "demo-dr-lin-chat-04", "demo-amy-assistant-chat-04"],

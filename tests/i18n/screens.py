@@ -1,0 +1,129 @@
+"""The main admin screens, by role, and the user data shown on them (allowed to be Latin)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from taggit.models import Tag
+from wagtail.images import get_image_model
+
+from bots.models import BotClient, Webhook
+from content.models import LintTerm, Script
+from core import roles
+from editorial_calendar.models import CalendarEntry, HotTopic
+from personas.models import AudienceSegment, Persona, PersonaChannel
+
+SCRIPT_KINDS = ("moment", "group", "livestream", "chat")
+
+
+def _snippet(app: str, model: str, view: str, *args) -> str:
+    return reverse(f"wagtailsnippets_{app}_{model}:{view}", args=args)
+
+
+def build_world(make_user) -> dict[str, object]:
+    """One of everything the screens list: personas, a script per kind (one moment as a draft in
+    moderation), a hot topic, calendar entries, a bot client with a webhook, the three roles."""
+    from django.utils import timezone
+
+    from tests.content.factories import (
+        ChatScriptFactory,
+        GroupScriptFactory,
+        LivestreamScriptFactory,
+        MomentScriptFactory,
+    )
+    from tests.editorial_calendar.factories import CalendarEntryFactory, HotTopicFactory
+    from tests.personas.factories import PersonaChannelFactory, PersonaFactory
+
+    users = {
+        "copywriter": make_user("copywriter", roles.COPYWRITERS),
+        "manager": make_user("manager", roles.MANAGERS),
+        "admin": make_user("admin", superuser=True),
+    }
+    persona = PersonaFactory(slug="xiaomei", name="小美", brand="花漾美妆")
+    PersonaChannelFactory(persona=persona, channel="wechat", handle="huayang_xiaomei")
+    PersonaFactory(slug="dr-lin", name="林营养师", brand="轻食研究所", publish=False)
+    topic = HotTopicFactory(name="会员日", slug="member-day", start=timezone.localdate())
+    MomentScriptFactory(persona=persona, title="新品上市", tags=["新品"])
+    GroupScriptFactory(
+        persona=persona,
+        title="进群欢迎",
+        messages=[("text", "欢迎～"), ("delay", {"seconds": 180}), ("text", "福利在这里")],
+    )
+    LivestreamScriptFactory(persona=persona, title="周三会员日专场")
+    ChatScriptFactory(persona=persona, title="新好友打招呼")
+    draft = MomentScriptFactory(persona=persona, title="会员日预热", publish=False)
+    draft.get_workflow().start(draft, users["copywriter"])
+    CalendarEntryFactory(
+        persona=persona, date=timezone.localdate(), title="会员日预热朋友圈", hot_topic=topic,
+        script=draft, status="drafting", owner=users["copywriter"],
+    )  # fmt: skip
+    client, _token = BotClient.create("wecom-bot", personas=[persona])
+    Webhook.objects.create(client=client, url="https://bot.example.com/hook")
+    return {"users": users, "draft": draft}
+
+
+def screens(role: str) -> dict[str, str]:
+    """Screen name → admin URL for what `role` (copywriter, manager, admin) works with."""
+    urls = {
+        "dashboard": reverse("wagtailadmin_home"),
+        "personas": _snippet("personas", "persona", "list"),
+        "persona new": _snippet("personas", "persona", "add"),
+        "persona edit": _snippet("personas", "persona", "edit", Persona.objects.first().pk),
+        "hot topics": _snippet("editorial_calendar", "hottopic", "list"),
+        "calendar entries": _snippet("editorial_calendar", "calendarentry", "list"),
+        "calendar entry new": _snippet("editorial_calendar", "calendarentry", "add"),
+        "calendar entry edit": _snippet(
+            "editorial_calendar", "calendarentry", "edit", CalendarEntry.objects.first().pk
+        ),
+        "calendar": reverse("editorial_calendar:index"),
+        "images": reverse("wagtailimages:index"),
+        "image new": reverse("wagtailimages:add"),
+    }
+    for kind in SCRIPT_KINDS:
+        model = f"{kind}script"
+        script = Script.objects.filter(kind=kind).order_by("pk").first()
+        urls[f"{kind} scripts"] = _snippet("content", model, "list")
+        urls[f"{kind} new"] = _snippet("content", model, "add")
+        urls[f"{kind} edit"] = _snippet("content", model, "edit", script.pk)
+    draft = Script.objects.filter(live=False).order_by("pk").first()
+    if draft is not None:  # in moderation: the workflow banners and the status panel
+        urls["draft in moderation"] = _snippet("content", f"{draft.kind}script", "edit", draft.pk)
+    if role in {"manager", "admin"}:
+        topic = HotTopic.objects.first()
+        urls["hot topic new"] = _snippet("editorial_calendar", "hottopic", "add")
+        urls["hot topic edit"] = _snippet("editorial_calendar", "hottopic", "edit", topic.pk)
+        urls["compliance terms"] = _snippet("content", "lintterm", "list")
+    if role == "admin":
+        urls["bot clients"] = reverse("bots_botclient:index")
+        urls["bot client new"] = reverse("bots_botclient:add")
+        urls["webhooks"] = reverse("bots_webhook:index")
+        urls["webhook new"] = reverse("bots_webhook:add")
+        if BotClient.objects.exists():
+            client = BotClient.objects.first()
+            urls["bot client edit"] = reverse("bots_botclient:edit", args=[client.pk])
+        urls["webhook deliveries"] = reverse("bots_webhookdelivery:index")
+        if Webhook.objects.exists():
+            urls["webhook edit"] = reverse("bots_webhook:edit", args=[Webhook.objects.first().pk])
+    return urls
+
+
+def user_data() -> set[str]:
+    """Everything users typed or the demo wrote: it may be Latin (names, slugs, handles)."""
+    data: set[str] = set()
+    for model, fields in (
+        (Persona, ("name", "slug", "brand")),
+        (PersonaChannel, ("handle",)),
+        (AudienceSegment, ("name",)),
+        (Script, ("title", "external_id")),
+        (HotTopic, ("name", "slug")),
+        (CalendarEntry, ("title",)),
+        (LintTerm, ("term",)),
+        (BotClient, ("name", "token_prefix")),
+        (Webhook, ("url",)),
+        (Tag, ("name",)),
+        (get_image_model(), ("title",)),
+        (get_user_model(), ("username", "email", "first_name", "last_name")),
+    ):
+        for row in model.objects.values_list(*fields):
+            data.update(str(value) for value in row if value)
+    return data
