@@ -60,7 +60,7 @@ browser: ## Install Chromium and the CJK/emoji fonts the browser tests need (Deb
 	bash .ci/ensure-browser
 
 messages: install ## Extract and compile the zh-hans translations (needs GNU gettext)
-	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=data --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=data --ignore=tests --ignore=locale_wagtail --no-obsolete
 	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 openapi: install ## Rewrite the committed OpenAPI snapshot (tests/api/openapi.snapshot.json) after an intended API change
