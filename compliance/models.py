@@ -10,6 +10,7 @@ import re
 from importlib import import_module
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,11 @@ class ChoiceListField(models.JSONField):
     def options(self):
         module, _sep, name = self.choices_from.rpartition(".")
         return getattr(import_module(module), name).choices
+
+    def labels(self, values) -> str:
+        """The chosen values as people read them: 化妆品、食品 (— for none: every one)."""
+        names = dict(self.options())
+        return "、".join(str(names.get(value, value)) for value in values or []) or "—"
 
     def formfield(self, **kwargs):
         return forms.MultipleChoiceField(
@@ -88,6 +94,14 @@ class RulePack(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @admin.display(description=_("industries"))
+    def industry_labels(self) -> str:
+        return self._meta.get_field("industries").labels(self.industries)
+
+    @admin.display(description=_("channels"))
+    def channel_labels(self) -> str:
+        return self._meta.get_field("channels").labels(self.channels)
+
 
 def validate_patterns(value: list[str]) -> None:
     for number, pattern in enumerate(value or [], start=1):
@@ -104,7 +118,9 @@ class Rule(models.Model):
     """One thing not to say: words (or two lists that must meet in one sentence), its level,
     the law or platform rule it breaks, a plain explanation, replacements and exceptions."""
 
-    pack = models.ForeignKey(RulePack, on_delete=models.CASCADE, related_name="rules")
+    pack = models.ForeignKey(
+        RulePack, on_delete=models.CASCADE, related_name="rules", verbose_name=_("rule pack")
+    )
     code = models.SlugField(_("code"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=80)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.ERROR)
@@ -149,7 +165,7 @@ class Rule(models.Model):
     sounds_alike = models.BooleanField(
         _("match pinyin spellings"),
         default=True,
-        help_text=_("Also find the words spelled in pinyin (zui hao, wei xin)."),
+        help_text=_("Also find the words when they are spelled in pinyin (Latin letters)."),
     )
     citation = models.CharField(_("citation"), max_length=200, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)

@@ -59,8 +59,8 @@ class RulePackViewSet(SnippetViewSet):
     list_display = [
         "name",
         "code",
-        "industries",
-        "channels",
+        "industry_labels",
+        "channel_labels",
         YesNoColumn("active", label=_("active")),
     ]
     list_filter = ["active"]

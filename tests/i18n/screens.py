@@ -8,7 +8,8 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 
 from bots.models import BotClient, Webhook
-from content.models import LintTerm, Script
+from compliance.models import Rule, RulePack
+from content.models import Script
 from core import roles
 from editorial_calendar.models import CalendarEntry, HotTopic
 from personas.models import AudienceSegment, Persona, PersonaChannel
@@ -92,7 +93,13 @@ def screens(role: str) -> dict[str, str]:
         topic = HotTopic.objects.first()
         urls["hot topic new"] = _snippet("editorial_calendar", "hottopic", "add")
         urls["hot topic edit"] = _snippet("editorial_calendar", "hottopic", "edit", topic.pk)
-        urls["compliance terms"] = _snippet("content", "lintterm", "list")
+        urls["compliance rules"] = _snippet("compliance", "rule", "list")
+        urls["compliance rule edit"] = _snippet(
+            "compliance", "rule", "edit", Rule.objects.order_by("pk").first().pk
+        )
+        urls["compliance rule packs"] = _snippet("compliance", "rulepack", "list")
+    if role == "manager":
+        urls["compliance records"] = reverse("content_compliance_records")
     if role == "admin":
         urls["bot clients"] = reverse("bots_botclient:index")
         urls["bot client new"] = reverse("bots_botclient:add")
@@ -117,7 +124,8 @@ def user_data() -> set[str]:
         (Script, ("title", "external_id")),
         (HotTopic, ("name", "slug")),
         (CalendarEntry, ("title",)),
-        (LintTerm, ("term",)),
+        (Rule, ("code", "title")),
+        (RulePack, ("code", "name")),
         (BotClient, ("name", "token_prefix")),
         (Webhook, ("url",)),
         (Tag, ("name",)),
