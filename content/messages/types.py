@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import BeforeValidator, Strict
-from wagtail.images.blocks import ImageBlock
 
+from core.blocks import ImageBlock
 from core.images import image_dict
 from personas.schemas import Image
 

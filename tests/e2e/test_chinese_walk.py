@@ -69,14 +69,8 @@ def walk(world):
     }
 
 
-# Wagtail's ImageBlock labels its chooser "Image" (untranslatable); core.blocks.ImageBlock fixes it
-# once content/blocks.py (another helper's) uses it — then empty this (notes/zh.md).
-PENDING_ELSEWHERE = {"Image", "Image*"}
-
-
 def english_here(page, data) -> list[str]:
-    found = english_fragments(page.evaluate(VISIBLE_TEXT_JS), data)
-    return [text for text in found if text not in PENDING_ELSEWHERE]
+    return english_fragments(page.evaluate(VISIBLE_TEXT_JS), data)
 
 
 def test_every_main_screen_is_chinese_for_every_role(walk, login, page, shoot):

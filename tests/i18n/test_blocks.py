@@ -14,10 +14,6 @@ def test_image_chooser_is_labelled_in_chinese_and_migrates_as_wagtails_block():
     assert block.deconstruct() == theirs.deconstruct()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="content/blocks.py (another helper's) still uses Wagtail's ImageBlock: notes/zh.md",
-)
 def test_message_image_block_is_labelled():
     from content.blocks import message_blocks
 
