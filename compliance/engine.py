@@ -186,12 +186,13 @@ def one_per_phrase(hits: list[Hit]) -> list[Hit]:
         ),
     )
     kept: list[Hit] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # character offsets already in a kept finding
     for hit in ranked:
-        if any(hit.start < end and start < hit.end for start, end in taken):
+        span = range(hit.start, hit.end)
+        if any(index in taken for index in span):
             continue
         kept.append(hit)
-        taken.append((hit.start, hit.end))
+        taken.update(span)
     kept.sort(key=lambda hit: (hit.level != ERROR, hit.start))
     return kept
 

@@ -21,6 +21,7 @@ import ahocorasick
 from .normalise import QUESTION, SENTENCE_END, Folded, fold_term, pinyin_of, sounds
 
 GAP = 6
+EXCEPTION_REACH = 40  # folded characters around a finding that exception patterns see
 SOUND_REACH = 8  # folded characters around a Latin run that may belong to a pinyin match
 TERM, GROUP, PART, ALLOW = range(4)
 _ENDS = re.compile(f"[{SENTENCE_END}{QUESTION}]")
@@ -55,6 +56,26 @@ class Candidate:
     rule: int  # index into Matcher.specs
     start: int  # folded offsets
     end: int
+
+
+class Covers:
+    """Spans of allowed words of one rule; covers(a, b): is [a, b) inside one of them."""
+
+    __slots__ = ("longest", "reach")
+
+    def __init__(self):
+        self.reach: dict[int, int] = {}  # start → the furthest end of a span starting there
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        self.reach[start] = max(self.reach.get(start, 0), end)
+        self.longest = max(self.longest, end - start)
+
+    def covers(self, start: int, end: int) -> bool:
+        reach = self.reach
+        return any(
+            reach.get(left, -1) >= end for left in range(start, start - self.longest - 1, -1)
+        )
 
 
 def _is_latin(char: str) -> bool:
@@ -187,15 +208,15 @@ class Matcher:
         terms: list[tuple[int, int, int]] = []
         groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
         parts: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-        allowed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        allowed: dict[int, Covers] = defaultdict(Covers)
         for entry, start, end in raw:
             if entry[0] == ALLOW:
-                allowed[entry[1]].append((start, end))
+                allowed[entry[1]].add(start, end)
         for entry, start, end in raw:
             kind, rule, group, gap = entry[0], entry[1], entry[2], entry[3]
             if kind == ALLOW:
                 continue
-            if rule in allowed and any(a <= start and end <= b for a, b in allowed[rule]):
+            if rule in allowed and allowed[rule].covers(start, end):
                 continue  # a word inside an allowed word (最 in 最近, 福利 in 福利群)
             if kind == TERM:
                 terms.append((rule, start, end))
@@ -208,14 +229,17 @@ class Matcher:
             rule, group, count = self.gap_words[gap]
             spans = found.get(0, [])
             for number in range(1, count):
-                following = found.get(number, [])
+                following = sorted(found.get(number, []))
+                starts = [span[0] for span in following]
                 joined = []
                 for start, end in spans:
-                    for next_start, next_end in following:
-                        if end <= next_start <= end + GAP and self._same_sentence(
-                            ends, end, next_start
-                        ):
+                    # only the parts that begin within GAP characters after this one
+                    index = bisect_left(starts, end)
+                    while index < len(following) and starts[index] <= end + GAP:
+                        next_start, next_end = following[index]
+                        if self._same_sentence(ends, end, next_start):
                             joined.append((start, next_end))
+                        index += 1
                 spans = joined
             for start, end in spans:
                 if self.specs[rule].together:
@@ -227,9 +251,15 @@ class Matcher:
             if group != 0:
                 continue
             window = self.specs[rule].window
+            seconds = sorted(groups.get((rule, 1), []))
+            starts = [span[0] for span in seconds]
+            longest = max((b - a for a, b in seconds), default=0)
             for start, end in firsts:
                 best = None  # the nearest partner: the finding is the tightest phrase
-                for other_start, other_end in groups.get((rule, 1), []):
+                index = bisect_left(starts, start - window - longest)
+                while index < len(seconds) and starts[index] <= end + window:
+                    other_start, other_end = seconds[index]
+                    index += 1
                     if other_start < end and start < other_end:
                         continue  # the same characters cannot be both
                     lo, hi = min(start, other_start), max(end, other_end)
@@ -242,7 +272,7 @@ class Matcher:
 
         out = []
         for rule, start, end in set(terms):
-            if any(a <= start and end <= b for a, b in allowed.get(rule, ())):
+            if rule in allowed and allowed[rule].covers(start, end):
                 continue
             if self.exceptions[rule] and self._excepted(text, ends, rule, start, end):
                 continue
@@ -250,10 +280,14 @@ class Matcher:
         return out
 
     def _excepted(self, text: str, ends: list[int], rule: int, start: int, end: int) -> bool:
+        """Whether an exception pattern matches around the finding, on its sentence (at most
+        EXCEPTION_REACH characters either side: a 20,000-character text without a full stop
+        must not cost a regex pass over all of it per finding)."""
         index = bisect_left(ends, start)
-        sentence_start = ends[index - 1] + 1 if index else 0
+        sentence_start = max(ends[index - 1] + 1 if index else 0, start - EXCEPTION_REACH)
         after = bisect_left(ends, end)
         sentence_end = ends[after] + 1 if after < len(ends) else len(text)
+        sentence_end = min(sentence_end, end + EXCEPTION_REACH)
         sentence = text[sentence_start:sentence_end]
         lo, hi = start - sentence_start, end - sentence_start
         for pattern in self.exceptions[rule]:
