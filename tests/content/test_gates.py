@@ -101,7 +101,7 @@ def test_override_needs_a_reason_a_manager_and_an_open_error(persona, manager, c
     with pytest.raises(gates.OverrideRefused):
         accept(script, copywriter)
     finding = gates.blocking(script)[0]
-    with pytest.raises(gates.OverrideRefused, match="no longer there"):
+    with pytest.raises(gates.OverrideRefused, match="已不存在"):
         gates.accept(
             script,
             where=finding.where,
