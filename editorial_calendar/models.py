@@ -221,9 +221,14 @@ class CalendarEntry(models.Model):
                         outcome[event_type] = int(outcome.get(event_type, 0)) + count
                 cls.objects.filter(pk=entry.pk).update(outcome=outcome)
 
-    def is_actionable(self) -> bool:
-        """What ``CalendarEntry.objects.actionable()`` selects, for one loaded entry."""
-        return self.status in ACTIONABLE and not self.is_held()
+    def is_actionable(self, pauses: list[tuple[date, date]] | None = None) -> bool:
+        """What ``CalendarEntry.objects.actionable()`` selects, for one loaded entry. `pauses`
+        (the active pauses' (start, end), read once by the caller) saves a query."""
+        if self.status not in ACTIONABLE:
+            return False
+        if pauses is None:
+            return not self.is_held()
+        return not any(start <= self.date <= end for start, end in pauses)
 
     def is_held(self) -> bool:
         """Whether a pause (not resumed) covers this entry's day."""

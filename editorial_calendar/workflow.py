@@ -37,7 +37,14 @@ def allowed_moves(entry, user) -> list[str]:
     ]
 
 
-def check_move(current: str, new: str, user) -> None:
+# Statuses in which bots act on an entry: reaching them needs a deliverable script.
+NEEDS_DELIVERABLE_SCRIPT = (EntryStatus.APPROVED, EntryStatus.SCHEDULED)
+
+
+def check_move(current: str, new: str, user, entry=None) -> None:
+    """Raise TransitionError when `user` may not move an entry from `current` to `new` — and,
+    given the `entry` (as it will be saved), when it would become approved or scheduled with a
+    script that will not be deliverable on its date (the message says why)."""
     if new == current:
         return
     if new not in TRANSITIONS.get(current, set()):
@@ -47,6 +54,26 @@ def check_move(current: str, new: str, user) -> None:
         )
     if is_review_move(current, new) and not can_review(user):
         raise TransitionError(_("Only managers can approve, schedule or send back entries."))
+    if entry is not None:
+        check_deliverable(entry, new)
+
+
+def check_deliverable(entry, new: str) -> None:
+    """TransitionError if `entry` may not be in status `new` because of its script."""
+    if new not in NEEDS_DELIVERABLE_SCRIPT:
+        return
+    from .delivery import undeliverable
+
+    reasons = undeliverable(entry)
+    if reasons:
+        raise TransitionError(
+            _("“%(title)s” cannot be %(status)s: %(reasons)s.")
+            % {
+                "title": entry.title,
+                "status": EntryStatus(new).label,
+                "reasons": "；".join(str(r) for r in reasons),
+            }
+        )
 
 
 def can_review(user) -> bool:
@@ -74,7 +101,7 @@ def status_after_edit(current: str, chosen: str, changed: Iterable[str], user) -
 @transaction.atomic
 def move(entry, new: str, user, comment: str = ""):
     """Change `entry`'s status (saving it), or raise TransitionError and change nothing."""
-    check_move(entry.status, new, user)
+    check_move(entry.status, new, user, entry=entry)
     sending_back = new == EntryStatus.DRAFTING and entry.status in {
         EntryStatus.IN_REVIEW,
         EntryStatus.APPROVED,

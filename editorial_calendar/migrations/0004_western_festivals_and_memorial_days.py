@@ -1,4 +1,4 @@
-"""Data: Western festivals leave the 传统/农历节日 category; the national memorial days seed the
+"""Data: managers manage sensitive dates and pauses; Western festivals leave the 传统/农历节日 category; the national memorial days seed the
 sensitive dates (managers edit the list afterwards).
 
 Dates checked against the NPC Standing Committee decisions and the events themselves:
@@ -11,6 +11,8 @@ solar term (4-4 or 4-5).
 import re
 
 from django.db import migrations
+
+from core import roles
 
 WESTERN_SLUG = re.compile(r"^(qingrenjie|shengdan|muqinjie|fuqinjie)-\d{4}$")
 WESTERN_NAMES = {"情人节", "圣诞节", "平安夜", "母亲节", "父亲节", "万圣节", "感恩节", "复活节"}
@@ -36,6 +38,20 @@ MEMORIAL_DAYS = [
 
 
 def forwards(apps, schema_editor):
+    roles.grant_model(
+        apps,
+        "editorial_calendar",
+        "sensitivedate",
+        copywriter_actions=("view",),
+        manager_actions=("add", "change", "view", "delete"),
+    )
+    roles.grant_model(
+        apps,
+        "editorial_calendar",
+        "calendarpause",
+        copywriter_actions=("view",),
+        manager_actions=("add", "change", "view"),
+    )
     HotTopic = apps.get_model("editorial_calendar", "HotTopic")
     for topic in HotTopic.objects.filter(category="festival").only("pk", "slug", "name"):
         if WESTERN_SLUG.match(topic.slug) or topic.name in WESTERN_NAMES:

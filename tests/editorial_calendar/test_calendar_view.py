@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from editorial_calendar.models import CalendarEntry
 
+from tests.content.factories import MomentScriptFactory
+
 from .factories import CalendarEntryFactory, HotTopicFactory, persona_on
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +113,8 @@ def test_copywriter_sees_the_calendar_but_cannot_review(copywriter_client, xiaom
 
 
 def test_manager_approves_and_sends_back_from_the_calendar(manager_client, xiaomei):
-    entry = CalendarEntryFactory(persona=xiaomei, status="in_review")
+    script = MomentScriptFactory(persona=xiaomei)
+    entry = CalendarEntryFactory(persona=xiaomei, status="in_review", script=script)
     review = reverse("editorial_calendar:review", args=[entry.pk])
     manager_client.post(review, {"action": "send_back", "comment": ""})
     entry.refresh_from_db()
