@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from editorial_calendar.models import CalendarEntry
-
 from tests.content.factories import MomentScriptFactory
 
 from .factories import CalendarEntryFactory, HotTopicFactory, persona_on
