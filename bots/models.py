@@ -138,8 +138,15 @@ class BotClient(models.Model):
         if label == "content.script":
             return obj.is_deliverable(moment) and self.sees(obj.persona, moment)
         if label == "editorial_calendar.calendarentry":
-            return obj.is_actionable() and self.sees(obj.persona, moment)
+            return obj.is_actionable(self._active_pauses()) and self.sees(obj.persona, moment)
         raise TypeError(f"No visibility rule for {label}")
+
+    def _active_pauses(self) -> list:
+        """(start, end) of the calendar's active pauses, read once per client instance."""
+        if "_pauses" not in self.__dict__:
+            CalendarPause = apps.get_model("editorial_calendar", "CalendarPause")
+            self._pauses = list(CalendarPause.objects.active().values_list("start", "end"))
+        return self._pauses
 
     def in_scope(self, persona_id: int) -> bool:
         """Whether the persona is in this client's scope (published or not)."""

@@ -13,6 +13,7 @@ from wagtail.signals import published, unpublished
 from content.models import Script
 from editorial_calendar.enums import EntryStatus
 from editorial_calendar.models import CalendarEntry
+from editorial_calendar.signals import calendar_paused, calendar_resumed
 from personas.models import Persona
 
 from . import webhooks
@@ -80,9 +81,36 @@ def on_entry_saved(sender, instance: CalendarEntry, **kwargs):
     )
 
 
+def _pause_event(name: str, pause, entries: dict[int, list[int]]) -> None:
+    """``calendar.paused|resumed``: one delivery per persona a webhook's client sees (a pause is
+    every persona's), listing that persona's entries the pause holds or releases."""
+    for persona in Persona.objects.all():
+        webhooks.notify(
+            f"calendar.{name}",
+            persona,
+            id=pause.pk,
+            kind=None,
+            persona=persona.slug,
+            **{"from": pause.start.isoformat()},
+            to=pause.end.isoformat(),
+            reason=pause.reason,
+            entries=entries.get(persona.pk, []),
+        )
+
+
+def on_paused(sender, pause, entries, **kwargs):
+    _pause_event("paused", pause, entries)
+
+
+def on_resumed(sender, pause, entries, **kwargs):
+    _pause_event("resumed", pause, entries)
+
+
 def connect() -> None:
     published.connect(on_published, dispatch_uid="bots_webhooks_published")
     unpublished.connect(on_unpublished, dispatch_uid="bots_webhooks_unpublished")
     pre_delete.connect(on_delete, dispatch_uid="bots_webhooks_delete")
     pre_save.connect(remember_status, sender=CalendarEntry, dispatch_uid="bots_entry_status")
     post_save.connect(on_entry_saved, sender=CalendarEntry, dispatch_uid="bots_entry_saved")
+    calendar_paused.connect(on_paused, dispatch_uid="bots_calendar_paused")
+    calendar_resumed.connect(on_resumed, dispatch_uid="bots_calendar_resumed")

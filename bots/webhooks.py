@@ -1,7 +1,8 @@
 """Webhooks: push changes to bot clients instead of making them poll.
 
 Events: ``script.published|unpublished|deleted``, ``persona.published|unpublished|deleted`` and
-``calendar_entry.approved|scheduled|cancelled``, for clients that see what changed (before or
+``calendar_entry.approved|scheduled|cancelled`` and ``calendar.paused|resumed`` (per persona),
+for clients that see what changed (before or
 after the change; ``bots.audience``), checked again before every attempt.
 Each event becomes a WebhookDelivery row per webhook (the durable queue, shown in the admin);
 after the transaction commits a task is queued for it, and ``manage.py worker`` sends it: the

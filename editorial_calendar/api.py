@@ -23,6 +23,7 @@ from core.api import (
     strict_query,
 )
 
+from .delivery import unavailable_reason
 from .models import CalendarEntry, HotTopic
 from .schemas import CategoryName, ChannelName, EntryList, HotTopicList
 
@@ -60,11 +61,13 @@ def with_script_visibility(entries, client, moment: datetime):
     return entries.annotate(script_visible=Exists(client.visible(own, moment)))
 
 
-def entry_to_api(entry: CalendarEntry) -> dict:
+def entry_to_api(entry: CalendarEntry, moment: datetime | None = None) -> dict:
     """`script` only when annotated visible (``with_script_visibility``): otherwise it would
-    name a script that /scripts/{id}/ calls nonexistent."""
+    name a script that /scripts/{id}/ calls nonexistent, and `script_unavailable_reason` says
+    why it is null (at `moment`, default now)."""
     script = entry.script
     visible = script is not None and getattr(entry, "script_visible", False)
+    reason = unavailable_reason(entry, visible, moment or timezone.now())
     return {
         "id": entry.pk,
         "date": entry.date.isoformat(),
@@ -83,6 +86,7 @@ def entry_to_api(entry: CalendarEntry) -> dict:
         ),
         "notes": entry.notes,
         "updated_at": iso(entry.updated_at),
+        "script_unavailable_reason": reason,
     }
 
 
@@ -105,8 +109,10 @@ def list_entries(
     offset: int = Query(0, ge=0),
 ):
     """Entries a bot may act on (approved, scheduled, published) from `from` to `to`
-    (default: today and the next 7 days; at most 366 days), by date and time. `script` is
-    null while the linked script is not published or outside its validity window."""
+    (default: today and the next 7 days; at most 366 days), by date and time; entries on
+    paused dates are held (left out) until resumed. `script` is null while the linked script is
+    not published or outside its validity window; `script_unavailable_reason` then says why
+    (`no_script`, `other_persona`, `not_published`, `outside_validity`), null otherwise."""
     start, end = _span(from_, to, 7)
     now = timezone.now()
     entries = request.auth.visible(CalendarEntry.objects.between(start, end), now)
@@ -120,7 +126,9 @@ def list_entries(
     entries = entries.select_related("persona", "hot_topic", "script").order_by(
         "date", F("time").asc(nulls_first=True), "pk"
     )
-    data = page(request, entries, limit, offset, lambda items: [entry_to_api(e) for e in items])
+    data = page(
+        request, entries, limit, offset, lambda items: [entry_to_api(e, now) for e in items]
+    )
     return json_response(request, data)
 
 

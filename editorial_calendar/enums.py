@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class Category(models.TextChoices):
     PUBLIC_HOLIDAY = "public_holiday", _("Public holiday")
     FESTIVAL = "festival", _("Traditional or lunar festival")
+    WESTERN = "western", _("Western or international festival")
     SOLAR_TERM = "solar_term", _("Solar term")
     ECOMMERCE = "ecommerce", _("E-commerce festival")
     INDUSTRY = "industry", _("Industry event")
@@ -57,6 +58,7 @@ STATUS_COLOURS = {
 CATEGORY_COLOURS = {
     Category.PUBLIC_HOLIDAY: "#e53935",
     Category.FESTIVAL: "#d81b60",
+    Category.WESTERN: "#6d4c41",
     Category.SOLAR_TERM: "#7cb342",
     Category.ECOMMERCE: "#fb8c00",
     Category.INDUSTRY: "#546e7a",
@@ -64,3 +66,12 @@ CATEGORY_COLOURS = {
     Category.MEMBER_DAY: "#8e24aa",
     Category.TRENDING: "#00acc1",
 }
+
+
+class SensitiveRule(models.TextChoices):
+    NO_PROMOTION = "no_promotion", _("No promotion")
+    TONE = "tone", _("Tone warning")
+
+
+# Entries that are only plans, not posts: they never count towards a persona's daily load.
+NOT_POSTS = (EntryStatus.IDEA, EntryStatus.CANCELLED)

@@ -78,7 +78,7 @@ PUBLIC_HOLIDAYS = [
 
 # (month, day, key, name, category, lead days, span days before, angles)
 FIXED_DAYS = [
-    (2, 14, "qingrenjie", "情人节", Category.FESTIVAL, 14, 0, ("礼物清单", "情侣互动话题")),
+    (2, 14, "qingrenjie", "情人节", Category.WESTERN, 14, 0, ("礼物清单", "情侣互动话题")),
     (3, 8, "nvwangjie", "38女王节", Category.ECOMMERCE, 21, 7, ("女神节专属福利", "宠爱自己")),
     (5, 20, "520", "520", Category.ECOMMERCE, 14, 0, ("表白季礼物", "520 限定")),
     (6, 18, "618", "618", Category.ECOMMERCE, 30, 17,
@@ -87,7 +87,7 @@ FIXED_DAYS = [
     (11, 11, "shuang11", "双11", Category.ECOMMERCE, 45, 21,
      ("预售与定金攻略", "满减凑单指南", "会员加码")),
     (12, 12, "shuang12", "双12", Category.ECOMMERCE, 21, 0, ("年终好物", "双12 返场")),
-    (12, 25, "shengdan", "圣诞节", Category.FESTIVAL, 21, 0, ("圣诞限定礼盒", "节日氛围互动")),
+    (12, 25, "shengdan", "圣诞节", Category.WESTERN, 21, 0, ("圣诞限定礼盒", "节日氛围互动")),
 ]  # fmt: skip
 
 
@@ -212,11 +212,20 @@ def hot_topics_for_year(year: int) -> list[TopicSpec]:
                       "", angles)
         )  # fmt: skip
     topics.append(
-        TopicSpec(f"muqinjie-{year}", "母亲节", Category.FESTIVAL, _nth_weekday(year, 5, 6, 2),
+        TopicSpec(f"muqinjie-{year}", "母亲节", Category.WESTERN, _nth_weekday(year, 5, 6, 2),
                   _nth_weekday(year, 5, 6, 2), 14, "五月的第二个星期日。", ("感恩妈妈", "礼物清单"))
     )  # fmt: skip
     topics.append(
-        TopicSpec(f"fuqinjie-{year}", "父亲节", Category.FESTIVAL, _nth_weekday(year, 6, 6, 3),
+        TopicSpec(f"fuqinjie-{year}", "父亲节", Category.WESTERN, _nth_weekday(year, 6, 6, 3),
                   _nth_weekday(year, 6, 6, 3), 14, "六月的第三个星期日。", ("感恩爸爸", "礼物清单"))
     )  # fmt: skip
     return sorted(topics, key=lambda t: (t.start, t.key))
+
+
+def solar_term_day(name: str, year: int) -> date:
+    """The day of the solar term `name` (e.g. "清明") in `year`; KeyError for another name."""
+    _check_year(year)
+    index = [term for term, _key in SOLAR_TERMS].index(name) if name in dict(SOLAR_TERMS) else None
+    if index is None:
+        raise KeyError(name)
+    return TermUtils.nth_term_day(year, term_index=index)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
@@ -14,9 +15,10 @@ from content.enums import UsageEvent
 from core.fields import LineListField
 from personas.enums import Channel
 
-from .enums import ACTIONABLE, TRANSITIONS, Category, EntryStatus
+from .enums import ACTIONABLE, TRANSITIONS, Category, EntryStatus, SensitiveRule
 
 MAX_LEAD_DAYS = 180
+MAX_PAUSE_DAYS = 366
 
 
 class HotTopicQuerySet(models.QuerySet):
@@ -91,8 +93,13 @@ class HotTopic(index.Indexed, models.Model):
 
 class CalendarEntryQuerySet(models.QuerySet):
     def actionable(self):
-        """Entries a bot may act on."""
-        return self.filter(status__in=ACTIONABLE)
+        """Entries a bot may act on: approved, scheduled or published, and not held by a pause."""
+        return self.filter(status__in=ACTIONABLE).exclude(self.held_q())
+
+    @staticmethod
+    def held_q():
+        """Entries on a day that a pause (not resumed) covers."""
+        return Exists(CalendarPause.objects.active().covering(OuterRef("date")))
 
     def between(self, first, last):
         return self.filter(date__gte=first, date__lte=last)
@@ -214,9 +221,18 @@ class CalendarEntry(models.Model):
                         outcome[event_type] = int(outcome.get(event_type, 0)) + count
                 cls.objects.filter(pk=entry.pk).update(outcome=outcome)
 
-    def is_actionable(self) -> bool:
-        """What ``CalendarEntry.objects.actionable()`` selects, for one loaded entry."""
-        return self.status in ACTIONABLE
+    def is_actionable(self, pauses: list[tuple[date, date]] | None = None) -> bool:
+        """What ``CalendarEntry.objects.actionable()`` selects, for one loaded entry. `pauses`
+        (the active pauses' (start, end), read once by the caller) saves a query."""
+        if self.status not in ACTIONABLE:
+            return False
+        if pauses is None:
+            return not self.is_held()
+        return not any(start <= self.date <= end for start, end in pauses)
+
+    def is_held(self) -> bool:
+        """Whether a pause (not resumed) covers this entry's day."""
+        return CalendarPause.objects.active().covering(self.date).exists()
 
     def allowed_next(self) -> set[str]:
         return set(TRANSITIONS.get(self.status, set()))
@@ -248,3 +264,130 @@ class FeedToken(models.Model):
     def rotate(self) -> None:
         self.token = secrets.token_urlsafe(32)
         self.save(update_fields=["token"])
+
+
+class SensitiveDate(models.Model):
+    """A day on which marketing itself is the risk (a national memorial day): every year on
+    its month and day, or on a solar term (清明) whose date moves."""
+
+    name = models.CharField(_("name"), max_length=100)
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    solar_term = models.CharField(
+        _("solar term"),
+        max_length=10,
+        blank=True,
+        help_text=_("Instead of month and day, for days that move with the solar terms (清明)."),
+    )
+    rule = models.CharField(_("rule"), max_length=20, choices=SensitiveRule.choices)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["month", "day", "name"]
+        verbose_name = _("sensitive date")
+        verbose_name_plural = _("sensitive dates")
+
+    def __str__(self) -> str:
+        when = self.solar_term or f"{self.month}·{self.day}"
+        return f"{when} {self.name}"
+
+    def clean(self):
+        super().clean()
+        from .holidays import solar_term_day
+
+        if self.solar_term:
+            try:
+                solar_term_day(self.solar_term, 2026)
+            except KeyError:
+                raise ValidationError(
+                    {"solar_term": _("Not one of the 24 solar terms, e.g. 清明.")}
+                ) from None
+            return
+        if self.month is None or self.day is None:
+            raise ValidationError(_("Give a month and a day, or a solar term."))
+        try:
+            date(2024, self.month, self.day)  # a leap year: 2-29 is allowed
+        except ValueError:
+            raise ValidationError({"day": _("There is no such day in that month.")}) from None
+
+    def on(self, year: int):
+        """This date in `year`, or None (2-29 in a common year, a year outside 2000–2100)."""
+        from .holidays import YearOutOfRange, solar_term_day
+
+        try:
+            if self.solar_term:
+                return solar_term_day(self.solar_term, year)
+            return date(year, self.month, self.day)
+        except (ValueError, TypeError, KeyError, YearOutOfRange):
+            return None
+
+
+class CalendarPauseQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(resumed_at__isnull=True)
+
+    def covering(self, day):
+        return self.filter(start__lte=day, end__gte=day)
+
+    def overlapping(self, first, last):
+        return self.filter(start__lte=last, end__gte=first)
+
+
+class CalendarPause(models.Model):
+    """A date range a manager paused (national mourning, a disaster): the entries in it are
+    held — bots do not see them — until the pause is resumed."""
+
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paused by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("paused at"), auto_now_add=True)
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True, editable=False)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CalendarPauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "-pk"]
+        verbose_name = _("calendar pause")
+        verbose_name_plural = _("calendar pauses")
+        indexes = [models.Index(fields=["start", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d}–{self.end:%Y-%m-%d} {self.reason}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.resumed_at is None
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end cannot be before the start.")})
+        if self.start and self.end and (self.end - self.start).days > MAX_PAUSE_DAYS:
+            raise ValidationError(
+                {"end": _("A pause is at most %(n)d days long.") % {"n": MAX_PAUSE_DAYS}}
+            )
+        if self.pk:
+            old = type(self).objects.filter(pk=self.pk).values("start", "end").first()
+            if old and (old["start"], old["end"]) != (self.start, self.end):
+                raise ValidationError(
+                    _("The dates of a pause cannot change: resume it and pause again.")
+                )

@@ -11,19 +11,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from personas.enums import Channel
 from personas.models import Persona
 
-from .enums import CATEGORY_COLOURS, STATUS_COLOURS, EntryStatus
-from .models import CalendarEntry, HotTopic
+from . import gaps as gap_rules
+from . import sensitive
+from .enums import CATEGORY_COLOURS, NOT_POSTS, STATUS_COLOURS, EntryStatus
+from .models import CalendarEntry, CalendarPause, HotTopic
 
 MAX_ENTRIES_PER_CELL = 4
 REVIEW_LIST = 15  # side panel; the rest are one click away in the entries list
-GAP_HORIZON_DAYS = 30
+GAP_HORIZON_DAYS = gap_rules.GAP_HORIZON_DAYS
 
 
 # The calendar shows periods inside these days: far wider than any plan, and far enough from
@@ -105,6 +107,8 @@ class Day:
     entries: list = field(default_factory=list)
     hidden: int = 0
     loads: list[Load] = field(default_factory=list)
+    sensitive: list = field(default_factory=list)  # SensitiveDate rows on this day
+    paused: object = None  # the CalendarPause holding this day, if any
 
     @property
     def fatigued(self) -> bool:
@@ -119,6 +123,7 @@ class Band:
     span: int
     colour: str
     gap: bool
+    missing: list = field(default_factory=list)  # personas with nothing planned
 
 
 @dataclass
@@ -133,7 +138,7 @@ ENTRY_FIELDS = (
 )  # fmt: skip
 
 
-def _attach(entries: list, personas: dict, topics: dict) -> None:
+def _attach(entries: list, personas: dict, topics: dict, sensitive_days=None, pauses=()) -> None:
     """Give each entry its persona, hot topic, script, owner, colour and mismatch flag from a
     fixed number of queries, instead of joining five tables for every one of thousands of rows."""
     from django.contrib.auth import get_user_model
@@ -169,9 +174,16 @@ def _attach(entries: list, personas: dict, topics: dict) -> None:
         entry.mismatch = entry.script_mismatch(
             in_moderation=entry.script_id is not None and str(entry.script_id) in in_moderation
         )
+        topic = entry.hot_topic
+        entry.sensitive_warning = sensitive.warning(
+            entry.date,
+            sensitive.is_promotional(entry.title, entry.notes, topic.category if topic else None),
+            (sensitive_days or {}).get(entry.date, []),
+        )
+        entry.held = next((p for p in pauses if p.start <= entry.date <= p.end), None)
 
 
-def _bands(week_days: list[date], topics: list[HotTopic], gaps: set[int]) -> list[Band]:
+def _bands(week_days: list[date], topics: list[HotTopic], gaps: dict[int, list]) -> list[Band]:
     first, last = week_days[0], week_days[-1]
     bands: list[Band] = []
     for topic in topics:
@@ -190,6 +202,7 @@ def _bands(week_days: list[date], topics: list[HotTopic], gaps: set[int]) -> lis
                     span=(hi - lo).days + 1,
                     colour=CATEGORY_COLOURS.get(topic.category, "#777"),
                     gap=topic.pk in gaps,
+                    missing=gaps.get(topic.pk, []),
                 )
             )
     return sorted(bands, key=lambda b: (b.phase != "active", b.column, -b.span))
@@ -206,15 +219,15 @@ def build(
 ):
     """The calendar between `first` and `last` (whole weeks), for `filters`."""
     base = filters.apply(CalendarEntry.objects.between(first, last)).order_by()
-    active = base.exclude(status=EntryStatus.CANCELLED)
+    # Only posts load a day: ideas and cancelled entries are not sent.
+    posts = base.exclude(status__in=NOT_POSTS)
     # The database counts; Python only sees the entries that are shown.
     per_day = dict(base.values_list("date").annotate(n=Count("id")))
     loads_by_day: dict[date, list] = defaultdict(list)
-    for when, persona_id, channel, count in active.values_list(
+    for when, persona_id, channel, count in posts.values_list(
         "date", "persona_id", "channel"
     ).annotate(n=Count("id")):
         loads_by_day[when].append((persona_id, channel, count))
-    planned = set(active.exclude(hot_topic=None).values_list("hot_topic_id", flat=True).distinct())
     shown = base.only(*ENTRY_FIELDS)
     if per_cell:
         shown = shown.annotate(
@@ -225,8 +238,9 @@ def build(
             )
         ).filter(rank__lte=per_cell)
     entries = list(shown.order_by("date", "time", "pk"))
-    review = base.filter(status=EntryStatus.IN_REVIEW)
-    in_review = list(review.only(*ENTRY_FIELDS).order_by("date", "time", "pk")[:REVIEW_LIST])
+    # Everything waiting, whatever the period on screen: the longest-waiting first.
+    review = filters.apply(CalendarEntry.objects.filter(status=EntryStatus.IN_REVIEW)).order_by()
+    in_review = list(review.only(*ENTRY_FIELDS).order_by("updated_at", "pk")[:REVIEW_LIST])
 
     topics = [
         topic
@@ -234,8 +248,21 @@ def build(
         if topic.prepare_from <= last and topic.end >= first
     ]
     personas = {p.pk: p for p in Persona.objects.prefetch_related("channels")}
-    _attach(entries + in_review, personas, {t.pk: t for t in topics})
-    gaps = {t.pk for t in topics if t.pk not in planned and t.end >= today}
+    sensitive_days = sensitive.between(first, last)
+    pauses = list(CalendarPause.objects.active().overlapping(first, last).order_by("start"))
+    review_topics = HotTopic.objects.filter(
+        pk__in={e.hot_topic_id for e in in_review if e.hot_topic_id} - {t.pk for t in topics}
+    )
+    _attach(
+        entries + in_review,
+        personas,
+        {t.pk: t for t in [*topics, *review_topics]},
+        sensitive_days,
+        pauses,
+    )
+    # Over each topic's whole window, not the weeks on screen (gaps.py).
+    current = [t for t in topics if t.end >= today]
+    gaps = gap_rules.missing(current, gap_rules.covering_personas(filters.persona))
 
     by_day: dict[date, list] = defaultdict(list)
     for entry in entries:
@@ -264,6 +291,8 @@ def build(
                     entries=todays,
                     hidden=per_day.get(d, 0) - len(todays),
                     loads=sorted(per_persona.values(), key=lambda x: x.persona.name),
+                    sensitive=sensitive_days.get(d, []),
+                    paused=next((p for p in pauses if p.start <= d <= p.end), None),
                 )
             )
         weeks.append(Week(days=cells, bands=_bands(week_days, topics, gaps)))
@@ -274,6 +303,7 @@ def build(
         "entries": entries,
         "topics": topics,
         "gap_topics": [t for t in topics if t.pk in gaps and t.start <= last],
+        "pauses": pauses,
         "in_review": in_review,
         "in_review_count": review.count(),
         "status_colours": STATUS_COLOURS,
@@ -281,16 +311,8 @@ def build(
 
 
 def upcoming_gaps(today: date, filters: Filters, horizon: int = GAP_HORIZON_DAYS):
-    """Hot topics starting in the next `horizon` days with nothing planned (one query)."""
-    planned = ~Q(entries__status=EntryStatus.CANCELLED)
-    if filters.persona:
-        planned &= Q(entries__persona_id=filters.persona)
-    return list(
-        HotTopic.objects.filter(start__gte=today, start__lte=today + timedelta(days=horizon))
-        .annotate(planned=Count("entries", filter=planned))
-        .filter(planned=0)
-        .order_by("start")
-    )
+    """Hot topics being prepared now or within `horizon` days with a persona's gap (gaps.py)."""
+    return gap_rules.upcoming(today, filters.persona, horizon)
 
 
 def month_range(month: date) -> tuple[date, date, tuple[date, date]]:

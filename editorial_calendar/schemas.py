@@ -9,6 +9,7 @@ from ninja import Schema
 
 from personas.enums import Channel
 
+from .delivery import UNAVAILABLE_REASONS
 from .enums import ACTIONABLE, Category
 
 ChannelName = Literal[tuple(Channel.values)]
@@ -38,6 +39,7 @@ class EntryOut(Schema):
     script: ScriptRef | None
     notes: str
     updated_at: datetime
+    script_unavailable_reason: Literal[UNAVAILABLE_REASONS] | None
 
 
 class EntryList(Schema):

@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,9 +17,9 @@ from core.api import MAX_ID
 from personas.enums import Channel
 from personas.models import Persona
 
-from . import planning
+from . import pauses, pickers, planning
 from .enums import EntryStatus
-from .models import CalendarEntry, FeedToken
+from .models import CalendarEntry, CalendarPause, FeedToken
 from .workflow import REVIEW_PERMISSION, TransitionError, move
 
 VIEW_PERMISSION = "editorial_calendar.view_calendarentry"
@@ -110,6 +110,7 @@ class CalendarView(WagtailAdminTemplateMixin, TemplateView):
             filters=filters,
             filters_form=self._filter_values(),
             upcoming_gaps=planning.upcoming_gaps(today, filters),
+            all_pauses=list(CalendarPause.objects.active().order_by("start", "pk")),
             can_review=request.user.has_perm(REVIEW_PERMISSION),
             can_add=request.user.has_perm("editorial_calendar.add_calendarentry"),
             add_url=reverse("wagtailsnippets_editorial_calendar_calendarentry:add"),
@@ -174,10 +175,57 @@ class ReviewView(View):
                 _("“%(title)s” is now %(status)s.")
                 % {"title": entry.title, "status": entry.get_status_display()},
             )
-        back = request.POST.get("next") or reverse("editorial_calendar:index")
-        if not back.startswith("/") or back.startswith("//"):
-            back = reverse("editorial_calendar:index")
-        return redirect(back)
+        return _back(request)
+
+
+def _back(request):
+    back = request.POST.get("next") or reverse("editorial_calendar:index")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("editorial_calendar:index")
+    return redirect(back)
+
+
+class PauseView(View):
+    """POST start, end, reason: pause a date range. Managers only."""
+
+    def post(self, request):
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+        try:
+            start = planning.parse_day(request.POST.get("start") or "-", timezone.localdate())
+            end = planning.parse_day(request.POST.get("end") or "-", timezone.localdate())
+            item = pauses.pause(start, end, request.POST.get("reason", ""), request.user)
+        except planning.BadPeriod as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(start)s – %(end)s is paused: bots do not see its entries until resumed.")
+                % {"start": item.start.isoformat(), "end": item.end.isoformat()},
+            )
+        return _back(request)
+
+
+class ResumeView(View):
+    """POST: resume a pause. Managers only."""
+
+    def post(self, request, pk):
+        item = get_object_or_404(CalendarPause, pk=pk)
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+        try:
+            pauses.resume(item, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(start)s – %(end)s is resumed: bots see its entries again.")
+                % {"start": item.start.isoformat(), "end": item.end.isoformat()},
+            )
+        return _back(request)
 
 
 def feed_url_view(request):
@@ -199,4 +247,15 @@ def feed_url_view(request):
             "feed_url": feed,
             "personas": Persona.objects.order_by("name"),
         },
+    )
+
+
+def scripts_view(request):
+    """GET ?persona=&q=: the entry form's script options (JSON), for its page script."""
+    if not request.user.has_perm(VIEW_PERMISSION):
+        return permission_denied(request)
+    q = request.GET.get("q", "")[:200]
+    options = pickers.script_options(parse_id(request.GET.get("persona")), q)
+    return JsonResponse(
+        {"items": [{"id": s.pk, "persona": s.persona_id, "label": label} for s, label in options]}
     )

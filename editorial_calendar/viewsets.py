@@ -17,11 +17,20 @@ from core.panels import TotalsPanel
 from personas.enums import Channel
 from personas.models import Persona
 
+from . import pauses
 from .enums import Category, EntryStatus
 from .forms import CalendarEntryForm
-from .models import CalendarEntry, HotTopic
+from .models import CalendarEntry, CalendarPause, HotTopic, SensitiveDate
 from .planning import FIRST_DAY, LAST_DAY
-from .views import CalendarView, ReviewView, feed_url_view, parse_id
+from .views import (
+    CalendarView,
+    PauseView,
+    ResumeView,
+    ReviewView,
+    feed_url_view,
+    parse_id,
+    scripts_view,
+)
 
 
 class HotTopicFilterSet(WagtailFilterSet):
@@ -93,6 +102,18 @@ class EntryCreateView(CreateView):
         instance.owner = self.request.user
         return instance
 
+    def save_action(self):
+        _warn(self)
+        return super().save_action()
+
+
+def _warn(view) -> None:
+    """Planning warnings of the saved form (a promotion on a sensitive date)."""
+    if view.expects_json_response:
+        return
+    for text in getattr(view.form, "warnings", []):
+        messages.warning(view.request, text)
+
 
 class EntryEditView(EditView):
     """Says so when saving sent an approved or scheduled entry back to review."""
@@ -107,6 +128,7 @@ class EntryEditView(EditView):
                 )
                 % {"title": self.object.title},
             )
+        _warn(self)
         return super().save_action()
 
 
@@ -151,6 +173,45 @@ class CalendarEntryViewSet(SnippetViewSet):
         return CalendarEntry.objects.select_related("persona", "owner", "script", "hot_topic")
 
 
+class SensitiveDateViewSet(SnippetViewSet):
+    model = SensitiveDate
+    icon = "warning"
+    menu_label = _("Sensitive dates")
+    menu_order = 400
+    list_display = [
+        "name",
+        Column("when", label=_("Date"), accessor="__str__"),
+        Column("rule", label=_("Rule"), accessor="get_rule_display"),
+        "active",
+    ]
+    list_per_page = 50
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("month"), FieldPanel("day"), FieldPanel("solar_term")]),
+        FieldRowPanel([FieldPanel("rule"), FieldPanel("active")]),
+        FieldPanel("note"),
+    ]
+
+
+class PauseCreateView(CreateView):
+    """Pausing goes through pauses.pause(), which tells bots (calendar.paused)."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return pauses.pause(data["start"], data["end"], data["reason"], self.request.user)
+
+
+class CalendarPauseViewSet(SnippetViewSet):
+    model = CalendarPause
+    icon = "pause"
+    menu_label = _("Paused dates")
+    menu_order = 500
+    add_view_class = PauseCreateView
+    list_display = ["start", "end", "reason", "created_by", "resumed_at"]
+    list_per_page = 50
+    panels = [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("reason")]
+
+
 SUBMENU_HOOK = "register_editorial_calendar_submenu"
 
 
@@ -169,6 +230,9 @@ class CalendarViewSet(ViewSet):
             path("", CalendarView.as_view(), name="index"),
             path("review/<int:pk>/", ReviewView.as_view(), name="review"),
             path("feed/", feed_url_view, name="feed"),
+            path("pause/", PauseView.as_view(), name="pause"),
+            path("scripts/", scripts_view, name="scripts"),
+            path("pause/<int:pk>/resume/", ResumeView.as_view(), name="resume"),
         ]
 
 
@@ -177,4 +241,4 @@ class CalendarGroup(SnippetViewSetGroup):
     menu_icon = "date"
     menu_order = 220
     submenu_hook = SUBMENU_HOOK
-    items = (CalendarEntryViewSet, HotTopicViewSet)
+    items = (CalendarEntryViewSet, HotTopicViewSet, SensitiveDateViewSet, CalendarPauseViewSet)

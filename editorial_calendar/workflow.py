@@ -7,9 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from content.gates import blocking, summary
-
-from .enums import ACTIONABLE, REVIEW_MOVES, TRANSITIONS, EntryStatus
+from .enums import REVIEW_MOVES, TRANSITIONS, EntryStatus
 
 REVIEW_PERMISSION = "editorial_calendar.review_calendarentry"
 # What a review approves: what bots see and when and where it runs. The owner is not in it
@@ -39,7 +37,14 @@ def allowed_moves(entry, user) -> list[str]:
     ]
 
 
-def check_move(current: str, new: str, user) -> None:
+# Statuses in which bots act on an entry: reaching them needs a deliverable script.
+NEEDS_DELIVERABLE_SCRIPT = (EntryStatus.APPROVED, EntryStatus.SCHEDULED)
+
+
+def check_move(current: str, new: str, user, entry=None) -> None:
+    """Raise TransitionError when `user` may not move an entry from `current` to `new` — and,
+    given the `entry` (as it will be saved), when it would become approved or scheduled with a
+    script that will not be deliverable on its date (the message says why)."""
     if new == current:
         return
     if new not in TRANSITIONS.get(current, set()):
@@ -49,29 +54,25 @@ def check_move(current: str, new: str, user) -> None:
         )
     if is_review_move(current, new) and not can_review(user):
         raise TransitionError(_("Only managers can approve, schedule or send back entries."))
+    if entry is not None:
+        check_deliverable(entry, new)
 
 
-def check_script(script, current: str, new: str) -> None:
-    """Approving, scheduling or publishing an entry re-checks its script with the compliance
-    gate now (a rule may have been added since the script was approved): the version bots are
-    sent (the live row) and the one waiting to be published (the latest revision)."""
-    if script is None or new == current or new not in ACTIONABLE:
+def check_deliverable(entry, new: str) -> None:
+    """TransitionError if `entry` may not be in status `new` because of its script."""
+    if new not in NEEDS_DELIVERABLE_SCRIPT:
         return
-    versions = [script] if script.live else []
-    latest = script.get_latest_revision_as_object()
-    if latest is not None:
-        versions.append(latest)
-    found, seen = [], set()
-    for version in versions:
-        for finding in blocking(version):
-            key = (finding.where, finding.code, finding.term, finding.text_hash)
-            if key not in seen:
-                seen.add(key)
-                found.append(finding)
-    if found:
+    from .delivery import undeliverable
+
+    reasons = undeliverable(entry)
+    if reasons:
         raise TransitionError(
-            _("The script “%(title)s” cannot go out: %(reason)s")
-            % {"title": script.title, "reason": summary(found)}
+            _("“%(title)s” cannot be %(status)s: %(reasons)s.")
+            % {
+                "title": entry.title,
+                "status": EntryStatus(new).label,
+                "reasons": "；".join(str(r) for r in reasons),
+            }
         )
 
 
@@ -100,8 +101,7 @@ def status_after_edit(current: str, chosen: str, changed: Iterable[str], user) -
 @transaction.atomic
 def move(entry, new: str, user, comment: str = ""):
     """Change `entry`'s status (saving it), or raise TransitionError and change nothing."""
-    check_move(entry.status, new, user)
-    check_script(entry.script, entry.status, new)
+    check_move(entry.status, new, user, entry=entry)
     sending_back = new == EntryStatus.DRAFTING and entry.status in {
         EntryStatus.IN_REVIEW,
         EntryStatus.APPROVED,

@@ -68,7 +68,8 @@ def test_sees_agrees_with_visible(django_assert_max_num_queries):
             for model in (Script, CalendarEntry)
             for pk in client.visible(model.objects.all()).values_list("pk", flat=True)
         }
-        with django_assert_max_num_queries(1):  # the scope, once per client
+        # The scope and the calendar's active pauses, once per client.
+        with django_assert_max_num_queries(2):
             seen = {(obj._meta.concrete_model, obj.pk) for obj in objects if client.sees(obj)}
         assert seen == visible, client.name
         # What that is: the plain script and the three actionable entries of each persona.

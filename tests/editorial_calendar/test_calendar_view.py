@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from editorial_calendar.models import CalendarEntry
+from tests.content.factories import MomentScriptFactory
 
 from .factories import CalendarEntryFactory, HotTopicFactory, persona_on
 
@@ -111,7 +112,8 @@ def test_copywriter_sees_the_calendar_but_cannot_review(copywriter_client, xiaom
 
 
 def test_manager_approves_and_sends_back_from_the_calendar(manager_client, xiaomei):
-    entry = CalendarEntryFactory(persona=xiaomei, status="in_review")
+    script = MomentScriptFactory(persona=xiaomei)
+    entry = CalendarEntryFactory(persona=xiaomei, status="in_review", script=script)
     review = reverse("editorial_calendar:review", args=[entry.pk])
     manager_client.post(review, {"action": "send_back", "comment": ""})
     entry.refresh_from_db()

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_entry_walks_through_review_to_published(copywriter, manager):
     entry = CalendarEntryFactory(status="idea")
+    entry.script = MomentScriptFactory(persona=entry.persona)  # published: deliverable
     move(entry, "drafting", copywriter)
     move(entry, "in_review", copywriter)
     move(entry, "approved", manager)

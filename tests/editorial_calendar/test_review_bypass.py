@@ -67,7 +67,8 @@ def changes_for(field, persona):
         "time": "21:30",
         "channel": "wechat_group",
         "script": MomentScriptFactory(persona=persona).pk,
-        "hot_topic": HotTopicFactory().pk,
+        # a topic whose preparation window includes the entry's date (2026-11-20)
+        "hot_topic": HotTopicFactory(start=date(2026, 11, 25), end=date(2026, 11, 25)).pk,
     }[field]
 
 
