@@ -172,10 +172,21 @@ def render_script(
 ):
     """Every `{{name}}` replaced by its value (defaults applied), inserted literally.
     422 `missing_variables` (with `missing`) or `unknown_variables` (with `unknown`)."""
+    script = load_visible(request, script_id)
+    return json_response(request, render(request, script, payload.variables, format))
+
+
+def load_visible(request: HttpRequest, script_id: int) -> Script:
+    """The script with its relations, if the calling bot may see it (else 404 `not_found`)."""
     _stamp(request, script_id)
-    script = _load(script_id)
+    return _load(script_id)
+
+
+def render(request: HttpRequest, script: Script, variables: dict[str, str], format: str) -> dict:
+    """The body of /render: the detail with `variables` substituted, in `format`; 422
+    `missing_variables` / `unknown_variables` as ApiError. MCP's render_script calls it too."""
     try:
-        values = vars_.resolve(script.declared_variables(), payload.variables)
+        values = vars_.resolve(script.declared_variables(), variables)
     except vars_.VariableError as error:
         if error.code == "missing_variables":
             message = _("Missing values for required variables: %(names)s.")
@@ -199,4 +210,4 @@ def render_script(
             data["warmup_messages"] = data["messages"]
     elif format == "text":
         data["text"] = formats.to_text(data)
-    return json_response(request, data)
+    return data
