@@ -147,7 +147,7 @@ TEMPLATES = [
         uri_template="script://{id}",
         name="script",
         title="话术 / script",
-        description="一条话术（JSON，同 GET /api/v1/scripts/{id}/）。 One script, as the API's detail.",
+        description="一条话术（JSON，同 GET /api/v1/scripts/{id}/）。 One script, as JSON.",
         mime_type="application/json",
     ),
 ]

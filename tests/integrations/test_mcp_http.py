@@ -32,7 +32,9 @@ def test_initialize_and_call_a_tool(client, bot, xiaomei):
     )
     assert response.status_code == 200, response.content
     assert json.loads(response.content)["result"]["serverInfo"]["name"] == "siyu-cms"
-    response = rpc(client, bot.token, "tools/call", {"name": "get_script", "arguments": {"id": script.pk}})
+    response = rpc(
+        client, bot.token, "tools/call", {"name": "get_script", "arguments": {"id": script.pk}}
+    )
     assert response.status_code == 200, response.content
     result = json.loads(response.content)["result"]
     assert result["structuredContent"]["title"] == "新品上市"
