@@ -143,6 +143,13 @@ def _stamp(request: HttpRequest, script_id: int):
     return stamp
 
 
+def details(request: HttpRequest, ids) -> dict[int, dict]:
+    """The details of the scripts among `ids` the calling bot may see, by id (one query for
+    the lot): Dify's retrieval and FastGPT's file library read scripts this way."""
+    scripts = _with_relations(visible_scripts(request).filter(pk__in=list(ids)))
+    return {script.pk: detail(script.as_kind(), request) for script in scripts}
+
+
 def _load(script_id: int) -> Script:
     return _with_relations(Script.objects.filter(pk=script_id)).get().as_kind()
 

@@ -25,6 +25,8 @@ from core.api import (
 )
 from core.api.input_guard import GuardedParser
 from editorial_calendar.api import calendar_router, hot_topics_router
+from integrations.dify import router as dify_router
+from integrations.fastgpt import router as fastgpt_router
 from personas.api import router as personas_router
 from search.api import router as search_router
 
@@ -184,3 +186,5 @@ api.add_router("/calendar/", calendar_router)
 api.add_router("/hot-topics/", hot_topics_router)
 api.add_router("/search/", search_router)
 api.add_router("/events/", events_router)
+api.add_router("/dify/", dify_router)
+api.add_router("/fastgpt/", fastgpt_router)
