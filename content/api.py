@@ -3,6 +3,7 @@ window, of published personas in the client's scope, are ever visible."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from django.db.models import Prefetch
@@ -20,6 +21,7 @@ from core.api import (
     Problem,
     aware,
     conditional,
+    invalid,
     iso,
     json_response,
     page,
@@ -30,7 +32,16 @@ from . import formats
 from . import messages as msgs
 from . import variables as vars_
 from .models import Script, ScriptTag
-from .schemas import Format, KindName, Rendered, RenderIn, ScriptDetail, ScriptList, StageName
+from .schemas import (
+    Format,
+    KindName,
+    Rendered,
+    RenderFlatIn,
+    RenderIn,
+    ScriptDetail,
+    ScriptList,
+    StageName,
+)
 
 router = Router(tags=["scripts"])
 
@@ -181,6 +192,29 @@ def render_script(
     422 `missing_variables` (with `missing`) or `unknown_variables` (with `unknown`)."""
     script = load_visible(request, script_id)
     return json_response(request, render(request, script, payload.variables, format))
+
+
+@router.post(
+    "{int:script_id}/render-flat",
+    response={200: Rendered, **ERRORS, 400: Problem, 404: Problem, 413: Problem},
+    summary="Render a script (flat inputs for tool importers)",
+    operation_id="render_script_flat",
+    url_name="script_render_flat",
+)
+@strict_query
+def render_script_flat(request: HttpRequest, script_id: int, payload: RenderFlatIn):
+    """The same as render, for Coze/Dify tool import: `variables_json` is the variables object
+    as a JSON string, `format` is native, wecom or text."""
+    script = load_visible(request, script_id)
+    try:
+        variables = json.loads(payload.variables_json)
+    except ValueError:
+        variables = None
+    if not isinstance(variables, dict) or not all(
+        isinstance(value, str) for value in variables.values()
+    ):
+        raise invalid(["variables_json"], _("Send a JSON object of strings."))
+    return json_response(request, render(request, script, variables, payload.format))
 
 
 def load_visible(request: HttpRequest, script_id: int) -> Script:
