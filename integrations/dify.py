@@ -61,6 +61,7 @@ def _matches(metadata: dict, condition) -> bool:
         have = metadata.get(name)
         values = [str(v) for v in have] if isinstance(have, list) else [str(have or "")]
         wanted = [str(v) for v in want] if isinstance(want, list) else [str(want or "")]
+        wanted = wanted or [""]
         if op in ("is", "="):
             ok = wanted[0] in values
         elif op in ("is not", "≠"):

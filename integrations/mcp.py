@@ -221,6 +221,22 @@ server = Server(
 )
 
 
+# stdio (manage.py mcp) ------------------------------------------------------------------------
+def serve_stdio(request: HttpRequest) -> None:
+    """Serve the same server over stdin/stdout for `request.auth` (a local desktop agent)."""
+    from mcp.server.stdio import stdio_server
+
+    async def main():
+        async with stdio_server() as (read, write):
+            await server.run(read, write, server.create_initialization_options())
+
+    token = _request.set(request)
+    try:
+        async_to_sync(main)()
+    finally:
+        _request.reset(token)
+
+
 # HTTP -----------------------------------------------------------------------------------------
 def _scope(request: HttpRequest) -> dict:
     host = request.get_host()  # Django's ALLOWED_HOSTS check (DisallowedHost → 400)
