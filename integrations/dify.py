@@ -15,7 +15,7 @@ from ninja import Router
 from compliance.engine import check as compliance_check
 from content import api as scripts_api
 from content.formats import to_text
-from core.api import Problem, problem, strict_query
+from core.api import Problem, invalid, problem, strict_query
 from editorial_calendar.api import entries_for
 from personas.brief import build_brief
 from search.api import search_hits
@@ -23,7 +23,7 @@ from search.api import search_hits
 from .auth import check
 from .schemas import DifyError, ExtensionIn, Records, RetrievalIn
 
-ERRORS = {422: Problem, 429: Problem, 503: Problem}  # no 401: Dify's 403 shapes instead
+ERRORS = {400: Problem, 422: Problem, 429: Problem, 503: Problem}  # 401: Dify's 403 instead
 
 router = Router(tags=["dify"])
 ALL = "all"
@@ -231,7 +231,7 @@ def extension_result(request: HttpRequest, point: str, params: dict):
     "extension",
     auth=None,
     throttle=[],
-    response={200: dict, 400: DifyError, 403: DifyError, 404: DifyError, **ERRORS},
+    response={200: dict, 403: DifyError, 404: DifyError, **ERRORS},
     summary="Dify API-based extension",
     operation_id="dify_extension",
     url_name="dify_extension",
@@ -246,7 +246,7 @@ def extension(request: HttpRequest, payload: ExtensionIn):
         return refused
     result = extension_result(request, payload.point, payload.params)
     if result is None:
-        return _error(400, 400, _("Unknown point: %(point)s.") % {"point": payload.point})
+        raise invalid(["point"], _("Unknown point: %(point)s.") % {"point": payload.point})
     if isinstance(result, JsonResponse):
         return result
     return JsonResponse(result, json_dumps_params={"ensure_ascii": False})

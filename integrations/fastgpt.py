@@ -21,7 +21,7 @@ from .auth import check
 from .schemas import FastGPTResponse, FileListIn
 
 router = Router(tags=["fastgpt"])
-RESPONSES = {200: FastGPTResponse, 401: FastGPTResponse, 404: FastGPTResponse,
+RESPONSES = {200: FastGPTResponse, 400: Problem, 401: FastGPTResponse, 404: FastGPTResponse,
              422: Problem, 429: FastGPTResponse, 503: Problem}  # fmt: skip
 MAX_FILES = 1000  # per folder listing
 

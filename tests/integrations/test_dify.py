@@ -94,7 +94,7 @@ def test_extension_ping_brief_and_due(client, bot, xiaomei, scripts):
     response, body = post(client, "extension", query, bot.token)
     assert response.status_code == 404 and body["error_code"] == 2001
     response, body = post(client, "extension", {"point": "app.unknown"}, bot.token)
-    assert response.status_code == 400
+    assert response.status_code == 422 and body["errors"][0]["loc"] == ["point"]
 
 
 def test_extension_moderation_masks_the_offending_words(client, bot):
