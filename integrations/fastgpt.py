@@ -14,7 +14,8 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from content import api as scripts_api
 from content.enums import Kind
 from content.formats import to_text
-from core.api import MAX_ID, Problem, iso, strict_query
+from core.api import MAX_ID, Problem, invalid, iso, strict_query
+from core.api.input_guard import parse_json
 from search.api import search_hits
 
 from .auth import check
@@ -105,6 +106,8 @@ def _script_id(file_id: str) -> int | None:
 @strict_query
 def file_list(request: HttpRequest, payload: FileListIn):
     """Personas (folders) → kinds (folders) → scripts (files); `searchKey` searches scripts."""
+    if not isinstance(parse_json(request.body or b"{}"), dict):  # every field is optional
+        raise invalid(["body"], _("Send a JSON object."))
     refused = _refused(request)
     if refused is not None:
         return refused
