@@ -20,10 +20,12 @@ from core.api import (
     ApiError,
     Problem,
     aware,
+    cached_json,
     conditional,
     invalid,
     iso,
     json_response,
+    make_etag,
     page,
     strict_query,
 )
@@ -159,6 +161,14 @@ def details(request: HttpRequest, ids) -> dict[int, dict]:
     the lot): Dify's retrieval and FastGPT's file library read scripts this way."""
     scripts = _with_relations(visible_scripts(request).filter(pk__in=list(ids)))
     return {script.pk: detail(script.as_kind(), request) for script in scripts}
+
+
+def detail_json(request: HttpRequest, script_id: int) -> bytes:
+    """The detail's JSON bytes from the body cache the endpoint fills (same ETag key), built
+    only when not cached: MCP's get_script answers at the cost of the REST detail."""
+    stamp = _stamp(request, script_id)
+    etag = make_etag("script", *stamp, request.build_absolute_uri("/"))
+    return cached_json(request, etag, lambda: detail(_load(script_id), request)).content
 
 
 def _load(script_id: int) -> Script:

@@ -13,6 +13,7 @@ Authentication, the failed-token throttle and the rate limit are the REST API's
 from __future__ import annotations
 
 import contextvars
+import logging
 import re
 
 import mcp_types as types
@@ -200,6 +201,10 @@ async def _get_prompt(ctx, params: types.GetPromptRequestParams):
         raise _protocol_error(error, types.INVALID_PARAMS) from None
 
 
+# Per request the SDK logs "session manager started/shutting down" at INFO: noise at this rate.
+for _name in ("mcp.server.streamable_http_manager", "mcp.server.streamable_http"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
 server = Server(
     "siyu-cms",
     version="1",
@@ -219,6 +224,7 @@ server = Server(
     on_list_prompts=_list_prompts,
     on_get_prompt=_get_prompt,
 )
+server.middleware = []  # the SDK's OpenTelemetry span per message: no exporter here, only cost
 
 
 # stdio (manage.py mcp) ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ and calls what the REST endpoint calls: the same scope rule, the same bodies, th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date as Date
@@ -106,7 +107,7 @@ def search_scripts(request: HttpRequest, args: SearchArgs) -> dict:
 
 
 def get_script(request: HttpRequest, args: ScriptArgs) -> dict:
-    return scripts_api.detail(scripts_api.load_visible(request, args.id), request)
+    return json.loads(scripts_api.detail_json(request, args.id))
 
 
 def render_script(request: HttpRequest, args: RenderArgs) -> dict:
