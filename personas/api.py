@@ -32,7 +32,7 @@ from .schemas import PersonaDetail, PersonaList
 router = Router(tags=["personas"])
 
 
-def visible(request: HttpRequest):
+def _queryset(request: HttpRequest):
     """Published personas in the calling bot's scope, with images and channels."""
     images = with_renditions(get_image_model().objects.all())
     return (
@@ -43,6 +43,11 @@ def visible(request: HttpRequest):
             "channels",
         )
     )
+
+
+def visible(request: HttpRequest):
+    """The personas the calling bot may see, with images and channels (MCP's tools use it)."""
+    return _queryset(request)
 
 
 def to_api(persona: Persona, request: HttpRequest) -> dict:
@@ -99,7 +104,7 @@ def list_personas(
     updated_since: datetime | None = None,
 ):
     """Published personas in the client's scope, by slug."""
-    personas = visible(request).order_by("slug")
+    personas = _queryset(request).order_by("slug")
     if updated_since:
         personas = personas.filter(updated_at__gt=aware(updated_since))
     data = page(request, personas, limit, offset, lambda items: [to_api(p, request) for p in items])
@@ -126,7 +131,7 @@ def get_persona(request: HttpRequest, slug: str):
         raise ApiError(404, "not_found", _("No persona “%(slug)s”.") % {"slug": slug})
 
     def build():
-        persona = visible(request).get(pk=stamp[0])
+        persona = _queryset(request).get(pk=stamp[0])
         return {**to_api(persona, request), "brief": build_brief(persona)}
 
     return conditional(request, "persona", stamp, build)
