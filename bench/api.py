@@ -51,6 +51,7 @@ from collections import Counter
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -417,6 +418,28 @@ def targets(data: dict, port: int) -> list[Target]:
         Target("render", f"render {rich} ({len(values)} variables)",
                f"/api/v1/scripts/{rich}/render", method="POST", headers=ours, body=render_body),
         Target("calendar", "calendar (default: 8 days)", "/api/v1/calendar/", headers=ours),
+        *integration_targets(ours, rich),
+    ]  # fmt: skip
+
+
+def integration_targets(ours: dict, rich: int) -> list[Target]:
+    """MCP get_script beside the detail, Dify retrieval (top_k=5) beside search (limit=5)."""
+    from bench.search import EVENTS
+
+    call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "get_script", "arguments": {"id": rich}}}  # fmt: skip
+    mcp = {**ours, "Accept": "application/json, text/event-stream",
+           "MCP-Protocol-Version": "2025-11-25"}  # fmt: skip
+    word = EVENTS[0]
+    ask = {"knowledge_id": "all", "query": word,
+           "retrieval_setting": {"top_k": 5, "score_threshold": 0}}  # fmt: skip
+    return [
+        Target("mcp", f"MCP tools/call get_script {rich}", "/mcp", method="POST", headers=mcp,
+               body=json.dumps(call).encode()),
+        Target("search", f"search ?q={word}&limit=5", f"/api/v1/search/?q={quote(word)}&limit=5",
+               headers=ours),
+        Target("dify", f"Dify retrieval “{word}”, top_k=5", "/api/v1/dify/retrieval",
+               method="POST", headers=ours, body=json.dumps(ask, ensure_ascii=False).encode()),
     ]  # fmt: skip
 
 
@@ -439,6 +462,14 @@ def checks(rows: dict[str, dict]) -> list[str]:
             f"{hit['server_cpu_ms']:.2f} vs {ours['server_cpu_ms']:.2f} ms CPU/request "
             f"({'met' if hit['server_cpu_ms'] < ours['server_cpu_ms'] else 'NOT met'})",
         ]
+    if "mcp" in rows:
+        for label, ours, base, limit in (
+            ("MCP get_script vs the detail", "mcp", "detail", 1.3),
+            ("Dify retrieval vs search", "dify", "search", 1.5),
+        ):
+            ratio = rows[ours]["server_cpu_ms"] / rows[base]["server_cpu_ms"]
+            out.append(f"{label}: {ratio:.2f}× the server CPU per request (≤ {limit}×: "
+                       f"{'met' if ratio <= limit else 'NOT met'})")  # fmt: skip
     return out
 
 

@@ -35,9 +35,8 @@ def _invalid(errors: list[dict]) -> ApiError:
     )
 
 
-def _parse(request: HttpRequest) -> tuple[list[EventIn | None], list[dict]]:
+def _parse(body) -> tuple[list[EventIn | None], list[dict]]:
     """The events (None where one is invalid) and every problem found, with its location."""
-    body = parse_json(request.body)
     text = text_errors(body)
     if text:
         raise _invalid(text)
@@ -78,11 +77,10 @@ _PERSONA = ("persona__live", "persona__go_live_at", "persona__expire_at")
 _SCRIPT = ("pk", "persona", "live", "go_live_at", "expire_at", "valid_from", "valid_until")
 
 
-def _check_references(request: HttpRequest, events: list[EventIn | None]) -> list[dict]:
+def _check_references(client, events: list[EventIn | None]) -> list[dict]:
     """Scripts and entries must be ones the client sees (``BotClient.sees``, the API's rule),
     else they are reported as nonexistent: a script as it was when the event occurred (usage
     may be reported after its validity window ended), an entry as it is now."""
-    client = request.auth
     valid = [event for event in events if event is not None]
     script_ids = {event.script for event in valid}
     entry_ids = {event.calendar_entry for event in valid if event.calendar_entry}
@@ -172,13 +170,19 @@ def _store(client, events: list[EventIn]) -> tuple[int, int]:
 @strict_query
 def report_events(request: HttpRequest):
     """Up to 500 events; an `idempotency_key` already seen from this client is counted once."""
-    events, errors = _parse(request)
-    errors += _check_references(request, events)
+    accepted, duplicates = record_events(request.auth, parse_json(request.body))
+    return json_response(request, {"accepted": accepted, "duplicates": duplicates}, status=202)
+
+
+def record_events(client, body) -> tuple[int, int]:
+    """Validate a parsed `{"events": [...]}` body whole and store it: (accepted, duplicates).
+    ApiError 413/422 as the endpoint answers them; MCP's report_usage calls it too."""
+    events, errors = _parse(body)
+    errors += _check_references(client, events)
     if errors:
         errors.sort(key=lambda error: error["loc"][1] if len(error["loc"]) > 1 else -1)
         raise _invalid(errors)
     try:
-        accepted, duplicates = _store(request.auth, events)
+        return _store(client, events)
     except IntegrityError:  # the same key arrived in a concurrent request: count it once
-        accepted, duplicates = _store(request.auth, events)
-    return json_response(request, {"accepted": accepted, "duplicates": duplicates}, status=202)
+        return _store(client, events)

@@ -3,6 +3,7 @@ window, of published personas in the client's scope, are ever visible."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from django.db.models import Prefetch
@@ -19,9 +20,12 @@ from core.api import (
     ApiError,
     Problem,
     aware,
+    cached_json,
     conditional,
+    invalid,
     iso,
     json_response,
+    make_etag,
     page,
     strict_query,
 )
@@ -30,7 +34,16 @@ from . import formats
 from . import messages as msgs
 from . import variables as vars_
 from .models import Script, ScriptTag
-from .schemas import Format, KindName, Rendered, RenderIn, ScriptDetail, ScriptList, StageName
+from .schemas import (
+    Format,
+    KindName,
+    Rendered,
+    RenderFlatIn,
+    RenderIn,
+    ScriptDetail,
+    ScriptList,
+    StageName,
+)
 
 router = Router(tags=["scripts"])
 
@@ -143,6 +156,21 @@ def _stamp(request: HttpRequest, script_id: int):
     return stamp
 
 
+def details(request: HttpRequest, ids) -> dict[int, dict]:
+    """The details of the scripts among `ids` the calling bot may see, by id (one query for
+    the lot): Dify's retrieval and FastGPT's file library read scripts this way."""
+    scripts = _with_relations(visible_scripts(request).filter(pk__in=list(ids)))
+    return {script.pk: detail(script.as_kind(), request) for script in scripts}
+
+
+def detail_json(request: HttpRequest, script_id: int) -> bytes:
+    """The detail's JSON bytes from the body cache the endpoint fills (same ETag key), built
+    only when not cached: MCP's get_script answers at the cost of the REST detail."""
+    stamp = _stamp(request, script_id)
+    etag = make_etag("script", *stamp, request.build_absolute_uri("/"))
+    return cached_json(request, etag, lambda: detail(_load(script_id), request)).content
+
+
 def _load(script_id: int) -> Script:
     return _with_relations(Script.objects.filter(pk=script_id)).get().as_kind()
 
@@ -172,10 +200,44 @@ def render_script(
 ):
     """Every `{{name}}` replaced by its value (defaults applied), inserted literally.
     422 `missing_variables` (with `missing`) or `unknown_variables` (with `unknown`)."""
-    _stamp(request, script_id)
-    script = _load(script_id)
+    script = load_visible(request, script_id)
+    return json_response(request, render(request, script, payload.variables, format))
+
+
+@router.post(
+    "{int:script_id}/render-flat",
+    response={200: Rendered, **ERRORS, 400: Problem, 404: Problem, 413: Problem},
+    summary="Render a script (flat inputs for tool importers)",
+    operation_id="render_script_flat",
+    url_name="script_render_flat",
+)
+@strict_query
+def render_script_flat(request: HttpRequest, script_id: int, payload: RenderFlatIn):
+    """The same as render, for Coze/Dify tool import: `variables_json` is the variables object
+    as a JSON string, `format` is native, wecom or text."""
+    script = load_visible(request, script_id)
     try:
-        values = vars_.resolve(script.declared_variables(), payload.variables)
+        variables = json.loads(payload.variables_json)
+    except ValueError:
+        variables = None
+    if not isinstance(variables, dict) or not all(
+        isinstance(value, str) for value in variables.values()
+    ):
+        raise invalid(["variables_json"], _("Send a JSON object of strings."))
+    return json_response(request, render(request, script, variables, payload.format))
+
+
+def load_visible(request: HttpRequest, script_id: int) -> Script:
+    """The script with its relations, if the calling bot may see it (else 404 `not_found`)."""
+    _stamp(request, script_id)
+    return _load(script_id)
+
+
+def render(request: HttpRequest, script: Script, variables: dict[str, str], format: str) -> dict:
+    """The body of /render: the detail with `variables` substituted, in `format`; 422
+    `missing_variables` / `unknown_variables` as ApiError. MCP's render_script calls it too."""
+    try:
+        values = vars_.resolve(script.declared_variables(), variables)
     except vars_.VariableError as error:
         if error.code == "missing_variables":
             message = _("Missing values for required variables: %(names)s.")
@@ -199,4 +261,4 @@ def render_script(
             data["warmup_messages"] = data["messages"]
     elif format == "text":
         data["text"] = formats.to_text(data)
-    return json_response(request, data)
+    return data

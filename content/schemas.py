@@ -74,6 +74,20 @@ class RenderIn(Schema):
     variables: dict[str, str] = Field(default_factory=dict)
 
 
+class RenderFlatIn(Schema):
+    """The render body as top-level primitives, for tool importers (Coze, Dify) that pass only
+    string/number/boolean fields: the variables as one JSON object in a string."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    variables_json: str = Field(
+        "{}",
+        max_length=60_000,
+        description='The variables as a JSON object of strings, e.g. {"nickname": "Amy"}.',
+    )
+    format: Format = "native"
+
+
 class Rendered(ScriptDetail):
     """The detail with every ``{{name}}`` replaced. With ``format=wecom`` the messages are
     WeCom payloads; with ``format=text`` ``text`` holds the whole script as plain text."""

@@ -35,7 +35,7 @@ calendar_router = Router(tags=["calendar"])
 hot_topics_router = Router(tags=["hot topics"])
 
 
-def _span(start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
+def span(start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
     """The [from, to] window: defaults from today, at most MAX_SPAN_DAYS long."""
     for name, value in (("from", start), ("to", end)):
         if value is not None and not EARLIEST <= value <= LATEST:
@@ -90,6 +90,21 @@ def entry_to_api(entry: CalendarEntry, moment: datetime | None = None) -> dict:
     }
 
 
+def entries_for(client, start: date, end: date, persona: str | None, channel: str | None):
+    """The entries `client` may act on from `start` to `end`, by date and time (the list's
+    query; MCP's calendar_due and Dify's extension use it too)."""
+    now = timezone.now()
+    entries = client.visible(CalendarEntry.objects.between(start, end), now)
+    if persona is not None:
+        entries = entries.filter(persona__slug=persona)
+    if channel:
+        entries = entries.filter(channel=channel)
+    entries = with_script_visibility(entries, client, now)
+    return entries.select_related("persona", "hot_topic", "script").order_by(
+        "date", F("time").asc(nulls_first=True), "pk"
+    )
+
+
 @calendar_router.get(
     "",
     response={200: EntryList, **ERRORS},
@@ -113,22 +128,11 @@ def list_entries(
     paused dates are held (left out) until resumed. `script` is null while the linked script is
     not published or outside its validity window; `script_unavailable_reason` then says why
     (`no_script`, `other_persona`, `not_published`, `outside_validity`), null otherwise."""
-    start, end = _span(from_, to, 7)
-    now = timezone.now()
-    entries = request.auth.visible(CalendarEntry.objects.between(start, end), now)
-    if persona is not None:
-        entries = entries.filter(persona__slug=persona)
-    if channel:
-        entries = entries.filter(channel=channel)
+    start, end = span(from_, to, 7)
+    entries = entries_for(request.auth, start, end, persona, channel)
     if updated_since:
         entries = entries.filter(updated_at__gt=aware(updated_since))
-    entries = with_script_visibility(entries, request.auth, now)
-    entries = entries.select_related("persona", "hot_topic", "script").order_by(
-        "date", F("time").asc(nulls_first=True), "pk"
-    )
-    data = page(
-        request, entries, limit, offset, lambda items: [entry_to_api(e, now) for e in items]
-    )
+    data = page(request, entries, limit, offset, lambda items: [entry_to_api(e) for e in items])
     return json_response(request, data)
 
 
@@ -145,6 +149,14 @@ def topic_to_api(topic: HotTopic) -> dict:
         "angles": list(topic.angles or []),
         "updated_at": iso(topic.updated_at),
     }
+
+
+def topics_between(start: date, end: date):
+    """Topics whose preparation window or dates overlap [start, end], by start date."""
+    topics = HotTopic.objects.touching(start, end)
+    # touching() is a superset (the lead is per topic): keep [prepare_from, end] ∩ [from, to].
+    ids = [t.pk for t in topics.only("pk", "start", "lead_days") if t.prepare_from <= end]
+    return HotTopic.objects.filter(pk__in=ids).order_by("start", "name", "pk")
 
 
 @hot_topics_router.get(
@@ -166,15 +178,11 @@ def list_hot_topics(
 ):
     """Topics worth preparing for between `from` and `to` (default: today and the next 30
     days): those whose preparation window or dates overlap the range, by start date."""
-    start, end = _span(from_, to, 30)
-    topics = HotTopic.objects.touching(start, end)
-    # touching() is a superset (the lead is per topic): keep [prepare_from, end] ∩ [from, to].
-    ids = [t.pk for t in topics.only("pk", "start", "lead_days") if t.prepare_from <= end]
-    topics = HotTopic.objects.filter(pk__in=ids)
+    start, end = span(from_, to, 30)
+    topics = topics_between(start, end)
     if category:
         topics = topics.filter(category=category)
     if updated_since:
         topics = topics.filter(updated_at__gt=aware(updated_since))
-    topics = topics.order_by("start", "name", "pk")
     data = page(request, topics, limit, offset, lambda items: [topic_to_api(t) for t in items])
     return json_response(request, data)

@@ -33,6 +33,7 @@ router = Router(tags=["personas"])
 
 
 def _queryset(request: HttpRequest):
+    """Published personas in the calling bot's scope, with images and channels."""
     images = with_renditions(get_image_model().objects.all())
     return (
         # Images by prefetch (not select_related) so that their renditions come along too.
@@ -42,6 +43,11 @@ def _queryset(request: HttpRequest):
             "channels",
         )
     )
+
+
+def visible(request: HttpRequest):
+    """The personas the calling bot may see, with images and channels (MCP's tools use it)."""
+    return _queryset(request)
 
 
 def to_api(persona: Persona, request: HttpRequest) -> dict:

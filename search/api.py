@@ -35,16 +35,22 @@ def search_endpoint(
 ):
     """Live scripts, personas and hot topics matching `q`, best first. Traditional and
     Simplified characters find the same content; `highlight` wraps matches in <mark>."""
+    items = search_hits(request.auth, q, persona, kind, limit)
+    return json_response(request, {"count": len(items), "next": None, "items": items})
+
+
+def search_hits(client, q, persona=None, kind=None, limit=DEFAULT_LIMIT, types=None) -> list[dict]:
+    """The hits `client` may see, best first, as the API's items (422 for a bad `q`); MCP's
+    search_scripts and Dify's retrieval use it with `types=("script",)`."""
     # One query for the ids: search backends filter on plain values, not subqueries.
-    visible = request.auth.visible_personas()
-    types = ("script", "persona", "hot_topic")
+    visible = client.visible_personas()
+    types = types or ("script", "persona", "hot_topic")
     if persona is not None:  # that persona's scripts and the persona itself, if visible
         visible = visible.filter(slug=persona)
-        types = ("script", "persona")
+        types = tuple(t for t in types if t in ("script", "persona"))
     persona_ids = set(visible.values_list("pk", flat=True))
     try:
         hits = search(q, persona_ids=persona_ids, kind=kind, types=types, limit=limit)
     except BadQuery as error:
         raise invalid(["query", "q"], str(error)) from None
-    items = [asdict(hit) for hit in hits]
-    return json_response(request, {"count": len(items), "next": None, "items": items})
+    return [asdict(hit) for hit in hits]

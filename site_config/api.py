@@ -3,6 +3,7 @@ format and one rate limiter; each app contributes its router from ``<app>/api.py
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
@@ -26,6 +27,8 @@ from core.api import (
 )
 from core.api.input_guard import GuardedParser
 from editorial_calendar.api import calendar_router, hot_topics_router
+from integrations.dify import router as dify_router
+from integrations.fastgpt import router as fastgpt_router
 from personas.api import router as personas_router
 from search.api import router as search_router
 
@@ -48,9 +51,16 @@ class DeliveryAPI(NinjaAPI):
                             parameter["schema"]["title"] = title
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content") or {}
-                    if int(status) >= 400 and JSON in content:
+                    if int(status) >= 400 and JSON in content and _is_problem(content[JSON]):
                         content[PROBLEM_JSON] = content.pop(JSON)
+        # Tool importers (Coze, Dify) need an absolute server to call.
+        schema["servers"] = [{"url": settings.WAGTAILADMIN_BASE_URL}]
         return schema
+
+
+def _is_problem(media: dict) -> bool:
+    """Dify's and FastGPT's endpoints answer some errors in those tools' own JSON shapes."""
+    return media.get("schema", {}).get("$ref", "").endswith("/Problem")
 
 
 api = DeliveryAPI(
@@ -186,3 +196,5 @@ api.add_router("/hot-topics/", hot_topics_router)
 api.add_router("/search/", search_router)
 api.add_router("/events/", events_router)
 api.add_router("/compliance/", compliance_router)
+api.add_router("/dify/", dify_router)
+api.add_router("/fastgpt/", fastgpt_router)

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial_calendar.feeds import calendar_feed
+from integrations.mcp import mcp_view
 
 from .api import api
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("api/v1/", api.urls),
+    path("mcp", mcp_view, name="mcp"),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     # Headless: there is no public site, the root leads to the admin.
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -44,8 +44,9 @@ def invalid(loc: list, message: str, code: str = "validation_error", **extra) ->
     return ApiError(422, code, message, errors=[{"loc": list(loc), "message": message}], **extra)
 
 
-def problem(status: int, code: str, detail: str, headers=None, **extra: Any) -> HttpResponse:
-    body = {
+def problem_body(status: int, code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """The problem document as a dict (MCP tool errors carry it as structured content)."""
+    return {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
@@ -53,6 +54,10 @@ def problem(status: int, code: str, detail: str, headers=None, **extra: Any) -> 
         "code": code,
         **extra,
     }
+
+
+def problem(status: int, code: str, detail: str, headers=None, **extra: Any) -> HttpResponse:
+    body = problem_body(status, code, detail, **extra)
     response = HttpResponse(dumps(body), status=status, content_type=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response[name] = value

@@ -73,6 +73,8 @@ class ApiMiddleware:
     def _as_problem(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.status_code < 400 or response.get("Content-Type", "").startswith(PROBLEM_JSON):
             return response
+        if getattr(response, "foreign_error_format", False):  # Dify's, FastGPT's: theirs to keep
+            return response
         status = response.status_code
         if status == 404:
             return problem(404, "not_found", _("There is nothing at %(path)s.") % {

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "editorial_calendar",
     "search",
     "bots",
+    "integrations",  # MCP, Dify, FastGPT on the bot tokens and scope
     "ninja",  # serves the API docs' assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",

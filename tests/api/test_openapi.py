@@ -43,6 +43,12 @@ CONTRACT = {
     ("get", "/api/v1/search/"),
     ("post", "/api/v1/events/"),
     ("post", "/api/v1/compliance/check"),
+    ("post", "/api/v1/scripts/{script_id}/render-flat"),
+    ("post", "/api/v1/dify/retrieval"),
+    ("post", "/api/v1/dify/extension"),
+    ("post", "/api/v1/fastgpt/v1/file/list"),
+    ("get", "/api/v1/fastgpt/v1/file/content"),
+    ("get", "/api/v1/fastgpt/v1/file/read"),
 }
 
 # Operations whose only inputs are free strings (or nothing): negative generation has nothing to

@@ -25,6 +25,14 @@ OPERATION_IDS = {
     ("get", "/api/v1/hot-topics/"): "list_hot_topics",
     ("get", "/api/v1/search/"): "search",
     ("post", "/api/v1/events/"): "report_events",
+    ("post", "/api/v1/compliance/check"): "check_compliance",
+    # Coze/Dify tools are named by these: they must not change either.
+    ("post", "/api/v1/scripts/{script_id}/render-flat"): "render_script_flat",
+    ("post", "/api/v1/dify/retrieval"): "dify_retrieval",
+    ("post", "/api/v1/dify/extension"): "dify_extension",
+    ("post", "/api/v1/fastgpt/v1/file/list"): "fastgpt_file_list",
+    ("get", "/api/v1/fastgpt/v1/file/content"): "fastgpt_file_content",
+    ("get", "/api/v1/fastgpt/v1/file/read"): "fastgpt_file_read",
 }
 
 

@@ -1,4 +1,3 @@
-import pytest
 from django.utils import translation
 from wagtail.images.blocks import ImageBlock as WagtailImageBlock
 
