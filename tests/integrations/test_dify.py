@@ -5,7 +5,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from content.models import LintTerm
+from tests.compliance.factories import add_word_rule
 from tests.content.factories import ChatScriptFactory, MomentScriptFactory
 from tests.editorial_calendar.factories import CalendarEntryFactory
 
@@ -98,7 +98,7 @@ def test_extension_ping_brief_and_due(client, bot, xiaomei, scripts):
 
 
 def test_extension_moderation_masks_the_offending_words(client, bot):
-    LintTerm.objects.create(term="最便宜", level="error", category="ad_law")
+    add_word_rule("最便宜")
     params = {"app_id": "a", "inputs": {"topic": "这家店最便宜"}, "query": "这是最便宜的吗"}
     _, body = post(client, "extension", {"point": "app.moderation.input", "params": params},
                    bot.token)  # fmt: skip
