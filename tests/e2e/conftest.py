@@ -15,6 +15,7 @@ test data is made before Playwright starts, Playwright stops before pytest-djang
 test bodies only drive the browser (an ORM call there fails loudly).
 """
 
+import os
 import subprocess
 import tempfile
 import time
@@ -36,6 +37,8 @@ INSTALL_HINT = (
 # Root needs --no-sandbox; the rest keep Chromium from calling home (the network is closed).
 CHROMIUM_ARGS = [
     "--headless",
+    # The browser's own UI language: date inputs read yyyy/mm/dd and its messages are Chinese.
+    "--lang=zh-CN",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -50,7 +53,10 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_SECONDS = 60
 WAIT_MS = 20_000
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+# .ci/run runs its two passes side by side: each writes its own screenshots (E2E_PASS).
+ARTIFACTS = (
+    Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e" / os.environ.get("E2E_PASS", "")
+)
 VIEWPORT = {"width": 1440, "height": 900}
 PASSWORD = "pw"  # what make_user (tests/conftest.py) gives every user
 
