@@ -149,7 +149,8 @@ def nominal(value, started_at: datetime) -> datetime:
 
 def timeline(sequence, started_at: datetime) -> list[Scheduled]:
     """Every step of `sequence` for a member who started at `started_at`, in time order
-    (steps due at the same moment keep their order in the sequence)."""
+    (steps moved to the same moment keep their nominal order, then their order in the
+    sequence)."""
     require_aware(started_at, "started_at")
     window = quiet_window(sequence.quiet_start, sequence.quiet_end)
     scheduled = []
@@ -160,7 +161,7 @@ def timeline(sequence, started_at: datetime) -> list[Scheduled]:
                 continue  # rule 2: a fixed moment before the start is not for this member
             when = started_at
         scheduled.append(Scheduled(index, block, when, out_of_quiet(when, window)))
-    scheduled.sort(key=lambda item: (item.at, item.index))
+    scheduled.sort(key=lambda item: (item.at, item.nominal, item.index))
     return scheduled
 
 
