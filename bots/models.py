@@ -173,7 +173,10 @@ class ReportedEvent(models.Model):
     client = models.ForeignKey(BotClient, on_delete=models.CASCADE, related_name="events")
     # NULL is "no key": the unique constraint then allows any number of keyless events.
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
-    script_id = models.BigIntegerField(_("script"))
+    # None when the event names a sequence step written in place (no script).
+    script_id = models.BigIntegerField(_("script"), null=True, blank=True)
+    sequence_id = models.BigIntegerField(_("sequence"), null=True, blank=True)
+    step = models.CharField(_("step"), max_length=64, blank=True)
     calendar_entry_id = models.BigIntegerField(_("calendar entry"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=20)
     count = models.PositiveIntegerField(_("count"), default=1)
