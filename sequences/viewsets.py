@@ -2,13 +2,20 @@
 script chooser the steps use."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PublishingPanel,
+)
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.models import Script
 
+from .forms import SequenceForm
 from .models import Sequence
 
 
@@ -42,21 +49,24 @@ class SequenceViewSet(SnippetViewSet):
     search_backend_name = None  # ORM icontains: plain model, Chinese names
     copy_view_enabled = False
 
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
-        FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
-        FieldPanel("description"),
-        FieldPanel("audiences"),
-        FieldRowPanel([FieldPanel("trigger"), FieldPanel("custom_trigger")]),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("quiet_start"), FieldPanel("quiet_end")]),
-                FieldRowPanel([FieldPanel("start_at"), FieldPanel("cycle_days")]),
-                FieldPanel("exit_conditions"),
-            ],
-            heading=_("Timing"),
-        ),
-        FieldPanel("variables"),
-        FieldPanel("steps"),
-        PublishingPanel(),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+            FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
+            FieldPanel("description"),
+            FieldPanel("audiences"),
+            FieldRowPanel([FieldPanel("trigger"), FieldPanel("custom_trigger")]),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("quiet_start"), FieldPanel("quiet_end")]),
+                    FieldRowPanel([FieldPanel("start_at"), FieldPanel("cycle_days")]),
+                    FieldPanel("exit_conditions"),
+                ],
+                heading=_("Timing"),
+            ),
+            FieldPanel("variables"),
+            FieldPanel("steps"),
+            PublishingPanel(),
+        ],
+        base_form_class=SequenceForm,  # the publish gate as form errors
+    )
