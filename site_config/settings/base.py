@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "personas",
     "compliance",
     "content",
+    "sequences",  # SOPs: timed steps of scripts (below search, calendar, bots)
     "editorial_calendar",
     "search",
     "bots",

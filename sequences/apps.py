@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SequencesConfig(AppConfig):
+    name = "sequences"
+    label = "sequences"
+    verbose_name = _("Sequences")
+    default_auto_field = "django.db.models.BigAutoField"

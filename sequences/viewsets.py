@@ -1,0 +1,72 @@
+"""Admin: the sequence snippet (a plain registration; the timeline editor comes later) and the
+script chooser the steps use."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PublishingPanel,
+)
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from content.models import Script
+
+from .forms import SequenceForm
+from .models import Sequence
+
+
+class ScriptChooserViewSet(ChooserViewSet):
+    model = Script
+    icon = "doc-full"
+    choose_one_text = _("Choose a script")
+    choose_another_text = _("Choose another script")
+    edit_item_text = _("Edit this script")
+
+
+script_chooser_viewset = ScriptChooserViewSet("sequences_script_chooser")
+
+
+class SequenceViewSet(SnippetViewSet):
+    model = Sequence
+    icon = "time"
+    menu_label = _("Sequences")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = [
+        "name",
+        "persona",
+        "channel",
+        "trigger",
+        UpdatedAtColumn(),
+        LiveStatusTagColumn(),
+    ]
+    list_filter = ["persona", "channel", "trigger", "live"]
+    search_fields = ["name", "slug"]
+    search_backend_name = None  # ORM icontains: plain model, Chinese names
+    copy_view_enabled = False
+
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+            FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
+            FieldPanel("description"),
+            FieldPanel("audiences"),
+            FieldRowPanel([FieldPanel("trigger"), FieldPanel("custom_trigger")]),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("quiet_start"), FieldPanel("quiet_end")]),
+                    FieldRowPanel([FieldPanel("start_at"), FieldPanel("cycle_days")]),
+                    FieldPanel("exit_conditions"),
+                ],
+                heading=_("Timing"),
+            ),
+            FieldPanel("variables"),
+            FieldPanel("steps"),
+            PublishingPanel(),
+        ],
+        base_form_class=SequenceForm,  # the publish gate as form errors
+    )
