@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "search",
     "bots",
     "integrations",  # MCP, Dify, FastGPT on the bot tokens and scope
+    "operations",  # backup and restore
     "ninja",  # serves the API docs' assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
