@@ -1,0 +1,211 @@
+"""Backup → an empty installation → restore → backup again: the same content, the same API.
+
+The empty installation is the test database as `migrate` left it: the demo and everything else
+is made inside a savepoint that is rolled back after the first backup, and the media folder is
+emptied, as on a new machine."""
+
+import io
+import json
+import shutil
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from bots.models import BotClient, ReportedEvent, Webhook
+from content.models import KIND_MODELS, Script, ScriptUsage
+from editorial_calendar.models import CalendarEntry, CalendarPause, SensitiveDate
+from operations.archive import BackupError
+from operations.backup import write_backup
+from operations.restore import existing_content, restore_backup
+from personas.models import Persona
+from tests.content.factories import MomentScriptFactory
+from tests.personas.factories import ImageFactory, PersonaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _api(client, token: str) -> dict[str, tuple[int, bytes, str]]:
+    """What a bot sees: bodies (and ETags) of the list and detail endpoints."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    today = timezone.localdate()
+    paths = [
+        "/api/v1/personas/",
+        "/api/v1/scripts/?limit=100",
+        "/api/v1/hot-topics/",
+        f"/api/v1/calendar/?from={today - timedelta(days=40)}&to={today + timedelta(days=60)}",
+        "/api/v1/search/?q=会员日",
+    ]
+    paths += [f"/api/v1/personas/{slug}/" for slug in Persona.objects.values_list("slug", flat=True)]
+    paths += [f"/api/v1/scripts/{pk}/" for pk in Script.objects.values_list("pk", flat=True)]
+    out = {}
+    for path in paths:
+        response = client.get(path, **auth)
+        out[path] = (response.status_code, response.content, response.get("ETag", ""))
+    return out
+
+
+def _more_than_the_demo(client, token: str, manager) -> None:
+    """What the demo lacks: a webhook, reported usage, a draft over a live script, a script in
+    moderation, a pause."""
+    bot = BotClient.objects.get(name="backup-test")
+    Webhook.objects.create(client=bot, url="https://hooks.example.com/siyu", secret="s" * 32)
+    script = Script.objects.filter(live=True).order_by("pk").first()
+    entry = CalendarEntry.objects.order_by("pk").first()
+    events = {"events": [{"script": script.pk, "type": "sent", "count": 7,
+                          "idempotency_key": "backup-1"}]}  # fmt: skip
+    response = client.post(
+        "/api/v1/events/", events, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )  # fmt: skip
+    assert response.status_code == 202, response.content
+    draft = script.get_latest_revision_as_object()
+    draft.title = "草稿：" + draft.title[:40]
+    draft.save_revision(user=manager)
+    moderated = Script.objects.filter(live=True).order_by("-pk").first()
+    moderated = KIND_MODELS[moderated.kind].objects.get(pk=moderated.pk)
+    moderated.save_revision(user=manager)
+    moderated.get_workflow().start(moderated, manager)
+    CalendarPause.objects.create(
+        start=timezone.localdate() + timedelta(days=3), end=timezone.localdate() + timedelta(days=4),
+        reason="系统维护", created_by=manager,
+    )  # fmt: skip
+    assert entry is not None and SensitiveDate.objects.exists()
+
+
+def test_backup_restore_into_an_empty_installation_gives_the_same_content_and_api(
+    client, tmp_path, settings, manager
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    try:
+        with transaction.atomic():
+            call_command("load_demo", stdout=io.StringIO())
+            _bot, token = BotClient.create("backup-test", all_personas=True)
+            _more_than_the_demo(client, token, manager)
+            before = _api(client, token)
+            manifest = write_backup(first)
+            raise _Rollback
+    except _Rollback:
+        pass
+    shutil.rmtree(settings.MEDIA_ROOT)
+    assert existing_content() == {"auth.user": 1}  # only this test's manager is left
+    assert manifest["counts"]["content.script"] > 10
+    assert manifest["counts"]["bots.webhook"] == 1
+    assert manifest["counts"]["bots.reportedevent"] == 1
+    assert manifest["counts"]["wagtailcore.workflowstate"] >= 1
+    assert manifest["media"] and not manifest["missing_media"]
+
+    restored = restore_backup(first, replace=True)
+    assert restored["content_digest"] == manifest["content_digest"]
+    again = write_backup(second)
+    assert again["content_digest"] == manifest["content_digest"]
+    assert again["counts"] == manifest["counts"]
+
+    # the hashed token still opens the API, and every body and ETag is the same
+    assert _api(client, token) == before
+    usage = ScriptUsage.objects.get()
+    assert usage.sent == 7 and ReportedEvent.objects.count() == 1
+    assert Script.objects.filter(has_unpublished_changes=True, live=True).exists()
+    assert CalendarPause.objects.filter(reason="系统维护").exists()
+    assert Webhook.objects.get().secret == "s" * 32
+
+
+def _small_installation() -> None:
+    persona = PersonaFactory(avatar=ImageFactory())
+    MomentScriptFactory(persona=persona, tags=["会员日"])
+
+
+def test_restore_refuses_a_non_empty_installation_and_changes_nothing(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _small_installation()
+    archive = tmp_path / "b.zip"
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert "Backup written" in out.getvalue()
+    persona = Persona.objects.order_by("pk").first()
+    Persona.objects.filter(pk=persona.pk).update(name="改过的名字")
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+    assert Persona.objects.get(pk=persona.pk).name == "改过的名字"
+    call_command("restore", str(archive), "--replace", stdout=io.StringIO())
+    assert Persona.objects.get(pk=persona.pk).name == persona.name
+
+
+def _rewrite(source, target, change):
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = change(item.filename, old.read(item.filename))
+            if data is not None:
+                new.writestr(item.filename, data)
+
+
+def test_damaged_or_foreign_archives_are_refused_with_a_reason(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    PersonaFactory(name="备份人设", slug="beifen")
+    good = tmp_path / "good.zip"
+    write_backup(good)
+    Persona.objects.all().delete()
+
+    (tmp_path / "text.zip").write_text("not a zip at all")
+    with pytest.raises(BackupError, match="not a backup"):
+        restore_backup(tmp_path / "text.zip")
+    with zipfile.ZipFile(tmp_path / "foreign.zip", "w") as foreign:
+        foreign.writestr("manifest.json", json.dumps({"format": "something-else"}))
+    with pytest.raises(BackupError, match="not a backup"):
+        restore_backup(tmp_path / "foreign.zip")
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(BackupError):
+        restore_backup(truncated)
+
+    def tamper(name, data):
+        return data.replace("备份人设".encode(), "篡改人设".encode()) if name == "data.json" else data
+
+    _rewrite(good, tmp_path / "tampered.zip", tamper)
+    with pytest.raises(BackupError, match="checksum"):
+        restore_backup(tmp_path / "tampered.zip")
+
+    def older_release(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["personas"] = manifest["migrations"]["personas"][:1]
+        return json.dumps(manifest)
+
+    _rewrite(good, tmp_path / "older.zip", older_release)
+    with pytest.raises(BackupError, match="different release.*personas"):
+        restore_backup(tmp_path / "older.zip")
+    assert not Persona.objects.exists()
+    restore_backup(good)
+    assert Persona.objects.get().name == "备份人设"
+
+
+def test_a_load_that_fails_half_way_leaves_nothing_behind(tmp_path, settings, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _small_installation()
+    archive = tmp_path / "b.zip"
+    write_backup(archive)
+    scripts = Script.objects.count()
+    shutil.rmtree(settings.MEDIA_ROOT)
+
+    from operations import restore
+
+    real = restore._load
+
+    def failing(data_file, manifest):
+        real(data_file, manifest)
+        raise BackupError("simulated failure after the load")
+
+    monkeypatch.setattr(restore, "_load", failing)
+    with pytest.raises(BackupError, match="simulated"):
+        restore_backup(archive, replace=True)
+    assert Script.objects.count() == scripts  # rolled back to what was there
+    assert not any(p.is_file() for p in (tmp_path / "media").rglob("*"))  # files removed again
