@@ -43,9 +43,7 @@ SKIPPED_MODELS = frozenset(
     }
 )
 #: Rebuilt by `restore` from the restored rows, so never emptied by it by SQL.
-REBUILT_BY_RESTORE = frozenset(
-    {"wagtailsearch.indexentry", "wagtailsearch.sqliteftsindexentry"}
-)
+REBUILT_BY_RESTORE = frozenset({"wagtailsearch.indexentry", "wagtailsearch.sqliteftsindexentry"})
 #: Kept out of `restore`'s flush altogether: `migrate` made them and the data refers to them.
 KEPT_BY_RESTORE = frozenset({"contenttypes.contenttype", "auth.permission"})
 

@@ -109,9 +109,7 @@ def _snapshot():
 def _zip_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = (
-        zipfile.ZIP_STORED
-        if Path(name).suffix.lower() in STORED_SUFFIXES
-        else zipfile.ZIP_DEFLATED
+        zipfile.ZIP_STORED if Path(name).suffix.lower() in STORED_SUFFIXES else zipfile.ZIP_DEFLATED
     )
     info.external_attr = 0o644 << 16
     return info
@@ -133,7 +131,8 @@ def _write_data(archive: zipfile.ZipFile, models_: list, progress: Progress) -> 
         for model in models_:
             count = 0
             for row in _rows(model):
-                write(("\n" if first else ",\n") + json.dumps(row, cls=_Encoder, ensure_ascii=False))
+                line = json.dumps(row, cls=_Encoder, ensure_ascii=False)
+                write(("\n" if first else ",\n") + line)
                 first = False
                 count += 1
             counts[model._meta.label_lower] = count
@@ -165,7 +164,8 @@ def _write_media(archive: zipfile.ZipFile, names: list[str], progress: Progress)
 
 
 def write_backup(path: str | os.PathLike, progress: Progress | None = None) -> dict:
-    """Write a backup to `path` (a new ZIP file, created only when complete); return its manifest."""
+    """Write a backup to `path` (a new ZIP file, in place only once complete); return the
+    manifest."""
     progress = progress or (lambda message: None)
     path = Path(path)
     if path.is_dir():

@@ -21,8 +21,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from search import index_admin
 
@@ -180,7 +180,9 @@ def restore_backup(path, replace: bool = False, progress: Progress | None = None
                 with transaction.atomic():
                     _load(data_file, opened.manifest)
             except (DeserializationError, IntegrityError, DatabaseError, LookupError) as exc:
-                raise BackupError(f"The backup could not be loaded, nothing was restored: {exc}") from exc
+                raise BackupError(
+                    f"The backup could not be loaded, nothing was restored: {exc}"
+                ) from exc
     except BaseException:
         for name in written:
             default_storage.delete(name)

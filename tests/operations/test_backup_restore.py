@@ -43,7 +43,8 @@ def _api(client, token: str) -> dict[str, tuple[int, bytes, str]]:
         f"/api/v1/calendar/?from={today - timedelta(days=40)}&to={today + timedelta(days=60)}",
         "/api/v1/search/?q=会员日",
     ]
-    paths += [f"/api/v1/personas/{slug}/" for slug in Persona.objects.values_list("slug", flat=True)]
+    slugs = Persona.objects.values_list("slug", flat=True)
+    paths += [f"/api/v1/personas/{slug}/" for slug in slugs]
     paths += [f"/api/v1/scripts/{pk}/" for pk in Script.objects.values_list("pk", flat=True)]
     out = {}
     for path in paths:
@@ -74,9 +75,11 @@ def _more_than_the_demo(client, token: str, manager) -> None:
     moderated.save_revision(user=manager)
     moderated.get_workflow().start(moderated, manager)
     CalendarPause.objects.create(
-        start=timezone.localdate() + timedelta(days=3), end=timezone.localdate() + timedelta(days=4),
-        reason="系统维护", created_by=manager,
-    )  # fmt: skip
+        start=timezone.localdate() + timedelta(days=3),
+        end=timezone.localdate() + timedelta(days=4),
+        reason="系统维护",
+        created_by=manager,
+    )
     assert entry is not None and SensitiveDate.objects.exists()
 
 
@@ -167,7 +170,9 @@ def test_damaged_or_foreign_archives_are_refused_with_a_reason(tmp_path, setting
         restore_backup(truncated)
 
     def tamper(name, data):
-        return data.replace("备份人设".encode(), "篡改人设".encode()) if name == "data.json" else data
+        if name != "data.json":
+            return data
+        return data.replace("备份人设".encode(), "篡改人设".encode())
 
     _rewrite(good, tmp_path / "tampered.zip", tamper)
     with pytest.raises(BackupError, match="checksum"):
