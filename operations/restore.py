@@ -131,10 +131,18 @@ def _flush_tables() -> None:
             continue
         tables.add(model._meta.db_table)
     existing = set(connection.introspection.table_names())
+    if connection.vendor == "postgresql":
+        # Deferred foreign-key checks of rows written earlier in this transaction must run
+        # before TRUNCATE ("pending trigger events"); loaddata defers them again itself.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     statements = connection.ops.sql_flush(
         no_style(), sorted(tables & existing), reset_sequences=False, allow_cascade=False
     )
     connection.ops.execute_sql_flush(statements)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # loaddata relies on deferred checks on PostgreSQL
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _load(data_file: Path, manifest: dict) -> None:
