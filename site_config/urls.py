@@ -37,7 +37,7 @@ if settings.SERVE_MEDIA and settings.MEDIA_STORAGE == "file":
     # static() adds nothing unless DEBUG; SERVE_MEDIA also serves uploads in production.
     urlpatterns += [
         re_path(
-            r"^%s(?P<path>.*)$" % re.escape(settings.MEDIA_URL.lstrip("/")),
+            "^" + re.escape(settings.MEDIA_URL.lstrip("/")) + "(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )
