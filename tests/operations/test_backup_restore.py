@@ -1,8 +1,8 @@
 """Backup → an empty installation → restore → backup again: the same content, the same API.
 
-The empty installation is the test database as `migrate` left it: the demo and everything else
-is made inside a savepoint that is rolled back after the first backup, and the media folder is
-emptied, as on a new machine."""
+The empty installation is the test database as `migrate` left it: a small world with one of
+everything is made inside a savepoint that is rolled back after the first backup, and the media
+folder is emptied, as on a new machine."""
 
 import io
 import json
@@ -17,13 +17,19 @@ from django.utils import timezone
 
 from bots.models import BotClient, ReportedEvent, Webhook
 from content.models import KIND_MODELS, Script, ScriptUsage
-from editorial_calendar.models import CalendarEntry, CalendarPause, SensitiveDate
+from editorial_calendar.models import CalendarPause, SensitiveDate
 from operations.archive import BackupError
 from operations.backup import write_backup
 from operations.restore import existing_content, restore_backup
 from personas.models import Persona
-from tests.content.factories import MomentScriptFactory
-from tests.personas.factories import ImageFactory, PersonaFactory
+from tests.content.factories import (
+    ChatScriptFactory,
+    GroupScriptFactory,
+    LivestreamScriptFactory,
+    MomentScriptFactory,
+)
+from tests.editorial_calendar.factories import CalendarEntryFactory, HotTopicFactory, persona_on
+from tests.personas.factories import AudienceSegmentFactory, ImageFactory, PersonaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +48,7 @@ def _api(client, token: str) -> dict[str, tuple[int, bytes, str]]:
         "/api/v1/hot-topics/",
         f"/api/v1/calendar/?from={today - timedelta(days=40)}&to={today + timedelta(days=60)}",
         "/api/v1/search/?q=会员日",
+        "/api/v1/scripts/?persona=xiaomei&tag=会员日",
     ]
     slugs = Persona.objects.values_list("slug", flat=True)
     paths += [f"/api/v1/personas/{slug}/" for slug in slugs]
@@ -59,34 +66,47 @@ def _api(client, token: str) -> dict[str, tuple[int, bytes, str]]:
     return out
 
 
-def _more_than_the_demo(client, token: str, manager) -> None:
-    """What the demo lacks: a webhook, reported usage, a draft over a live script, a script in
-    moderation, a pause."""
-    bot = BotClient.objects.get(name="backup-test")
-    Webhook.objects.create(client=bot, url="https://hooks.example.com/siyu", secret="s" * 32)
-    script = Script.objects.filter(live=True).order_by("pk").first()
-    entry = CalendarEntry.objects.order_by("pk").first()
-    events = {"events": [{"script": script.pk, "type": "sent", "count": 7,
-                          "idempotency_key": "backup-1"}]}  # fmt: skip
-    response = client.post(
-        "/api/v1/events/", events, content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
-    )  # fmt: skip
-    assert response.status_code == 202, response.content
-    draft = script.get_latest_revision_as_object()
-    draft.title = "草稿：" + draft.title[:40]
-    draft.save_revision(user=manager)
-    moderated = Script.objects.filter(live=True).order_by("-pk").first()
-    moderated = KIND_MODELS[moderated.kind].objects.get(pk=moderated.pk)
-    moderated.save_revision(user=manager)
-    moderated.get_workflow().start(moderated, manager)
+def _world(client, manager) -> str:
+    """A small installation with one of everything a backup must carry; returns a bot token."""
+    persona = persona_on("wechat", avatar=ImageFactory(), name="小美", slug="xiaomei")
+    PersonaFactory(publish=False, name="草稿人设", slug="draft-persona")
+    segment = AudienceSegmentFactory(slug="vip", name="会员")
+    topic = HotTopicFactory(name="双十一", slug="double-11")
+    scripts = [
+        MomentScriptFactory(persona=persona, tags=["会员日", "新品"], audiences=[segment],
+                            hot_topic=topic.slug, title="会员日新品朋友圈"),
+        GroupScriptFactory(persona=persona, title="会员日群公告"),
+        LivestreamScriptFactory(persona=persona, title="会员日直播"),
+        ChatScriptFactory(persona=persona, title="会员日私聊", triggers=["会员日"]),
+        ChatScriptFactory(persona=persona, title="未发布的话术", publish=False),
+    ]  # fmt: skip
+    for status in ("idea", "in_review", "approved"):
+        CalendarEntryFactory(persona=persona, status=status, date=timezone.localdate())
+    CalendarEntryFactory(persona=persona, status="approved", date=timezone.localdate(),
+                         script=scripts[0], hot_topic=topic)  # fmt: skip
+    SensitiveDate.objects.create(name="测试敏感日", month=6, day=4, rule="avoid")
     CalendarPause.objects.create(
         start=timezone.localdate() + timedelta(days=3),
         end=timezone.localdate() + timedelta(days=4),
         reason="系统维护",
         created_by=manager,
     )
-    assert entry is not None and SensitiveDate.objects.exists()
+    bot, token = BotClient.create("backup-test", all_personas=True)
+    Webhook.objects.create(client=bot, url="https://hooks.example.com/siyu", secret="s" * 32)
+    events = {"events": [{"script": scripts[0].pk, "type": "sent", "count": 7,
+                          "idempotency_key": "backup-1"}]}  # fmt: skip
+    response = client.post(
+        "/api/v1/events/", events, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )  # fmt: skip
+    assert response.status_code == 202, response.content
+    draft = scripts[0].get_latest_revision_as_object()  # a draft over the live version
+    draft.title = "草稿：" + draft.title
+    draft.save_revision(user=manager)
+    moderated = KIND_MODELS["group"].objects.get(pk=scripts[1].pk)  # in moderation
+    moderated.save_revision(user=manager)
+    moderated.get_workflow().start(moderated, manager)
+    return token
 
 
 def test_backup_restore_into_an_empty_installation_gives_the_same_content_and_api(
@@ -96,17 +116,19 @@ def test_backup_restore_into_an_empty_installation_gives_the_same_content_and_ap
     first, second = tmp_path / "first.zip", tmp_path / "second.zip"
     try:
         with transaction.atomic():
-            call_command("load_demo", stdout=io.StringIO())
-            _bot, token = BotClient.create("backup-test", all_personas=True)
-            _more_than_the_demo(client, token, manager)
+            token = _world(client, manager)
             before = _api(client, token)
             manifest = write_backup(first)
             raise _Rollback
     except _Rollback:
         pass
+    assert sum(answer[0] == 200 for answer in before.values()) >= 10
+    assert b"/media/images/" in before["/api/v1/personas/xiaomei/"][1]  # the avatar's rendition
+    assert before["/api/v1/search/?q=会员日"][1] >= 4
     shutil.rmtree(settings.MEDIA_ROOT)
     assert existing_content() == {"auth.user": 1}  # only this test's manager is left
-    assert manifest["counts"]["content.script"] > 10
+    assert manifest["counts"]["content.script"] == 5
+    assert manifest["counts"]["compliance.compliancerecord"] >= 4
     assert manifest["counts"]["bots.webhook"] == 1
     assert manifest["counts"]["bots.reportedevent"] == 1
     assert manifest["counts"]["wagtailcore.workflowstate"] >= 1
