@@ -242,3 +242,13 @@ def test_a_load_that_fails_half_way_leaves_nothing_behind(tmp_path, settings, mo
         restore_backup(archive, replace=True)
     assert Script.objects.count() == scripts  # rolled back to what was there
     assert not any(p.is_file() for p in (tmp_path / "media").rglob("*"))  # files removed again
+
+
+def test_bad_file_arguments_get_a_clear_error_and_write_nothing(tmp_path):
+    with pytest.raises(CommandError, match="is a folder"):
+        call_command("backup", str(tmp_path), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no such folder"):
+        call_command("backup", str(tmp_path / "nope" / "b.zip"), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("restore", str(tmp_path / "missing.zip"), stdout=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
