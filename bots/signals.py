@@ -65,7 +65,9 @@ def on_delete(sender, instance, **kwargs):
         _event("deleted", instance, *as_last_published(instance))
 
 
-def remember_status(sender, instance: CalendarEntry, **kwargs):
+def remember_status(sender, instance: CalendarEntry, raw=False, **kwargs):
+    if raw:  # loaddata / restore: rows as they were, nothing happened to announce
+        return
     instance._previous_status = (
         CalendarEntry.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
         if instance.pk
@@ -73,7 +75,9 @@ def remember_status(sender, instance: CalendarEntry, **kwargs):
     )
 
 
-def on_entry_saved(sender, instance: CalendarEntry, **kwargs):
+def on_entry_saved(sender, instance: CalendarEntry, raw=False, **kwargs):
+    if raw:
+        return
     status = instance.status
     previous = getattr(instance, "_previous_status", None)
     if status not in ENTRY_EVENTS or status == previous:

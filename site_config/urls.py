@@ -1,9 +1,11 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.static import serve
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -31,5 +33,12 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA and settings.MEDIA_STORAGE == "file":
+    # static() adds nothing unless DEBUG; SERVE_MEDIA also serves uploads in production.
+    urlpatterns += [
+        re_path(
+            "^" + re.escape(settings.MEDIA_URL.lstrip("/")) + "(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

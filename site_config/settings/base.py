@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "search",
     "bots",
     "integrations",  # MCP, Dify, FastGPT on the bot tokens and scope
+    "operations",  # backup and restore
     "ninja",  # serves the API docs' assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
@@ -98,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (`collectstatic`), before anything that reads the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.api.middleware.ApiMiddleware",
     "core.outages.OutageMiddleware",
     "core.api.input_guard.InputGuardMiddleware",
@@ -171,8 +174,42 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start until collectstatic ran
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Uploaded images and documents: "file" keeps them in DATA_DIR/media (one machine, or a shared
+# volume); "s3" puts them in an S3-compatible bucket (AWS S3, MinIO, Aliyun OSS, Tencent COS…)
+# through django-storages, so several app servers share them without a shared disk.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "file").strip().lower()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("S3_BUCKET", "").strip():
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"].strip(),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("S3_REGION", "").strip() or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "location": os.environ.get("S3_PREFIX", "media").strip().strip("/"),
+            # Public URLs (bots hand image URLs to WeChat): a CDN/bucket domain, or signed URLs.
+            "custom_domain": os.environ.get("S3_PUBLIC_DOMAIN", "").strip() or None,
+            "querystring_auth": env_bool("S3_SIGNED_URLS", False),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "").strip() or None,
+            "file_overwrite": False,  # a second upload of "logo.png" must not replace the first
+        },
+    }
+elif MEDIA_STORAGE != "file":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be file or s3, not {MEDIA_STORAGE!r}")
+# With "file" storage and no proxy serving DATA_DIR/media at /media/, let Django serve it
+# (small installations; a proxy or S3 is faster). Always on when DEBUG.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,3 +18,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # Wagtail's live preview renders in a same-origin iframe, so DENY would break it.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# WhiteNoise serves collectstatic's output compressed (gzip/brotli). Not the manifest storage:
+# Wagtail versions its own asset URLs, and a missing manifest would turn every admin page into
+# a 500 on a server where collectstatic was forgotten.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
