@@ -38,6 +38,31 @@ class ScriptForm(WagtailAdminModelForm):
                 required=False,
             )
 
+        if "external_id" in self.fields:
+            self._external_id_field()
+
+    def _external_id_field(self) -> None:
+        """The key import and export match on: shown, editable until the script is first
+        published (bots and files out there may hold it from then on), never empty."""
+        field = self.fields["external_id"]
+        instance = self.instance
+        if instance.pk and not instance.external_id:  # a revision from before keys existed
+            stored = (
+                type(instance).objects.filter(pk=instance.pk).values_list("external_id", flat=True)
+            )
+            self.initial["external_id"] = next(iter(stored), None)
+        if instance.pk and instance.first_published_at:
+            field.disabled = True
+            field.help_text = _(
+                "The script's key in import and export files. It cannot change once the script "
+                "has been published."
+            )
+        elif not instance.pk:
+            field.help_text = _(
+                "The script's key in import and export files. Leave it empty to have one "
+                "generated; it can be changed until the script is first published."
+            )
+
     @property
     def is_gated_action(self) -> bool:
         return any(action in self.data for action in GATED_ACTIONS)
