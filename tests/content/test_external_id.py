@@ -10,8 +10,12 @@ from content.import_run import import_file
 from content.models import ChatScript, MomentScript, Script
 from tests.personas.factories import PersonaFactory
 
-from .factories import ChatScriptFactory, GroupScriptFactory, LivestreamScriptFactory
-from .factories import MomentScriptFactory
+from .factories import (
+    ChatScriptFactory,
+    GroupScriptFactory,
+    LivestreamScriptFactory,
+    MomentScriptFactory,
+)
 from .test_admin import KIND_EXTRA, form, url
 
 pytestmark = pytest.mark.django_db
