@@ -98,3 +98,13 @@ class UsageEvent(models.TextChoices):
     CLICKED = "clicked", _("Clicked")
     REPLIED = "replied", _("Replied")
     CONVERTED = "converted", _("Converted")
+
+
+class ImportJobState(models.TextChoices):
+    """An admin import (content/import_jobs.py): checked first, imported on request."""
+
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Not imported")
