@@ -65,6 +65,7 @@ def segments_to_api(stream, values: Mapping[str, str] | None = None) -> list[dic
     return [
         {
             "name": block.value["name"],
+            "type": block.value.get("type") or None,
             "minutes": block.value["minutes"],
             "cue": render.text(block.value.get("cue") or ""),
             "lines": [render.text(line) for line in block.value.get("lines") or []],

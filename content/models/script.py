@@ -130,7 +130,9 @@ class Script(
     )
     trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices, blank=True)
     # livestream
-    segments = StreamField([("segment", SegmentBlock())], blank=True, verbose_name=_("segments"))
+    segments = StreamField(
+        [("segment", SegmentBlock())], blank=True, collapsed=True, verbose_name=_("segments")
+    )
     # chat
     triggers = LineListField(_("trigger keywords"), max_item_length=50, max_items=50)
 
