@@ -38,7 +38,7 @@ from .models import (
     Script,
     ScriptUsage,
 )
-from .panels import ComplianceRecordsPanel, LintPanel, NamedTab
+from .panels import ComplianceRecordsPanel, LintPanel, NamedTab, RunOfShowTotalPanel
 
 
 class ScriptFilterSet(WagtailFilterSet):
@@ -201,6 +201,7 @@ class LivestreamScriptViewSet(ScriptViewSet):
     edit_handler = _tabs(
         [
             FieldPanel("segments", heading=_("Run of show")),
+            RunOfShowTotalPanel(),
             FieldPanel(
                 "messages",
                 heading=_("Warm-up messages"),

@@ -90,3 +90,16 @@ def test_migration_moves_the_old_code_to_type_in_rows_and_revisions(persona):
     assert named(script) == [("产品演示", "demo")]
     latest = script.get_latest_revision_as_object()
     assert named(latest) == [("产品演示", "demo")]
+
+
+def test_editor_collapses_segments_and_shows_the_total(copywriter_client, persona):
+    from .factories import segment
+    from .test_admin import url
+
+    script = LivestreamScriptFactory(
+        persona=persona, segments=[segment("opening", 5), segment("产品讲解：气垫", 15)]
+    )
+    page = copywriter_client.get(url(LivestreamScript, "edit", script.pk)).content.decode()
+    assert "data-run-of-show-total" in page and "run_of_show.js" in page
+    assert "&quot;collapsed&quot;: true" in page or '"collapsed": true' in page
+    assert "labelFormat" in page
