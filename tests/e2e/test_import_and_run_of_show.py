@@ -85,9 +85,9 @@ def test_import_with_a_bad_row_then_fixed_and_a_named_run_of_show(desk, login, p
     expect(page.locator("input[name$='-value-minutes']").first).to_be_hidden()  # collapsed
     total = page.locator("[data-run-of-show-total]")
     expect(total).to_contain_text("45")
+    shoot("livestream-run-of-show")
     page.get_by_text("产品讲解：气垫 · 15").first.click()
     minutes = page.locator("input[name='segments-1-value-minutes']")
     expect(minutes).to_be_visible()
     minutes.fill("20")
     expect(total).to_contain_text("50")
-    shoot("livestream-run-of-show")
