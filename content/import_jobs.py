@@ -135,12 +135,6 @@ def _run(job_pk: int, *, dry_run: bool) -> None:
     _finish(job_pk, result, dry_run=dry_run)
 
 
-def _error(message: str):
-    from .import_files import RowError
-
-    return RowError(0, "", message)
-
-
 def _finish(job_pk: int, result: ImportResult, *, dry_run: bool) -> None:
     errors = sorted(result.errors, key=lambda e: e.row)
     if dry_run:
