@@ -129,9 +129,8 @@ def _run(job_pk: int, *, dry_run: bool) -> None:
     except Exception:  # a bug must not leave the page polling forever
         logger.exception("Import job %s failed", job_pk)
         result = ImportResult(dry_run=dry_run)
-        result.errors.append(
-            _error(_("The import stopped on an internal error; nothing was written."))
-        )
+        message = _("The import stopped on an internal error; nothing was written.")
+        result.errors.append(RowError(0, "", message))
     _finish(job_pk, result, dry_run=dry_run)
 
 
