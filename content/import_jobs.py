@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .enums import ImportJobState
+from .import_files import RowError
 from .import_run import import_file
 from .importing import ImportResult
 from .models import KIND_MODELS, ImportJob
