@@ -49,7 +49,8 @@ def test_a_clean_file_is_checked_then_imported_with_a_summary(
     response = upload(copywriter_client, mixed_sheet(tmp_path / "mixed.xlsx"))
     page = copywriter_client.get(response.url).content.decode()
     assert "data-import-start" in page and not Script.objects.exists()
-    status = copywriter_client.get(reverse("content_import:status", args=[1])).json()
+    job = ImportJob.objects.get()
+    status = copywriter_client.get(reverse("content_import:status", args=[job.pk])).json()
     assert status["state"] == "checked" and status["result"]["created"] == 4
 
     response = copywriter_client.post(response.url)
@@ -118,3 +119,16 @@ def test_a_wrong_file_type_is_a_form_error(copywriter_client):
     response = copywriter_client.post(reverse("content_import:index"), {"file": data})
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert not ImportJob.objects.exists()
+
+
+def test_a_crash_in_the_worker_ends_the_job_with_an_error_not_a_spinner(
+    copywriter_client, personas, tmp_path, monkeypatch
+):
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(import_jobs, "import_file", crash)
+    upload(copywriter_client, mixed_sheet(tmp_path / "mixed.xlsx"))
+    job = ImportJob.objects.get()
+    assert job.state == "checked" and job.result["error_count"] == 1
+    assert not import_jobs.progress(job)["running"]
