@@ -55,7 +55,7 @@ def test_import_with_a_bad_row_then_fixed_and_a_named_run_of_show(desk, login, p
     expect(errors).to_be_visible()
     expect(errors.locator("tbody tr")).to_have_count(1)
     expect(errors.locator("tbody tr td").nth(0)).to_have_text("6")
-    expect(errors.locator("tbody tr td").nth(1)).to_have_text("first_comment")
+    expect(errors.locator("tbody tr td code")).to_have_text("first_comment")
     expect(page.locator("[data-import-start]")).to_have_count(0)
     shoot("import-check-errors")
 

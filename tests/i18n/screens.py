@@ -61,7 +61,7 @@ def build_world(make_user) -> dict[str, object]:
     for user in users.values():  # an admin import whose check found a row error
         ImportJob.objects.create(
             user=user, file_name="话术导入.xlsx", data=b"", state="checked", rows=2, done=2,
-            result={"rows": 2, "error_count": 1, "errors": [[3, "stage", "“viral” 不是有效的选项"]],
+            result={"rows": 2, "error_count": 1, "errors": [[3, "title", "标题最多 100 个字符"]],
                     "notes": [], "created": 0, "updated": 0, "unchanged": 0, "published": 0},
         )  # fmt: skip
     client, _token = BotClient.create("wecom-bot", personas=[persona])
