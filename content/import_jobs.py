@@ -158,5 +158,8 @@ def _finish(job_pk: int, result: ImportResult, *, dry_run: bool) -> None:
             done=result.rows * (1 if dry_run else 2),
             result=summary,
             finished_at=timezone.now(),
+            # After an import (done or refused) the file is of no further use: a new try
+            # starts with a new upload.
+            **({} if dry_run else {"data": b""}),
         )
     cache.delete(_progress_key(job_pk))

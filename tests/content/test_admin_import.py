@@ -56,6 +56,7 @@ def test_a_clean_file_is_checked_then_imported_with_a_summary(
     response = copywriter_client.post(response.url)
     job = ImportJob.objects.get()
     assert job.state == "imported" and job.result["created"] == 4
+    assert bytes(job.data) == b""  # the upload is not kept after the import
     assert Script.objects.filter(live=False).count() == 4
     page = copywriter_client.get(response.url).content.decode()
     assert "data-import-summary" in page and "data-import-start" not in page
