@@ -99,7 +99,13 @@ class VariableBlock(blocks.StructBlock):
 
 
 class SegmentBlock(blocks.StructBlock):
-    name = blocks.ChoiceBlock(label=_("Segment"), choices=Segment.choices)
+    """A run-of-show segment as a host writes it: a free name (产品讲解：气垫) and, optionally,
+    its type from the list (for reports and bots that act on it)."""
+
+    name = blocks.CharBlock(
+        label=_("Name"), max_length=100, help_text=_("As the host calls it, e.g. 产品讲解：气垫")
+    )
+    type = blocks.ChoiceBlock(label=_("Type"), choices=Segment.choices, required=False)
     minutes = blocks.IntegerBlock(label=_("Minutes"), min_value=1, max_value=600)
     cue = blocks.TextBlock(label=_("Host cue"), required=False, max_length=1000, rows=2)
     lines = blocks.ListBlock(
@@ -110,3 +116,5 @@ class SegmentBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ol"
         label = _("Segment")
+        # The collapsed header: "开场 · 5 分钟" (Wagtail fills {name}/{minutes} as typed).
+        label_format = _("{name} · {minutes} min")

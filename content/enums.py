@@ -63,6 +63,24 @@ class Segment(models.TextChoices):
     FOLLOWUP = "followup", _("Follow-up")
 
 
+# A segment's name when only its type is known (a file from before named segments, a row with
+# a type and no name), and the words hosts use for each type: import infers the type from a
+# name such as 开场 or 产品讲解：气垫 (the part before the colon). Fixed Chinese, not the
+# catalogue: stored data must not depend on the language of the process that imported it.
+SEGMENT_NAMES = {
+    "warmup": "暖场", "opening": "开场", "content": "内容", "conversion": "转化",
+    "demo": "产品演示", "interaction": "互动/抽奖", "qa": "答疑", "closing": "收尾并引导入群",
+    "followup": "播后跟进",
+}  # fmt: skip
+SEGMENT_WORDS = {
+    **{name: code for code, name in SEGMENT_NAMES.items()},
+    "预热": "warmup", "产品讲解": "demo", "讲解": "demo", "试用": "demo", "互动": "interaction",
+    "抽奖": "interaction", "抽奖互动": "interaction", "互动抽奖": "interaction",
+    "福利": "conversion", "逼单": "conversion", "问答": "qa",
+    "收尾": "closing", "结尾": "closing", "下播": "closing",
+}  # fmt: skip
+
+
 class LintLevel(models.TextChoices):
     ERROR = "error", _("Error (blocks publishing)")
     WARNING = "warning", _("Warning")
@@ -98,3 +116,13 @@ class UsageEvent(models.TextChoices):
     CLICKED = "clicked", _("Clicked")
     REPLIED = "replied", _("Replied")
     CONVERTED = "converted", _("Converted")
+
+
+class ImportJobState(models.TextChoices):
+    """An admin import (content/import_jobs.py): checked first, imported on request."""
+
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Not imported")

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext as _
-from wagtail import hooks
+from wagtail import blocks, hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.blocks import BlockField
 
+from . import messages as msgs
 from .gates import blocking
 from .lint import where_label
 
@@ -36,6 +38,49 @@ class ScriptForm(WagtailAdminModelForm):
                 help_text=self.fields["hot_topic"].help_text,
                 choices=[("", "---------")] + choices,
                 required=False,
+            )
+
+        if "external_id" in self.fields:
+            self._external_id_field()
+        if "messages" in self.fields:
+            self._block_menu_for_kind()
+
+    def _block_menu_for_kind(self) -> None:
+        """Offer only the message types this kind can hold (a moment: no delay, no file)."""
+        field = self.fields["messages"]
+        kind = self.instance.kind or getattr(self.instance, "KIND", "")
+        allowed = msgs.types_for(kind)
+        children = field.block.child_blocks
+        if list(children) == allowed:
+            return
+        block = blocks.StreamBlock(
+            [(name, children[name]) for name in allowed], required=field.block.required
+        )
+        block.set_name(field.block.name)
+        self.fields["messages"] = BlockField(
+            block=block, label=field.label, help_text=field.help_text, required=field.required
+        )
+
+    def _external_id_field(self) -> None:
+        """The key import and export match on: shown, editable until the script is first
+        published (bots and files out there may hold it from then on), never empty."""
+        field = self.fields["external_id"]
+        instance = self.instance
+        if instance.pk and not instance.external_id:  # a revision from before keys existed
+            stored = (
+                type(instance).objects.filter(pk=instance.pk).values_list("external_id", flat=True)
+            )
+            self.initial["external_id"] = next(iter(stored), None)
+        if instance.pk and instance.first_published_at:
+            field.disabled = True
+            field.help_text = _(
+                "The script's key in import and export files. It cannot change once the script "
+                "has been published."
+            )
+        elif not instance.pk:
+            field.help_text = _(
+                "The script's key in import and export files. Leave it empty to have one "
+                "generated; it can be changed until the script is first published."
             )
 
     @property

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from .enums import Segment
+from .enums import SEGMENT_NAMES, SEGMENT_WORDS, Segment
 
 Problems = list[tuple[str, str]]
 
@@ -107,16 +108,67 @@ def segments_stream(items: Any, problems: Problems) -> list[dict]:
     return blocks
 
 
+def segment_type(value: Any) -> str | None:
+    """A segment type from its code (``opening``), its label (开场, Opening) or a word hosts use
+    for it (产品讲解); None if empty, "" if given but unknown."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text in Segment.values:
+        return text
+    if text in SEGMENT_WORDS:
+        return SEGMENT_WORDS[text]
+    for code, label in Segment.choices:
+        if text in {str(label), _en(label)}:
+            return code
+    return ""
+
+
+def _en(label) -> str:
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(label)
+
+
+def _segment_name_and_type(loc: str, item: dict, problems: Problems) -> tuple[str, str | None]:
+    """A free name and an optional type. A row without a `type` whose name is a type (the
+    code, as files before named segments had it, a label, or such a word before a colon:
+    产品讲解：气垫) gets that type; a code as name becomes its Chinese name (as the data
+    migration did)."""
+    name = str(item.get("name") or "").strip()
+    kind = segment_type(item.get("type"))
+    if kind == "":
+        choices = "、".join(f"{code}（{SEGMENT_NAMES[code]}）" for code in Segment.values)
+        problems.append(
+            (
+                f"{loc}.type",
+                _("unknown segment type “%(v)s”; use one of %(choices)s")
+                % {"v": item.get("type"), "choices": choices},
+            )
+        )
+        kind = None
+    if kind is None and not item.get("type") and name:
+        head = re.split(r"[：:]", name, maxsplit=1)[0].strip()
+        kind = segment_type(name) or segment_type(head) or None
+    if name in Segment.values:
+        name = SEGMENT_NAMES[name]
+    if not name and kind:
+        name = SEGMENT_NAMES[kind]
+    if not name:
+        problems.append((f"{loc}.name", _("each segment needs a name (or a type)")))
+    elif len(name) > 100:
+        problems.append((f"{loc}.name", _("a segment name has at most 100 characters")))
+    return name, kind
+
+
 def _segment(loc: str, item: Any, problems: Problems) -> dict | None:
     if not isinstance(item, dict):
         problems.append((loc, _("each segment is an object")))
         return None
-    if item.get("name") not in Segment.values:
-        message = _("unknown segment “%(v)s”; use one of %(choices)s") % {
-            "v": item.get("name"),
-            "choices": ", ".join(Segment.values),
-        }
-        problems.append((f"{loc}.name", message))
+    before = len(problems)
+    name, kind = _segment_name_and_type(loc, item, problems)
+    if len(problems) > before:
         return None
     minutes = item.get("minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600:
@@ -127,7 +179,8 @@ def _segment(loc: str, item: Any, problems: Problems) -> dict | None:
         problems.append((f"{loc}.lines", _("lines must be a list of texts")))
         return None
     return {
-        "name": item["name"],
+        "name": name,
+        "type": kind or "",
         "minutes": minutes,
         "cue": str(item.get("cue") or ""),
         "lines": lines,

@@ -29,8 +29,12 @@ def import_file(
     user=None,
     progress: Callable[[int], None] | None = None,
     waiting: Callable[[], None] | None = None,
+    wrote: Callable[[int], None] | None = None,
+    counted: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Validate every row of the file, then write them all in one transaction, or nothing."""
+    """Validate every row of the file, then write them all in one transaction, or nothing.
+    `counted(rows)` once the file is read, `progress(n)` per row validated, `wrote(n)` per
+    row written (inside the transaction: report it outside the database)."""
     path = Path(path)
     result = ImportResult(dry_run=dry_run)
     if not path.exists():
@@ -41,6 +45,8 @@ def import_file(
     except ImportFileError as error:
         result.errors.append(RowError(0, "", str(error)))
         return result
+    if counted:
+        counted(len(rows))
     return import_rows(
         rows,
         publish=publish,
@@ -48,6 +54,7 @@ def import_file(
         user=user,
         progress=progress,
         waiting=waiting,
+        wrote=wrote,
         result=result,
     )
 
@@ -108,6 +115,7 @@ def import_rows(
     user=None,
     progress: Callable[[int], None] | None = None,
     waiting: Callable[[], None] | None = None,
+    wrote: Callable[[int], None] | None = None,
     result: ImportResult | None = None,
 ) -> ImportResult:
     """Import (row number, row) pairs already in the JSONL shape; all or nothing."""
@@ -137,8 +145,10 @@ def import_rows(
                 if errors:
                     result.errors.extend(errors)
                     return result  # nothing written yet: the transaction ends empty
-            for item in prepared:
+            for count, item in enumerate(prepared, start=1):
                 _write(item, publish=publish, user=user)
+                if wrote:
+                    wrote(count)
     except import_lock.ImportBusy as error:
         result.errors.append(RowError(0, "", str(error)))
         return result

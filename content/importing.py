@@ -238,12 +238,13 @@ _KIND_FIELDS = {
 
 
 def _check_foreign_keys(kind: str, data: dict, problems: Problems) -> None:
-    """A field of another kind (first_comment on a group script…) is an error, not ignored."""
-    present = {key for keys in KIND_KEYS.values() for key in keys} & set(data)
-    foreign = sorted(present - set(KIND_KEYS[kind]))
-    if foreign:
+    """A field of another kind (first_comment on a group script…) is an error, not ignored;
+    an empty one is not (a sheet mixing kinds has every kind's columns on every row)."""
+    filled = {key for key, value in data.items() if value not in (None, "", [], {})}
+    present = {key for keys in KIND_KEYS.values() for key in keys} & filled
+    for key in sorted(present - set(KIND_KEYS[kind])):
         problems.append(
-            ("", _("field(s) %(f)s do not apply to a %(k)s") % {"f": ", ".join(foreign), "k": kind})
+            (key, _("does not apply to “%(k)s”; leave it empty") % {"k": Kind(kind).label})
         )
 
 

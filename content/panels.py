@@ -82,3 +82,20 @@ class ComplianceRecordsPanel(Panel):
             )
             context["records"] = records
             return context
+
+
+class RunOfShowTotalPanel(Panel):
+    """The livestream's running total of minutes under its segments, kept up to date while
+    typing (run_of_show.js)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "content/panels/run_of_show.html"
+
+        class Media:
+            js = ["content/run_of_show.js"]
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            segments = getattr(self.instance, "segments", None) or []
+            context["total"] = sum(block.value.get("minutes") or 0 for block in segments)
+            return context

@@ -44,7 +44,11 @@ class VariableOut(Schema):
 
 
 class SegmentOut(Schema):
+    """`name` is the host's own name for the segment; `type` one of the segment types or
+    null (added in session 6: additive)."""
+
     name: str
+    type: str | None
     minutes: int
     cue: str
     lines: list[str]

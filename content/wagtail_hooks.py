@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 
 from .bulk_actions import PublishScriptsBulkAction
 from .records import VIEW_PERMISSION, records_view
-from .viewsets import ScriptsGroup
+from .viewsets import ImportViewSet, ScriptsGroup
 
 register_snippet(ScriptsGroup)
 hooks.register("register_bulk_action", PublishScriptsBulkAction)
@@ -30,3 +30,8 @@ def compliance_records_menu_item():
         icon_name="doc-full",
         order=900,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_import_view():
+    return ImportViewSet()

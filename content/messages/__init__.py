@@ -25,6 +25,7 @@ __all__ = [
     "from_rows",
     "iter_texts",
     "message_type",
+    "types_for",
     "segments_to_api",
     "to_api",
     "to_export",
@@ -36,6 +37,14 @@ Message = Annotated[Union[tuple(t.Out for t in REGISTRY.values())], Field(discri
 
 def message_type(name: str) -> type[MessageType]:
     return REGISTRY[name]
+
+
+def types_for(kind: str) -> list[str]:
+    """The message types a script of `kind` can hold (its editor's block menu): a moments post
+    only those with a place in a post (their ``moment_slot``); the others every type."""
+    if kind == "moment":
+        return [name for name, t in REGISTRY.items() if t.moment_slot is not None]
+    return list(REGISTRY)
 
 
 def to_api(
@@ -65,6 +74,7 @@ def segments_to_api(stream, values: Mapping[str, str] | None = None) -> list[dic
     return [
         {
             "name": block.value["name"],
+            "type": block.value.get("type") or None,
             "minutes": block.value["minutes"],
             "cue": render.text(block.value.get("cue") or ""),
             "lines": [render.text(line) for line in block.value.get("lines") or []],

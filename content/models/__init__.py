@@ -11,6 +11,7 @@ Modules: ``script`` (Script and its queryset), ``kinds`` (the proxies), ``tags``
 ``content.models``, as migrations and the other apps expect.
 """
 
+from .import_job import ImportJob
 from .kinds import KIND_MODELS, ChatScript, GroupScript, KindManager, LivestreamScript, MomentScript
 from .script import Script, ScriptQuerySet
 from .tags import ScriptTag
@@ -18,6 +19,7 @@ from .usage import ScriptUsage
 
 __all__ = [
     "KIND_MODELS",
+    "ImportJob",
     "ChatScript",
     "GroupScript",
     "KindManager",

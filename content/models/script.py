@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,13 @@ from ..fields import ChoiceListField
 from ..gates import require_clear
 from ..links import persona_conflict
 from .tags import ScriptTag
+
+
+def new_external_id(kind: str) -> str:
+    """A fresh key such as ``moment-3fa9c2d18e0b``: random rather than derived from the id, so
+    it never meets a key an import brought from another database (48 bits: no collision in
+    practice; the unique constraint catches one)."""
+    return f"{kind or 'script'}-{secrets.token_hex(6)}"
 
 
 class ScriptQuerySet(models.QuerySet):
@@ -122,7 +130,9 @@ class Script(
     )
     trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices, blank=True)
     # livestream
-    segments = StreamField([("segment", SegmentBlock())], blank=True, verbose_name=_("segments"))
+    segments = StreamField(
+        [("segment", SegmentBlock())], blank=True, collapsed=True, verbose_name=_("segments")
+    )
     # chat
     triggers = LineListField(_("trigger keywords"), max_item_length=50, max_items=50)
 
@@ -132,7 +142,10 @@ class Script(
         unique=True,
         null=True,
         blank=True,
-        help_text=_("Key used by import_content to update this script instead of adding one."),
+        help_text=_(
+            "The script's key in import and export files. Generated when the script is "
+            "created; it can be changed until the script is first published."
+        ),
     )
     search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -173,10 +186,19 @@ class Script(
     def save(self, *args, **kwargs):
         if self.KIND:
             self.kind = self.KIND
-        if self.external_id == "":
-            self.external_id = None
+        if not self.external_id:
+            self.external_id = self._kept_or_new_external_id()
         self.search_text = "\n".join(text for _where, text in self.iter_texts())
         super().save(*args, **kwargs)
+
+    def _kept_or_new_external_id(self) -> str:
+        """A row never loses its key: a revision written before keys existed (or a form that
+        left it empty) keeps the one stored; a new script gets a new one."""
+        if self.pk:
+            stored = Script.objects.filter(pk=self.pk).values_list("external_id", flat=True)
+            if stored and stored[0]:
+                return stored[0]
+        return new_external_id(self.kind or self.KIND)
 
     def as_kind(self) -> Script:
         """This row as an instance of its kind's proxy model."""

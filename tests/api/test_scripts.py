@@ -131,7 +131,8 @@ def test_detail_of_each_kind(api, xiaomei):
     live_data = body(api.get(f"scripts/{live.pk}/"))
     assert live_data["segments"] == [
         {
-            "name": "demo",
+            "name": "产品演示",
+            "type": "demo",
             "minutes": 10,
             "cue": "举起产品",
             "lines": ["看这个质地"],
@@ -261,4 +262,4 @@ def test_render_as_text(api, welcome, xiaomei):
         segments=[segment("demo", 10, "举起产品", ["看这个质地"], "修护精华")],
     )
     text = body(api.post(f"scripts/{live.pk}/render?format=text"))["text"]
-    assert text == "今晚八点见\n\n【demo · 10 分钟】（举起产品）\n看这个质地\n[商品：修护精华]"
+    assert text == "今晚八点见\n\n【产品演示 · 10 分钟】（举起产品）\n看这个质地\n[商品：修护精华]"

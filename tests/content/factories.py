@@ -2,6 +2,7 @@ from unittest import mock
 
 import factory
 
+from content.enums import SEGMENT_NAMES
 from content.models import ChatScript, GroupScript, LivestreamScript, MomentScript
 from tests.personas.factories import PersonaFactory
 
@@ -13,11 +14,12 @@ def variable(name, required=True, default="", description=""):
     )
 
 
-def segment(name="content", minutes=10, cue="", lines=(), product=""):
-    return (
-        "segment",
-        {"name": name, "minutes": minutes, "cue": cue, "lines": list(lines), "product": product},
-    )
+def segment(name="content", minutes=10, cue="", lines=(), product="", type=None):
+    """A run-of-show segment; a type code as `name` gives that type and its Chinese name."""
+    if type is None and name in SEGMENT_NAMES:
+        name, type = SEGMENT_NAMES[name], name
+    value = {"name": name, "type": type or "", "minutes": minutes, "cue": cue}
+    return ("segment", {**value, "lines": list(lines), "product": product})
 
 
 class ScriptFactory(factory.django.DjangoModelFactory):

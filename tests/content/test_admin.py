@@ -233,3 +233,12 @@ def test_listing_sorts_search_results_by_any_column(copywriter_client, persona, 
     if ordering.lstrip("-") == "title":
         a_first = page.index("A 会员日福利") < page.index("B 会员日提醒")
         assert a_first == (ordering == "title")
+
+
+def test_block_menus_offer_only_what_each_kind_can_hold(copywriter_client, persona):
+    moment = copywriter_client.get(url(MomentScript, "add"))
+    offered = list(moment.context["form"].fields["messages"].block.child_blocks)
+    assert "text" in offered and "image" in offered
+    assert "delay" not in offered and "file" not in offered
+    group = copywriter_client.get(url(GroupScript, "add"))
+    assert "delay" in group.context["form"].fields["messages"].block.child_blocks

@@ -238,3 +238,44 @@ def test_export_import_export_round_trips(personas, tmp_path):
     first = (tmp_path / "first.jsonl").read_text("utf-8")
     assert first == (tmp_path / "second.jsonl").read_text("utf-8")
     assert len(first.splitlines()) == 4
+
+
+MIXED_HEADER = [
+    "external_id", "kind", "persona", "title", "stage", "text", "first_comment",
+    "group_types", "purpose", "trigger", "segments", "triggers",
+]  # fmt: skip
+
+
+def mixed_sheet(path, *extra_rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(MIXED_HEADER)
+    segments = json.dumps([{"name": "warmup", "minutes": 5, "lines": ["晚上好"]}])
+    sheet.append(["m-1", "moment", "xiaomei", "新品预告", "attract", "新品到啦", "评论区见"])
+    sheet.append(
+        ["g-1", "group", "dr-lin", "入群欢迎", "retain", "欢迎", "", "newcomer", "welcome",
+         "on_join"]
+    )  # fmt: skip
+    sheet.append(
+        ["l-1", "livestream", "dr-lin", "周五直播", "convert", "", "", "", "", "", segments]
+    )
+    sheet.append(["c-1", "chat", "dr-lin", "价格", "convert", "别急", "", "", "", "", "", "太贵了"])
+    for extra in extra_rows:
+        sheet.append(extra)
+    workbook.save(path)
+    return path
+
+
+def test_a_sheet_may_mix_kinds_with_empty_cells_of_other_kinds(personas, tmp_path):
+    result = import_file(mixed_sheet(tmp_path / "mixed.xlsx"))
+    assert result.ok, [str(e) for e in result.errors]
+    assert sorted(Script.objects.values_list("kind", flat=True)) == [
+        "chat", "group", "livestream", "moment"
+    ]  # fmt: skip
+
+
+def test_a_filled_cell_of_another_kind_is_an_error_naming_row_and_column(personas, tmp_path):
+    bad = ["c-2", "chat", "dr-lin", "在吗", "convert", "在的", "评论区见"]
+    result = import_file(mixed_sheet(tmp_path / "mixed.xlsx", bad))
+    assert [(e.row, e.field) for e in result.errors] == [(6, "first_comment")]
+    assert not Script.objects.exists()

@@ -9,7 +9,7 @@ from wagtail.images import get_image_model
 
 from bots.models import BotClient, Webhook
 from compliance.models import Rule, RulePack
-from content.models import Script
+from content.models import ImportJob, Script
 from core import roles
 from editorial_calendar.models import CalendarEntry, HotTopic
 from personas.models import AudienceSegment, Persona, PersonaChannel
@@ -58,6 +58,12 @@ def build_world(make_user) -> dict[str, object]:
         persona=persona, date=timezone.localdate(), title="会员日预热朋友圈", hot_topic=topic,
         script=draft, status="drafting", owner=users["copywriter"],
     )  # fmt: skip
+    for user in users.values():  # an admin import whose check found a row error
+        ImportJob.objects.create(
+            user=user, file_name="话术导入.xlsx", data=b"", state="checked", rows=2, done=2,
+            result={"rows": 2, "error_count": 1, "errors": [[3, "title", "标题最多 100 个字符"]],
+                    "notes": [], "created": 0, "updated": 0, "unchanged": 0, "published": 0},
+        )  # fmt: skip
     client, _token = BotClient.create("wecom-bot", personas=[persona])
     Webhook.objects.create(client=client, url="https://bot.example.com/hook")
     return {"users": users, "draft": draft}
@@ -79,7 +85,11 @@ def screens(role: str) -> dict[str, str]:
         "calendar": reverse("editorial_calendar:index"),
         "images": reverse("wagtailimages:index"),
         "image new": reverse("wagtailimages:add"),
+        "script import": reverse("content_import:index"),
     }
+    job = ImportJob.objects.filter(user__username=role).first()
+    if job is not None:
+        urls["script import check"] = reverse("content_import:job", args=[job.pk])
     for kind in SCRIPT_KINDS:
         model = f"{kind}script"
         script = Script.objects.filter(kind=kind).order_by("pk").first()
@@ -122,6 +132,7 @@ def user_data() -> set[str]:
         (PersonaChannel, ("handle",)),
         (AudienceSegment, ("name",)),
         (Script, ("title", "external_id")),
+        (ImportJob, ("file_name",)),
         (HotTopic, ("name", "slug")),
         (CalendarEntry, ("title",)),
         (Rule, ("code", "title")),

@@ -1,0 +1,165 @@
+"""Imports from the admin (话术库 → 导入): an uploaded file is checked, then imported, each in a
+background task (the worker runs it; the request only queues). Both run the command's own
+code (import_run.import_file: the same reading, validation, lock and all-or-nothing write).
+
+Progress: rows validated are written to the job row as they go (outside any transaction);
+rows written happen inside the import's transaction, where an update of the job row would stay
+invisible until the end (PostgreSQL) or wait for the write lock (SQLite), so they go to the
+cache, which the status view reads too. Without a shared cache (the embedded setup runs a
+local-memory cache per process) the bar rests at "validated" until the write commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .enums import ImportJobState
+from .import_files import RowError
+from .import_run import import_file
+from .importing import ImportResult
+from .models import KIND_MODELS, ImportJob
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # about 50,000 rows of XLSX; bigger files: the command
+MAX_STORED_ERRORS = 1000
+SUFFIXES = (".xlsx", ".csv", ".jsonl")
+REPORT_EVERY = 25  # rows between progress writes
+
+
+def can_import(user) -> bool:
+    """Anyone who may add scripts of some kind (each row is still a script of its kind)."""
+    return any(user.has_perm(f"content.add_{m._meta.model_name}") for m in KIND_MODELS.values())
+
+
+def can_publish(user) -> bool:
+    return all(user.has_perm(f"content.publish_{m._meta.model_name}") for m in KIND_MODELS.values())
+
+
+def _progress_key(job_pk: int) -> str:
+    return f"content:import-job:{job_pk}:written"
+
+
+def start(*, user, name: str, data: bytes, publish: bool) -> ImportJob:
+    """Store the upload and queue its check (a dry run)."""
+    job = ImportJob.objects.create(
+        user=user, file_name=name[:255], data=data, publish=publish and can_publish(user)
+    )
+    check_task.enqueue(job.pk)
+    return job
+
+
+def confirm(job: ImportJob) -> bool:
+    """Queue the import of a file whose check found no errors; False if it cannot start."""
+    started = ImportJob.objects.filter(
+        pk=job.pk, state=ImportJobState.CHECKED, result__error_count=0
+    ).update(state=ImportJobState.IMPORTING, done=0)
+    if started:
+        cache.delete(_progress_key(job.pk))
+        import_task.enqueue(job.pk)
+    return bool(started)
+
+
+def progress(job: ImportJob) -> dict:
+    """What the status view answers (and the job page shows)."""
+    done = job.done
+    if job.state == ImportJobState.IMPORTING:
+        done = max(done, job.rows + (cache.get(_progress_key(job.pk)) or 0))
+    steps = job.steps
+    percent = 100 if not job.running else (int(100 * done / steps) if steps else 0)
+    return {
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "running": job.running,
+        "rows": job.rows,
+        "done": done,
+        "percent": min(percent, 100),
+        "result": job.result,
+    }
+
+
+@task()
+def check_task(job_pk: int) -> None:
+    _run(job_pk, dry_run=True)
+
+
+@task()
+def import_task(job_pk: int) -> None:
+    _run(job_pk, dry_run=False)
+
+
+def _run(job_pk: int, *, dry_run: bool) -> None:
+    job = ImportJob.objects.filter(pk=job_pk).first()
+    if job is None:
+        return
+    updates = ImportJob.objects.filter(pk=job_pk)
+
+    def counted(rows: int) -> None:
+        updates.update(rows=rows)
+
+    def validated(n: int) -> None:
+        if n % REPORT_EVERY == 0:
+            updates.update(done=n)
+
+    def wrote(n: int) -> None:
+        if n % REPORT_EVERY == 0:
+            cache.set(_progress_key(job_pk), n, 3600)
+
+    suffix = Path(job.file_name).suffix.lower()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            path.write_bytes(bytes(job.data))
+            result = import_file(
+                path,
+                publish=job.publish,
+                dry_run=dry_run,
+                user=job.user,
+                progress=validated,
+                wrote=wrote,
+                counted=counted,
+            )
+    except Exception:  # a bug must not leave the page polling forever
+        logger.exception("Import job %s failed", job_pk)
+        result = ImportResult(dry_run=dry_run)
+        message = _("The import stopped on an internal error; nothing was written.")
+        result.errors.append(RowError(0, "", message))
+    _finish(job_pk, result, dry_run=dry_run)
+
+
+def _finish(job_pk: int, result: ImportResult, *, dry_run: bool) -> None:
+    errors = sorted(result.errors, key=lambda e: e.row)
+    if dry_run:
+        state = ImportJobState.CHECKED
+    else:
+        state = ImportJobState.FAILED if errors else ImportJobState.IMPORTED
+    summary = {
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "published": result.published,
+        "error_count": len(errors),
+        "errors": [[e.row, e.field, e.message] for e in errors[:MAX_STORED_ERRORS]],
+        "notes": list(result.notes),
+    }
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job_pk).update(
+            state=state,
+            rows=result.rows,
+            done=result.rows * (1 if dry_run else 2),
+            result=summary,
+            finished_at=timezone.now(),
+            # After an import (done or refused) the file is of no further use: a new try
+            # starts with a new upload.
+            **({} if dry_run else {"data": b""}),
+        )
+    cache.delete(_progress_key(job_pk))
