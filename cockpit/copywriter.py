@@ -76,7 +76,10 @@ def sent_back(user, limit: int = SHOWN) -> list[dict]:
         .select_related("persona")
         .order_by("-updated_at")[:limit]
     )
+    listed = set(by_id)
     for entry in entries:
+        if entry.script_id in listed:  # sent back with its script: the comment is shown once
+            continue
         items.append(
             {
                 "title": entry.title,

@@ -3,10 +3,10 @@ Each panel asks the owning app's functions for its data (a fixed number of queri
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.forms import Media
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
@@ -45,6 +45,7 @@ class ReviewQueuePanel(Component):
         for item in data.items:
             item.level_label = level_label(item.level)
         context.update(
+            csrf_token=get_token(self.request),  # components render without the request
             queue=data,
             more=max(0, data.total - len(data.items)),
             next=self.request.get_full_path(),
@@ -101,7 +102,7 @@ class PerformancePanel(Component):
         data = performance.summary(days)
         context.update(
             data=data,
-            charts=json.dumps(performance.chart_data(data), ensure_ascii=False),
+            charts=performance.chart_data(data),
             periods=performance.PERIODS,
         )
         return context
