@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from wagtail.models import Revision, WorkflowState
 
@@ -94,9 +96,9 @@ def build(limit: int = SHOWN) -> Queue:
     )
     # Scripts waiting alone: not carried by an entry in review (those are approved with it).
     carried = CalendarEntry.objects.filter(status=EntryStatus.IN_REVIEW, script__isnull=False)
-    alone = states.exclude(object_id__in=carried.values("script_id").distinct()).select_related(
-        "current_task_state"
-    )
+    # WorkflowState.object_id is text: compare it with the ids as text (PostgreSQL is strict).
+    carried_ids = carried.annotate(text_id=Cast("script_id", CharField())).values("text_id")
+    alone = states.exclude(object_id__in=carried_ids)
     alone_rows = list(
         alone.order_by("current_task_state__started_at", "pk").values_list(
             "object_id", "current_task_state__started_at"
