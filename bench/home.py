@@ -36,6 +36,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # moderation mails
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.db import connection
@@ -74,7 +77,7 @@ def main() -> None:
     copywriter = User.objects.filter(groups__name=roles.COPYWRITERS).first()
     new = list(MomentScript.objects.filter(live=False).order_by("-pk")[: args.in_moderation])
     for script in new:
-        script.save_revision(user=copywriter)
+        script.save_revision(user=copywriter, clean=False)
         script.get_workflow().start(script, copywriter)
     scripts = list(Script.objects.values_list("pk", "persona_id"))
     statuses = ["idea", "drafting", "in_review", "approved", "scheduled", "published"]

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import OuterRef, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Case, IntegerField, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,44 +64,54 @@ def _channel_label(value: str) -> str:
 def summary(days: int = 7, now=None) -> dict:
     """The 效果 panel's data for the last `days` days."""
     now = now or timezone.now()
-    since = now - timedelta(days=days)
+    # Today and the days before it, from local midnight: 7 days are 7 points on the trend.
+    first = timezone.localtime(now).date() - timedelta(days=days - 1)
+    since = timezone.make_aware(datetime.combine(first, time.min))
     events = ReportedEvent.objects.filter(
         occurred_at__gte=since, occurred_at__lte=now, type__in=[m.value for m in METRICS]
     ).order_by()
-    persona_of = Script.objects.filter(pk=OuterRef("script_id")).values("persona_id")[:1]
-    by_persona = events.annotate(persona=Subquery(persona_of)).values_list("persona", "type")
-    by_persona = list(by_persona.annotate(total=Sum("count")))
-    names = dict(
-        Persona.objects.filter(pk__in={p for p, _t, _n in by_persona if p}).values_list(
-            "pk", "name"
-        )
+    # Per script first (one GROUP BY); persona totals and the top list are summed from it.
+    per_script: dict[int, dict[str, int]] = defaultdict(dict)
+    for script_id, event_type, total in events.values_list("script_id", "type").annotate(
+        total=Sum("count")
+    ):
+        per_script[script_id][event_type] = int(total or 0)
+    persona_of = dict(
+        Script.objects.filter(pk__in=events.values("script_id")).values_list("pk", "persona_id")
     )
-    personas = _rows(by_persona, lambda pk: names.get(pk, _("Deleted script")))
+    by_persona: dict[tuple[int | None, str], int] = defaultdict(int)
+    for script_id, counts in per_script.items():
+        for event_type, total in counts.items():
+            by_persona[(persona_of.get(script_id), event_type)] += total
+    names = dict(
+        Persona.objects.filter(pk__in={p for p, _t in by_persona if p}).values_list("pk", "name")
+    )
+    personas = _rows(
+        [(p, t, n) for (p, t), n in by_persona.items()],
+        lambda pk: names.get(pk, _("Deleted script")),
+    )
     channels = _rows(
         events.values_list("channel", "type").annotate(total=Sum("count")), _channel_label
     )
-    trend_rows = (
-        events.annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("day", "type")
-        .annotate(total=Sum("count"))
+    # Day buckets compared in SQL (no per-row date function: SQLite would call Python per row).
+    tz = timezone.get_current_timezone()
+    starts = [
+        timezone.make_aware(datetime.combine(first + timedelta(days=i + 1), time.min), tz)
+        for i in range(days)
+    ]
+    bucket = Case(
+        *[When(occurred_at__lt=start, then=Value(i)) for i, start in enumerate(starts)],
+        default=Value(days - 1),
+        output_field=IntegerField(),
     )
     by_day: dict = defaultdict(dict)
-    for day, event_type, total in trend_rows:
-        by_day[day][event_type] = int(total or 0)
-    first = timezone.localtime(since).date()
-    trend = [
-        Row(
-            (first + timedelta(days=i)).strftime("%m-%d"), by_day.get(first + timedelta(days=i), {})
-        )
-        for i in range(days + 1)
-    ]
-    per_script: dict[int, dict[str, int]] = defaultdict(dict)
-    for script_id, event_type, total in (
-        events.filter(type__in=[UsageEvent.SENT, UsageEvent.CONVERTED])
-        .values_list("script_id", "type")
-        .annotate(total=Sum("count"))
+    for index, event_type, total in (
+        events.annotate(bucket=bucket).values_list("bucket", "type").annotate(total=Sum("count"))
     ):
-        per_script[script_id][event_type] = int(total or 0)
+        by_day[index][event_type] = int(total or 0)
+    trend = [
+        Row((first + timedelta(days=i)).strftime("%m-%d"), by_day.get(i, {})) for i in range(days)
+    ]
     candidates = [
         (pk, counts.get(UsageEvent.SENT, 0), counts.get(UsageEvent.CONVERTED, 0))
         for pk, counts in per_script.items()
