@@ -117,6 +117,23 @@ def main() -> None:
     client = Client()
     client.force_login(manager)
 
+    from cockpit import performance, queue
+    from editorial_calendar import gaps, planning
+
+    for name, part in (
+        ("queue.build", queue.build),
+        ("gaps.upcoming", lambda: gaps.upcoming(today)),
+        ("planning.fatigue", lambda: planning.fatigue(today, today + timedelta(days=13))),
+        ("performance 7 days (uncached)", lambda: performance.compute(7)),
+        ("performance 30 days (uncached)", lambda: performance.compute(30)),
+    ):
+        part()
+        spent = []
+        for _ in range(5):
+            start = time.perf_counter()
+            part()
+            spent.append((time.perf_counter() - start) * 1000)
+        print(f"  {name}: median {statistics.median(spent):.0f} ms")
     for url in ("/admin/", "/admin/?days=30"):
         client.get(url)  # warm up
         timings = []
