@@ -21,9 +21,21 @@ def _is_script_revision(revision: Revision) -> bool:
 
 
 @receiver(post_save, sender=Revision)
-def revision_saved(sender, instance: Revision, created: bool, raw=False, **kwargs):
+def revision_saved(
+    sender, instance: Revision, created: bool, raw=False, update_fields=None, **kwargs
+):
     # A new revision is the latest one by definition: its content is what the level is about.
-    if raw or not created or not _is_script_revision(instance):
+    # An existing one rewritten in place (Wagtail's overwrite, e.g. autosave) counts if latest.
+    if raw or not _is_script_revision(instance):
+        return
+    if update_fields is not None and "content" not in update_fields:
+        return  # e.g. the scheduled go-live time: the text did not change
+    if (
+        not created
+        and not Script.objects.filter(
+            pk=instance.object_id, latest_revision_id=instance.pk
+        ).exists()
+    ):
         return
     from compliance import versions
 
