@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import WorkflowState
 
+from content import compliance_status
+
 MAX_OPTIONS = 300
+LEVEL_LABELS = {
+    "ok": gettext_lazy("No findings"),
+    "warning": gettext_lazy("Warnings"),
+    "error": gettext_lazy("Compliance errors"),
+    "stale": gettext_lazy("Not checked with the current rules"),
+    "": gettext_lazy("Not checked yet"),
+}
 
 
 def _in_review(scripts) -> set[str]:
@@ -31,7 +41,7 @@ def script_options(persona_id: int | None, q: str = "", *, include: int | None =
     scripts = Script.objects.all()
     if persona_id:
         scripts = scripts.filter(persona_id=persona_id)
-    fields = ("id", "title", "kind", "live", "persona_id")
+    fields = ("id", "title", "kind", "live", "persona_id", "compliance_level", "compliance_version")
     q = (q or "").strip()
     if q:
         rows = _search(scripts, persona_id, q, fields)
@@ -40,6 +50,7 @@ def script_options(persona_id: int | None, q: str = "", *, include: int | None =
     if include and include not in {s.pk for s in rows}:
         rows += list(Script.objects.filter(pk=include).only(*fields))
     in_review = _in_review(rows)
+    levels = compliance_status.levels(rows)  # the cached status: no lint per option
 
     def label(script) -> str:
         if str(script.pk) in in_review:
@@ -48,7 +59,8 @@ def script_options(persona_id: int | None, q: str = "", *, include: int | None =
             status = _("live")
         else:
             status = _("draft")
-        return f"{script.title} · {script.get_kind_display()} · {status} · #{script.pk}"
+        level = LEVEL_LABELS.get(levels.get(script.pk, ""), LEVEL_LABELS[""])
+        return f"{script.title} · {script.get_kind_display()} · {status} · {level} · #{script.pk}"
 
     return [(s, label(s)) for s in rows]
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from editorial_calendar.models import CalendarEntry
 from tests.content.factories import GroupScriptFactory, MomentScriptFactory
@@ -57,6 +58,7 @@ def test_the_script_picker_shows_the_personas_scripts_with_kind_and_status(
     labels = [label for v, label in response.context["form"].fields["script"].choices if v]
     assert len(labels) == 2 and all(label.startswith("圣诞预告 · 朋友圈") for label in labels)
     assert {label.split(" · ")[2] for label in labels} == {"在用", "草稿"}
+    assert all(label.split(" · ")[3] == gettext("No findings") for label in labels)  # cached
     # The page script asks for another persona's list, or a search, without a reload.
     url = reverse("editorial_calendar:scripts")
     items = manager_client.get(url, {"persona": amy.pk}).json()["items"]
