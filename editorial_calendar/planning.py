@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from personas.enums import Channel
 from personas.models import Persona
 
+from . import camps as camp_plan
 from . import gaps as gap_rules
 from . import sensitive
 from .enums import CATEGORY_COLOURS, NOT_POSTS, STATUS_COLOURS, EntryStatus
@@ -130,6 +131,7 @@ class Band:
 class Week:
     days: list[Day]
     bands: list[Band]
+    camps: list = field(default_factory=list)  # camp_plan.CampBand: sequences with a fixed start
 
 
 ENTRY_FIELDS = (
@@ -228,6 +230,8 @@ def build(
         "date", "persona_id", "channel"
     ).annotate(n=Count("id")):
         loads_by_day[when].append((persona_id, channel, count))
+    camps = camp_plan.camps(first, last, filters)  # one query; their steps load the days too
+    camp_plan.add_loads(loads_by_day, camps)
     shown = base.only(*ENTRY_FIELDS)
     if per_cell:
         shown = shown.annotate(
@@ -295,7 +299,13 @@ def build(
                     paused=next((p for p in pauses if p.start <= d <= p.end), None),
                 )
             )
-        weeks.append(Week(days=cells, bands=_bands(week_days, topics, gaps)))
+        weeks.append(
+            Week(
+                days=cells,
+                bands=_bands(week_days, topics, gaps),
+                camps=camp_plan.bands(week_days, camps),
+            )
+        )
         day += timedelta(days=7)
 
     return {
@@ -304,6 +314,7 @@ def build(
         "topics": topics,
         "gap_topics": [t for t in topics if t.pk in gaps and t.start <= last],
         "pauses": pauses,
+        "camps": camps,
         "in_review": in_review,
         "in_review_count": review.count(),
         "status_colours": STATUS_COLOURS,

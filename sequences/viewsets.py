@@ -1,15 +1,26 @@
-"""Admin: the sequence snippet (a plain registration; the timeline editor comes later) and the
-script chooser the steps use."""
+"""Admin: the sequence snippet (the timeline editor: steps, their timeline with previews, the
+checks of every step; duplicate) and the script chooser the steps use."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PublishingPanel,
+    TabbedInterface,
+)
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.models import Script
+from content.panels import NamedTab
 
+from .forms import SequenceForm
 from .models import Sequence
+from .panels import ChecksPanel, TimelinePanel
+from .views import SequenceCopyView
 
 
 class ScriptChooserViewSet(ChooserViewSet):
@@ -40,23 +51,34 @@ class SequenceViewSet(SnippetViewSet):
     list_filter = ["persona", "channel", "trigger", "live"]
     search_fields = ["name", "slug"]
     search_backend_name = None  # ORM icontains: plain model, Chinese names
-    copy_view_enabled = False
+    copy_view_enabled = True
+    copy_view_class = SequenceCopyView
 
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
-        FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
-        FieldPanel("description"),
-        FieldPanel("audiences"),
-        FieldRowPanel([FieldPanel("trigger"), FieldPanel("custom_trigger")]),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("quiet_start"), FieldPanel("quiet_end")]),
-                FieldRowPanel([FieldPanel("start_at"), FieldPanel("cycle_days")]),
-                FieldPanel("exit_conditions"),
-            ],
-            heading=_("Timing"),
-        ),
-        FieldPanel("variables"),
-        FieldPanel("steps"),
-        PublishingPanel(),
-    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+                    FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
+                    FieldPanel("description"),
+                    FieldPanel("audiences"),
+                    FieldRowPanel([FieldPanel("trigger"), FieldPanel("custom_trigger")]),
+                    MultiFieldPanel(
+                        [
+                            FieldRowPanel([FieldPanel("quiet_start"), FieldPanel("quiet_end")]),
+                            FieldRowPanel([FieldPanel("start_at"), FieldPanel("cycle_days")]),
+                            FieldPanel("exit_conditions"),
+                        ],
+                        heading=_("Timing"),
+                    ),
+                    FieldPanel("variables"),
+                    FieldPanel("steps"),
+                ],
+                heading=_("Steps"),
+            ),
+            NamedTab([TimelinePanel(heading=_("Timeline"))], heading=_("Timeline"), name="timeline"),
+            NamedTab([ChecksPanel(heading=_("Checks"))], heading=_("Checks"), name="checks"),
+            ObjectList([PublishingPanel()], heading=_("Publishing")),
+        ],
+        base_form_class=SequenceForm,
+    )
