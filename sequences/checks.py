@@ -167,11 +167,15 @@ def blocking(sequence, moment=None) -> list[Finding]:
     return [finding for finding in findings(sequence, moment) if finding.blocks]
 
 
-def describe(finding: Finding) -> str:
-    return _("%(where)s: %(message)s") % {
-        "where": _where_label(finding.where),
-        "message": finding.message,
-    }
+def describe(finding: Finding, sequence=None) -> str:
+    """“Step 2「D1 23:00 · 晚间提醒」, message 1: …” (the step's timeline heading when known)."""
+    where = _where_label(finding.where)
+    index = step_index(finding)
+    if sequence is not None and index is not None and index < len(sequence.steps or []):
+        from .timeline import heading
+
+        where = f"{where}「{heading(sequence.steps[index].value)}」"
+    return _("%(where)s: %(message)s") % {"where": where, "message": finding.message}
 
 
 def publish_problems(sequence, moment=None) -> list[str]:
@@ -180,7 +184,7 @@ def publish_problems(sequence, moment=None) -> list[str]:
     found = []
     if not sequence.steps:
         found.append(_("A sequence needs at least one step."))
-    found += [describe(finding) for finding in blocking(sequence, moment)]
+    found += [describe(finding, sequence) for finding in blocking(sequence, moment)]
     return found
 
 

@@ -26,7 +26,7 @@ def free_slug(slug: str) -> str:
 class SequenceCopyView(CopyView):
     def get_initial_form_instance(self):
         original = self.get_object()
-        copy = Sequence.objects.get(pk=original.pk)  # a separate instance, same audiences
+        copy = original.get_latest_revision_as_object()  # what the editor shows, drafts too
         copy.name = (_("%(name)s (copy)") % {"name": original.name})[:100]
         copy.slug = free_slug(original.slug)
         copy.live = False

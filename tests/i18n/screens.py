@@ -13,6 +13,7 @@ from content.models import Script
 from core import roles
 from editorial_calendar.models import CalendarEntry, HotTopic
 from personas.models import AudienceSegment, Persona, PersonaChannel
+from sequences.models import Sequence
 
 SCRIPT_KINDS = ("moment", "group", "livestream", "chat")
 
@@ -58,6 +59,17 @@ def build_world(make_user) -> dict[str, object]:
         persona=persona, date=timezone.localdate(), title="会员日预热朋友圈", hot_topic=topic,
         script=draft, status="drafting", owner=users["copywriter"],
     )  # fmt: skip
+    from datetime import datetime, time
+
+    from sequences.enums import LOCAL_TZ
+    from tests.sequences.factories import SequenceFactory, day
+
+    SequenceFactory(
+        persona=persona, name="新好友培育", slug="new-friend", quiet_start=time(22, 0),
+        quiet_end=time(8, 0), start_at=datetime.combine(timezone.localdate(), time(8, 0), LOCAL_TZ),
+        steps=[day(0, "10:00", title="打招呼"), day(1, "23:00", title="好物分享"),
+               day(3, "09:00", title="优惠提醒", messages=[("text", "这是最好用的面霜")])],
+    )  # fmt: skip
     client, _token = BotClient.create("wecom-bot", personas=[persona])
     Webhook.objects.create(client=client, url="https://bot.example.com/hook")
     return {"users": users, "draft": draft}
@@ -86,6 +98,12 @@ def screens(role: str) -> dict[str, str]:
         urls[f"{kind} scripts"] = _snippet("content", model, "list")
         urls[f"{kind} new"] = _snippet("content", model, "add")
         urls[f"{kind} edit"] = _snippet("content", model, "edit", script.pk)
+    sequence = Sequence.objects.order_by("pk").first()
+    if sequence is not None:  # the timeline editor: steps, timeline, checks; duplicate
+        urls["sequences"] = _snippet("sequences", "sequence", "list")
+        urls["sequence new"] = _snippet("sequences", "sequence", "add")
+        urls["sequence edit"] = _snippet("sequences", "sequence", "edit", sequence.pk)
+        urls["sequence duplicate"] = _snippet("sequences", "sequence", "copy", sequence.pk)
     draft = Script.objects.filter(live=False).order_by("pk").first()
     if draft is not None:  # in moderation: the workflow banners and the status panel
         urls["draft in moderation"] = _snippet("content", f"{draft.kind}script", "edit", draft.pk)
@@ -122,6 +140,7 @@ def user_data() -> set[str]:
         (PersonaChannel, ("handle",)),
         (AudienceSegment, ("name",)),
         (Script, ("title", "external_id")),
+        (Sequence, ("name", "slug")),
         (HotTopic, ("name", "slug")),
         (CalendarEntry, ("title",)),
         (Rule, ("code", "title")),
