@@ -24,7 +24,7 @@ from .models import DeliveryStatus, Webhook, WebhookDelivery
 
 
 def persona_id_of(subject: Model) -> int:
-    """The persona a persona, script or calendar entry belongs to."""
+    """The persona a persona, script, sequence or calendar entry belongs to."""
     if subject._meta.concrete_model._meta.label_lower == "personas.persona":
         return subject.pk
     return subject.persona_id

@@ -110,9 +110,9 @@ class BotClient(models.Model):
         return personas
 
     def visible(self, queryset: models.QuerySet, moment: datetime | None = None):
-        """`queryset` (personas, scripts or calendar entries) narrowed to what this client may
-        see at `moment`: a script must be deliverable, an entry actionable, and either's
-        persona visible."""
+        """`queryset` (personas, scripts, sequences or calendar entries) narrowed to what this
+        client may see at `moment`: a script or sequence must be deliverable, an entry
+        actionable, and its persona visible."""
         moment = moment or timezone.now()
         label = queryset.model._meta.concrete_model._meta.label_lower
         if label == "personas.persona":
@@ -121,6 +121,8 @@ class BotClient(models.Model):
             queryset = queryset.deliverable(moment)
         elif label == "editorial_calendar.calendarentry":
             queryset = queryset.actionable()
+        elif label == "sequences.sequence":
+            queryset = queryset.deliverable(moment)
         else:
             raise TypeError(f"No visibility rule for {label}")
         return queryset.filter(persona__in=self.visible_personas(moment))
@@ -139,6 +141,8 @@ class BotClient(models.Model):
             return obj.is_deliverable(moment) and self.sees(obj.persona, moment)
         if label == "editorial_calendar.calendarentry":
             return obj.is_actionable(self._active_pauses()) and self.sees(obj.persona, moment)
+        if label == "sequences.sequence":
+            return obj.is_deliverable(moment) and self.sees(obj.persona, moment)
         raise TypeError(f"No visibility rule for {label}")
 
     def _active_pauses(self) -> list:
@@ -169,7 +173,10 @@ class ReportedEvent(models.Model):
     client = models.ForeignKey(BotClient, on_delete=models.CASCADE, related_name="events")
     # NULL is "no key": the unique constraint then allows any number of keyless events.
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
-    script_id = models.BigIntegerField(_("script"))
+    # None when the event names a sequence step written in place (no script).
+    script_id = models.BigIntegerField(_("script"), null=True, blank=True)
+    sequence_id = models.BigIntegerField(_("sequence"), null=True, blank=True)
+    step = models.CharField(_("step"), max_length=64, blank=True)
     calendar_entry_id = models.BigIntegerField(_("calendar entry"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=20)
     count = models.PositiveIntegerField(_("count"), default=1)

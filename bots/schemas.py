@@ -23,7 +23,11 @@ MAX_BATCH_COUNT = 1_000_000
 class EventIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    script: int = Field(..., ge=1, le=MAX_ID)
+    script: int | None = Field(None, ge=1, le=MAX_ID)
+    # A step of a sequence (its slug and the step's id from the sequence API): counted in the
+    # step's funnel, and for the step's script too when `script` is left out.
+    sequence: str | None = Field(None, min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
+    step: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")
     calendar_entry: int | None = Field(None, ge=1, le=MAX_ID)
     type: EventType
     count: int = Field(1, ge=1, le=MAX_EVENT_COUNT)

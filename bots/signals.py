@@ -15,6 +15,7 @@ from editorial_calendar.enums import EntryStatus
 from editorial_calendar.models import CalendarEntry
 from editorial_calendar.signals import calendar_paused, calendar_resumed
 from personas.models import Persona
+from sequences.models import Sequence
 
 from . import webhooks
 from .audience import as_it_was, as_last_published
@@ -33,6 +34,16 @@ def _event(name: str, instance, seen, as_of=None) -> None:
             kind=instance.kind,
             persona=instance.persona.slug,
         )
+    elif isinstance(instance, Sequence):
+        webhooks.notify(
+            f"sequence.{name}",
+            seen,
+            as_of=as_of,
+            id=instance.pk,
+            kind=None,
+            persona=instance.persona.slug,
+            slug=instance.slug,
+        )
     elif isinstance(instance, Persona):
         webhooks.notify(
             f"persona.{name}", seen, as_of=as_of, id=instance.pk, kind=None, persona=instance.slug
@@ -50,7 +61,7 @@ def on_unpublished(sender, instance, **kwargs):
 def on_delete(sender, instance, **kwargs):
     # Before the delete, while the object and the persona's scope links still exist: bots
     # that could see it hear of the deletion; a never-published draft is nobody's news.
-    if isinstance(instance, Script | Persona):
+    if isinstance(instance, Script | Persona | Sequence):
         _event("deleted", instance, *as_last_published(instance))
 
 

@@ -1,6 +1,7 @@
 """Webhooks: push changes to bot clients instead of making them poll.
 
-Events: ``script.published|unpublished|deleted``, ``persona.published|unpublished|deleted`` and
+Events: ``script.published|unpublished|deleted``, ``persona.published|unpublished|deleted``,
+``sequence.published|unpublished|deleted`` and
 ``calendar_entry.approved|scheduled|cancelled`` and ``calendar.paused|resumed`` (per persona),
 for clients that see what changed (before or
 after the change; ``bots.audience``), checked again before every attempt.

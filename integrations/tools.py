@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date as Date
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -30,6 +31,8 @@ from personas.brief import build_brief
 from personas.schemas import PersonaDetail, PersonaList
 from search.api import search_hits
 from search.schemas import HitList
+from sequences.api import due_body
+from sequences.schemas import DueOut
 
 from .schemas import ComplianceReport
 
@@ -81,6 +84,20 @@ class UsageArgs(Args):
     events: list[dict[str, Any]] = Field(
         description="事件，同 POST /api/v1/events/ / events as POST /api/v1/events/ takes them",
         max_length=10_000,
+    )
+
+
+class SopDueArgs(Args):
+    sequence: str = Field(max_length=200, description="SOP slug / the sequence's slug")
+    started_at: datetime = Field(
+        description="开始时间（须带时区，如 2027-03-01T08:00:00+08:00）/ when the member started"
+    )
+    now: datetime | None = Field(None, description="当前时间，默认服务器时间 / default: now")
+    since: datetime | None = Field(
+        None, description="上次查询的 now，默认开始时间 / the previous call's now"
+    )
+    variables: dict[str, str] | None = Field(
+        None, description="变量值 / values of the {{variables}}"
     )
 
 
@@ -139,6 +156,10 @@ def hot_topics(request: HttpRequest, args: TopicArgs) -> dict:
     topics = topics_between(start, end)
     count = topics.count()
     return _list([topic_to_api(topic) for topic in topics[:MAX_LIMIT]], count)
+
+
+def sop_due(request: HttpRequest, args: SopDueArgs) -> dict:
+    return due_body(request, args.sequence, args.started_at, args.now, args.since, args.variables)
 
 
 def report_usage(request: HttpRequest, args: UsageArgs) -> dict:
@@ -238,6 +259,17 @@ TOOLS: dict[str, Tool] = {
             CalendarArgs,
             EntryList,
             calendar_due,
+        ),
+        Tool(
+            "sop_due",
+            "SOP 到点步骤 SOP steps due",
+            "某个 SOP（训练营、新好友培育…）对一位成员此刻该发的步骤及消息，已避开免打扰时段；"
+            "下次用本次的 now 作为 since，每步只返回一次。"
+            " The steps of a sequence due for one member between since and now (out of quiet"
+            " hours), with their messages and next_due_at; pass the previous now as since.",
+            SopDueArgs,
+            DueOut,
+            sop_due,
         ),
         Tool(
             "hot_topics",

@@ -31,6 +31,7 @@ from integrations.dify import router as dify_router
 from integrations.fastgpt import router as fastgpt_router
 from personas.api import router as personas_router
 from search.api import router as search_router
+from sequences.api import router as sequences_router
 
 from .health import run_checks
 
@@ -194,6 +195,7 @@ api.add_router("/scripts/", scripts_router)
 api.add_router("/calendar/", calendar_router)
 api.add_router("/hot-topics/", hot_topics_router)
 api.add_router("/search/", search_router)
+api.add_router("/sequences/", sequences_router)
 api.add_router("/events/", events_router)
 api.add_router("/compliance/", compliance_router)
 api.add_router("/dify/", dify_router)

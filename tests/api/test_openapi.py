@@ -19,6 +19,7 @@ from editorial_calendar.models import FeedToken
 from tests.content.factories import ChatScriptFactory, GroupScriptFactory, variable
 from tests.editorial_calendar.factories import CalendarEntryFactory, HotTopicFactory
 from tests.personas.factories import PersonaChannelFactory
+from tests.sequences.factories import SequenceFactory, day
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 30  # per operation; derandomized, so every run sends the same requests
@@ -49,11 +50,14 @@ CONTRACT = {
     ("post", "/api/v1/fastgpt/v1/file/list"),
     ("get", "/api/v1/fastgpt/v1/file/content"),
     ("get", "/api/v1/fastgpt/v1/file/read"),
+    ("get", "/api/v1/sequences/"),
+    ("get", "/api/v1/sequences/{slug}/"),
+    ("get", "/api/v1/sequences/{slug}/due"),
 }
 
 # Operations whose only inputs are free strings (or nothing): negative generation has nothing to
 # break there (and hypothesis reports "unsatisfiable").
-ANY_INPUT_IS_VALID = {"/api/v1/health", "/api/v1/personas/{slug}/"}
+ANY_INPUT_IS_VALID = {"/api/v1/health", "/api/v1/personas/{slug}/", "/api/v1/sequences/{slug}/"}
 
 
 def test_openapi_document_and_docs_are_public(anonymous):
@@ -79,6 +83,7 @@ def content(xiaomei):
     chat = ChatScriptFactory(persona=xiaomei, title="会员日问答")
     HotTopicFactory(slug="member-day", name="会员日")
     CalendarEntryFactory(persona=xiaomei, script=chat, status="approved")
+    SequenceFactory(persona=xiaomei, slug="camp", steps=[day(0, script=chat), day(1, "09:00")])
 
 
 @pytest.fixture

@@ -10,9 +10,11 @@ from bots.models import BotClient
 from content.models import Script
 from editorial_calendar.models import CalendarEntry
 from personas.models import Persona
+from sequences.models import Sequence
 from tests.content.factories import MomentScriptFactory
 from tests.editorial_calendar.factories import CalendarEntryFactory
 from tests.personas.factories import PersonaChannelFactory, PersonaFactory
+from tests.sequences.factories import SequenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,9 @@ def test_sees_agrees_with_visible(django_assert_max_num_queries):
             MomentScriptFactory(persona=persona, valid_until=now - hour),
             MomentScriptFactory(persona=persona, valid_from=now + hour),
         ]
+        SequenceFactory(persona=persona, name="plain")
+        SequenceFactory(persona=persona, publish=False)
+        SequenceFactory(persona=persona, expire_at=now - hour)
         entries += [
             CalendarEntryFactory(persona=persona, status=status)
             for status in ("approved", "scheduled", "published", "idea", "cancelled")
@@ -53,6 +58,7 @@ def test_sees_agrees_with_visible(django_assert_max_num_queries):
         *Persona.objects.all(),
         *Script.objects.select_related("persona"),
         *CalendarEntry.objects.select_related("persona"),
+        *Sequence.objects.select_related("persona"),
     ]
     expected = {
         "scoped": ["published"],
@@ -65,7 +71,7 @@ def test_sees_agrees_with_visible(django_assert_max_num_queries):
             (Persona, pk) for pk in client.visible_personas().values_list("pk", flat=True)
         } | {
             (model, pk)
-            for model in (Script, CalendarEntry)
+            for model in (Script, CalendarEntry, Sequence)
             for pk in client.visible(model.objects.all()).values_list("pk", flat=True)
         }
         # The scope and the calendar's active pauses, once per client.
@@ -78,3 +84,4 @@ def test_sees_agrees_with_visible(django_assert_max_num_queries):
         titles = {o.title for o in objects if isinstance(o, Script) and (Script, o.pk) in seen}
         assert titles == ({"plain"} if names else set())
         assert len([key for key in seen if key[0] is CalendarEntry]) == 3 * len(names)
+        assert len([key for key in seen if key[0] is Sequence]) == len(names)

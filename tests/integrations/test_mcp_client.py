@@ -38,6 +38,7 @@ TOOLS = {
     "hot_topics",
     "report_usage",
     "check_compliance",
+    "sop_due",
 }
 
 

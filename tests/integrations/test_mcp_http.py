@@ -46,3 +46,21 @@ def test_no_token_is_401_before_any_protocol(client):
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert json.loads(response.content)["code"] == "unauthorized"
+
+
+def test_sop_due_answers_like_the_rest_endpoint(client, api, bot, xiaomei):
+    from tests.sequences.factories import SequenceFactory, day
+
+    SequenceFactory(persona=xiaomei, slug="welcome", steps=[day(0, "10:00"), day(1, "09:00")])
+    arguments = {"sequence": "welcome", "started_at": "2027-03-01T08:00:00+08:00",
+                 "now": "2027-03-01T12:00:00+08:00"}  # fmt: skip
+    response = rpc(client, bot.token, "tools/call", {"name": "sop_due", "arguments": arguments})
+    result = json.loads(response.content)["result"]
+    assert not result.get("isError"), result
+    query = {"started_at": arguments["started_at"], "now": arguments["now"]}
+    rest = json.loads(api.get("sequences/welcome/due", query).content)
+    assert result["structuredContent"] == rest
+    assert [step["position"] for step in rest["steps"]] == [1]
+    naive = arguments | {"started_at": "2027-03-01T08:00:00"}
+    response = rpc(client, bot.token, "tools/call", {"name": "sop_due", "arguments": naive})
+    assert json.loads(response.content)["result"]["isError"]

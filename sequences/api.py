@@ -1,0 +1,299 @@
+"""Delivery API: sequences (list, detail, due). A sequence is visible when it is published
+(go-live/expiry applied at query time) and its persona is visible to the client
+(``BotClient.visible``/``sees``, the one rule); invisible = 404 like an unknown slug."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from content import messages as msgs
+from content import variables as vars_
+from content.models import Script
+from core.api import (
+    DEFAULT_LIMIT,
+    ERRORS,
+    MAX_LIMIT,
+    ApiError,
+    Problem,
+    aware,
+    invalid,
+    iso,
+    json_response,
+    page,
+    strict_query,
+)
+
+from . import schedule
+from .enums import LOCAL_TZ
+from .models import Sequence
+from .schemas import ChannelName, DueOut, SequenceDetail, SequenceList, TriggerName
+
+router = Router(tags=["sequences"])
+
+
+def visible_sequences(request: HttpRequest, moment=None):
+    return request.auth.visible(Sequence.objects.all(), moment)
+
+
+def summary(sequence: Sequence) -> dict:
+    quiet = None
+    if sequence.quiet_start is not None and sequence.quiet_end is not None:
+        quiet = {
+            "start": sequence.quiet_start.strftime("%H:%M"),
+            "end": sequence.quiet_end.strftime("%H:%M"),
+        }
+    return {
+        "id": sequence.pk,
+        "slug": sequence.slug,
+        "name": sequence.name,
+        "persona": sequence.persona.slug,
+        "channel": sequence.channel,
+        "audiences": [segment.slug for segment in sequence.audiences.all()],
+        "trigger": sequence.trigger,
+        "custom_trigger": sequence.custom_trigger or None,
+        "quiet_hours": quiet,
+        "start_at": iso(sequence.start_at),
+        "cycle_days": sequence.cycle_days,
+        "exit_conditions": list(sequence.exit_conditions or []),
+        "step_count": len(sequence.steps.raw_data),
+        "updated_at": iso(sequence.updated_at),
+    }
+
+
+# Steps ---------------------------------------------------------------------------------------
+def _reason(script: Script | None, moment: datetime) -> str | None:
+    """Why a step's script cannot be sent at `moment` (None: it can)."""
+    if script is None:
+        return "script_missing"
+    if not script.is_deliverable(moment):
+        inside = (script.valid_from is None or script.valid_from <= moment) and (
+            script.valid_until is None or script.valid_until > moment
+        )
+        return "script_out_of_window" if inside is False else "script_unpublished"
+    return None
+
+
+def _values(declared, variables: dict[str, str] | None, where: str) -> dict[str, str] | None:
+    """Values for one step's texts: the given ones it declares, defaults applied (None: texts
+    as stored). A missing required value is a 422 naming the step."""
+    if variables is None:
+        return None
+    names = {variable.name for variable in declared}
+    try:
+        return vars_.resolve(declared, {k: v for k, v in variables.items() if k in names})
+    except vars_.VariableError as error:
+        message = _("%(step)s: missing values for required variables: %(names)s.") % {
+            "step": where,
+            "names": ", ".join(error.names),
+        }
+        raise ApiError(
+            422, error.code, message, missing=error.names,
+            errors=[{"loc": ["query", "variables"], "message": message}],
+        ) from None  # fmt: skip
+
+
+def step_to_api(
+    sequence: Sequence,
+    index: int,
+    block,
+    request: HttpRequest,
+    moment: datetime,
+    variables: dict[str, str] | None = None,
+) -> dict:
+    value = block.value
+    # The chooser block loads the scripts of all steps in one query; a deleted script is None
+    # there while the stored data still names it.
+    raw_script = sequence.steps.raw_data[index]["value"].get("script")
+    script = value.get("script")
+    reason = _reason(script, moment) if raw_script else None
+    where = value.get("title") or _("Step %(n)d") % {"n": index + 1}
+    absolute = request.build_absolute_uri
+    if raw_script:
+        messages = []
+        if reason is None:
+            values = _values(script.declared_variables(), variables, where)
+            messages = msgs.to_api(script.messages, values, absolute)
+    else:
+        values = _values(sequence.declared_variables(), variables, where)
+        messages = msgs.to_api(value.get("messages"), values, absolute)
+    clock = value.get("time")
+    return {
+        "id": block.id,
+        "position": index + 1,
+        "title": value.get("title") or "",
+        "timing": value.get("timing"),
+        "day": value.get("day"),
+        "time": clock.strftime("%H:%M") if clock else None,
+        "offset": value.get("offset"),
+        "unit": value.get("unit") or None,
+        "week": value.get("week"),
+        "weekday": int(value["weekday"]) if value.get("weekday") else None,
+        "at": iso(schedule.nominal(value, timezone.now())) if value.get("at") else None,
+        "condition": value.get("condition") or None,
+        "script": (
+            {"id": script.pk, "title": script.title, "kind": script.kind} if script else None
+        ),
+        "available": reason is None,
+        "reason": reason,
+        "messages": messages,
+    }
+
+
+def detail(sequence: Sequence, request: HttpRequest, moment: datetime | None = None) -> dict:
+    moment = moment or timezone.now()
+    data = summary(sequence)
+    data["description"] = sequence.description
+    data["variables"] = [
+        {"name": v.name, "required": v.required, "default": v.default,
+         "description": v.description}
+        for v in sequence.declared_variables()
+    ]  # fmt: skip
+    data["steps"] = [
+        step_to_api(sequence, index, block, request, moment)
+        for index, block in enumerate(sequence.steps)
+    ]
+    return data
+
+
+def _load(request: HttpRequest, slug: str, moment=None) -> Sequence:
+    sequence = (
+        visible_sequences(request, moment)
+        .select_related("persona")
+        .prefetch_related("audiences")
+        .filter(slug=slug)
+        .first()
+    )
+    if sequence is None:
+        raise ApiError(404, "not_found", _("No sequence “%(slug)s”.") % {"slug": slug})
+    return sequence
+
+
+# Due -----------------------------------------------------------------------------------------
+def _moment(value: datetime | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        schedule.require_aware(value, name)
+    except schedule.ScheduleError as error:
+        raise invalid(["query", name], error.message) from None
+    return aware(value, name).astimezone(LOCAL_TZ)
+
+
+def _parse_variables(raw: str | None) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        values = None
+    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        raise invalid(["query", "variables"], _("Send a JSON object of strings."))
+    return values
+
+
+def due_body(
+    request: HttpRequest,
+    slug: str,
+    started_at: datetime,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    variables: dict[str, str] | None = None,
+) -> dict:
+    """The body of /due: the steps due in (since, now] for a member who started at
+    `started_at`, with their messages, and `next_due_at`. ApiError 404/422. MCP's sop_due
+    calls it too."""
+    started_at = _moment(started_at, "started_at")
+    now = _moment(now, "now") or timezone.now().astimezone(LOCAL_TZ)
+    since = _moment(since, "since")
+    sequence = _load(request, slug)
+    try:
+        result = schedule.due(sequence, started_at, now, since)
+    except schedule.ScheduleError as error:
+        raise ApiError(
+            422, error.code, error.message,
+            errors=[{"loc": ["query", error.field or "steps"], "message": error.message}],
+        ) from None  # fmt: skip
+    steps = []
+    for item in result.steps:
+        data = step_to_api(sequence, item.index, item.block, request, now, variables)
+        data["due_at"] = iso(item.at)
+        data["scheduled_at"] = iso(item.nominal)
+        steps.append(data)
+    return {
+        "sequence": sequence.slug,
+        "started_at": iso(started_at),
+        "since": iso(since or started_at),
+        "now": iso(now),
+        "steps": steps,
+        "next_due_at": iso(result.next_due_at),
+        "exit_conditions": list(sequence.exit_conditions or []),
+    }
+
+
+# Endpoints -----------------------------------------------------------------------------------
+@router.get("", response={200: SequenceList, **ERRORS}, summary="List sequences",
+            operation_id="list_sequences", url_name="sequences")  # fmt: skip
+@strict_query
+def list_sequences(
+    request: HttpRequest,
+    persona: str | None = None,
+    channel: ChannelName | None = None,
+    trigger: TriggerName | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
+    """Summaries, most recently updated first; every filter narrows."""
+    sequences = visible_sequences(request)
+    if persona is not None:
+        sequences = sequences.filter(persona__slug=persona)
+    if channel is not None:
+        sequences = sequences.filter(channel=channel)
+    if trigger is not None:
+        sequences = sequences.filter(trigger=trigger)
+    sequences = sequences.select_related("persona").prefetch_related("audiences")
+    sequences = sequences.order_by("-updated_at", "-pk")
+    data = page(request, sequences, limit, offset, lambda items: [summary(s) for s in items])
+    return json_response(request, data)
+
+
+@router.get("{slug}/", response={200: SequenceDetail, **ERRORS, 404: Problem},
+            summary="One sequence", operation_id="get_sequence", url_name="sequence")  # fmt: skip
+@strict_query
+def get_sequence(request: HttpRequest, slug: str):
+    """A sequence with its steps and their messages; a step whose script cannot be sent now
+    has `available: false` and a `reason`."""
+    return json_response(request, detail(_load(request, slug), request))
+
+
+@router.get(
+    "{slug}/due",
+    response={200: DueOut, **ERRORS, 404: Problem},
+    summary="Steps due now",
+    operation_id="sequence_due",
+    url_name="sequence_due",
+)
+@strict_query
+def sequence_due(
+    request: HttpRequest,
+    slug: str,
+    started_at: datetime,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    variables: str | None = Query(
+        None,
+        max_length=60_000,
+        description='{{variable}} values, a JSON object of strings: {"nickname": "Amy"}.',
+    ),  # fmt: skip
+):
+    """The steps due in (since, now] for a member or group that started at `started_at`
+    (`since` defaults to `started_at`, `now` to the server's time; every time needs an
+    offset), moved out of quiet hours, plus `next_due_at`. Call again with since = the
+    previous now: each step is returned once."""
+    body = due_body(request, slug, started_at, now, since, _parse_variables(variables))
+    return json_response(request, body)

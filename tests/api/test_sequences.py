@@ -1,0 +1,134 @@
+"""GET /api/v1/sequences/, /{slug}/ and /{slug}/due."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from sequences.enums import LOCAL_TZ
+from tests.content.factories import ChatScriptFactory
+from tests.sequences.camp import CAMP, CAMP_START, in_quiet
+from tests.sequences.factories import SequenceFactory, day
+
+from .conftest import assert_problem, body
+
+pytestmark = pytest.mark.django_db
+
+
+def camp(persona, **kwargs):
+    fields = {k: v for k, v in CAMP.items() if k != "steps"}
+    return SequenceFactory(persona=persona, slug="camp", trigger="camp_start",
+                           steps=CAMP["steps"](), **fields | kwargs)  # fmt: skip
+
+
+def due(api, slug, started_at, now, since=None, **params):
+    query = {"started_at": started_at.isoformat(), "now": now.isoformat()} | params
+    if since is not None:
+        query["since"] = since.isoformat()
+    return api.get(f"sequences/{slug}/due", query)
+
+
+def test_list_filters_and_scope(api, xiaomei, dr_lin, outsider):
+    camp(xiaomei)
+    SequenceFactory(persona=dr_lin, slug="nurture", channel="wecom")
+    SequenceFactory(persona=outsider, slug="hidden")
+    SequenceFactory(persona=xiaomei, slug="draft", publish=False)
+    response = api.get("sequences/")
+    assert response.status_code == 200 and response["ETag"]
+    assert {item["slug"] for item in body(response)["items"]} == {"camp", "nurture"}
+    assert [i["slug"] for i in body(api.get("sequences/", {"channel": "wecom"}))["items"]] == [
+        "nurture"
+    ]
+    assert [i["slug"] for i in body(api.get("sequences/", {"trigger": "camp_start"}))["items"]] == [
+        "camp"
+    ]
+    assert body(api.get("sequences/", {"persona": "outsider"}))["count"] == 0
+    assert api.get("sequences/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert_problem(api.get("sequences/", {"persna": "x"}), 422)
+
+
+def test_detail_has_steps_with_messages_in_the_script_shape(api, xiaomei):
+    script = ChatScriptFactory(persona=xiaomei, messages=[("text", "欢迎加入～")])
+    sequence = SequenceFactory(persona=xiaomei, slug="welcome",
+                               steps=[day(0, "10:00", script=script), day(1, "09:00")])  # fmt: skip
+    data = body(api.get("sequences/welcome/"))
+    assert [step["id"] for step in data["steps"]] == sequence.step_ids()
+    first, second = data["steps"]
+    assert first["script"]["id"] == script.pk and first["available"]
+    assert first["messages"] == body(api.get(f"scripts/{script.pk}/"))["messages"]
+    assert second["messages"] == [{"type": "text", "text": "早上好～"}]
+    assert_problem(api.get("sequences/nope/"), 404, "not_found")
+
+
+def test_invisible_sequences_are_not_found(api, outsider, xiaomei):
+    SequenceFactory(persona=outsider, slug="hidden")
+    SequenceFactory(persona=xiaomei, slug="draft", publish=False)
+    for slug in ("hidden", "draft"):
+        assert_problem(api.get(f"sequences/{slug}/"), 404, "not_found")
+        assert_problem(due(api, slug, CAMP_START, CAMP_START), 404, "not_found")
+
+
+def test_due_over_the_camp_at_coarse_steps(api, xiaomei):
+    sequence = camp(xiaomei)
+    seen, since = [], CAMP_START
+    for hours in range(0, 21 * 24 + 1, 7):
+        now = CAMP_START + timedelta(hours=hours)
+        data = body(due(api, "camp", CAMP_START, now, since))
+        for step in data["steps"]:
+            assert not in_quiet(datetime.fromisoformat(step["due_at"]))
+            assert step["messages"]
+        seen += [step["id"] for step in data["steps"]]
+        since = now
+    data = body(due(api, "camp", CAMP_START, CAMP_START + timedelta(days=22), since))
+    seen += [step["id"] for step in data["steps"]]
+    assert sorted(seen) == sorted(sequence.step_ids())
+    assert data["next_due_at"] is None
+
+
+def test_due_reports_next_and_times_in_beijing(api, xiaomei):
+    camp(xiaomei)
+    data = body(due(api, "camp", CAMP_START, CAMP_START + timedelta(hours=1)))
+    assert data["steps"] == []
+    assert data["next_due_at"] == "2027-03-01T08:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"started_at": "2027-03-01T00:00:00", "now": "2027-03-02T00:00:00+08:00"}, None),
+        ({"started_at": "2027-03-02T00:00:00+08:00", "now": "2027-03-01T00:00:00+08:00"},
+         "now_before_start"),
+        ({"started_at": "2027-03-01T00:00:00+08:00", "now": "2027-03-02T00:00:00+08:00",
+          "since": "2027-03-03T00:00:00+08:00"}, "since_after_now"),
+        ({"now": "2027-03-02T00:00:00+08:00"}, None),
+        ({"started_at": "2027-03-01T00:00:00+08:00", "variables": "[1]"}, None),
+    ],
+)  # fmt: skip
+def test_bad_due_input_is_a_422(api, xiaomei, params, code):
+    camp(xiaomei)
+    assert_problem(api.get("sequences/camp/due", params), 422, code)
+
+
+def test_a_step_whose_script_left_its_window_is_reported(api, xiaomei):
+    script = ChatScriptFactory(persona=xiaomei, valid_until=datetime(2027, 3, 2, tzinfo=LOCAL_TZ))
+    SequenceFactory(persona=xiaomei, slug="s", steps=[day(0, script=script), day(3, script=script)])
+    start = datetime(2027, 3, 1, 0, 0, tzinfo=LOCAL_TZ)
+    first = body(due(api, "s", start, start + timedelta(hours=20)))["steps"]
+    assert first[0]["available"] and first[0]["messages"]
+    late = body(due(api, "s", start, start + timedelta(days=4)))["steps"]
+    assert late[1]["available"] is False and late[1]["reason"] == "script_out_of_window"
+    assert late[1]["messages"] == []
+
+
+def test_due_renders_variables(api, xiaomei):
+    from tests.content.factories import variable
+
+    steps = [day(0, "10:00", messages=[("text", "{{nickname}}你好")])]
+    sequence = SequenceFactory(
+        persona=xiaomei, slug="v", variables=[variable("nickname")], steps=steps
+    )
+    start = datetime(2027, 3, 1, 0, 0, tzinfo=LOCAL_TZ)
+    now = start + timedelta(days=1)
+    data = body(due(api, "v", start, now, variables='{"nickname": "阿珍"}'))
+    assert data["steps"][0]["messages"] == [{"type": "text", "text": "阿珍你好"}]
+    assert_problem(due(api, "v", start, now, variables="{}"), 422, "missing_variables")
+    assert sequence.step_ids()[0] == data["steps"][0]["id"]
