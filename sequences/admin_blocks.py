@@ -4,8 +4,8 @@ timeline uses (timeline.heading)."""
 
 from django import forms
 from django.utils.functional import cached_property
-from wagtail.blocks.struct_block import StructBlockAdapter
 from wagtail.admin.telepath import register
+from wagtail.blocks.struct_block import StructBlockAdapter
 
 from .blocks import StepBlock
 from .enums import Weekday

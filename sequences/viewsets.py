@@ -76,7 +76,9 @@ class SequenceViewSet(SnippetViewSet):
                 ],
                 heading=_("Steps"),
             ),
-            NamedTab([TimelinePanel(heading=_("Timeline"))], heading=_("Timeline"), name="timeline"),
+            NamedTab(
+                [TimelinePanel(heading=_("Timeline"))], heading=_("Timeline"), name="timeline"
+            ),
             NamedTab([ChecksPanel(heading=_("Checks"))], heading=_("Checks"), name="checks"),
             ObjectList([PublishingPanel()], heading=_("Publishing")),
         ],

@@ -17,6 +17,7 @@ from tests.sequences.factories import SequenceFactory, day
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+WELCOME = "欢迎加入训练营，明早七点打卡～"
 BANNED = "这是全网最好用的减脂方法，今晚一起打卡"
 
 
@@ -37,7 +38,7 @@ def camp(world) -> Camp:
     sequence = SequenceFactory(
         persona=script.persona, name="21天减脂训练营", slug="e2e-camp", start_at=start,
         trigger="camp_start", quiet_start=time(22, 0), quiet_end=time(8, 0),
-        steps=[day(0, "09:00", title="开营欢迎", messages=[("text", "欢迎加入训练营，明早七点打卡～")]),
+        steps=[day(0, "09:00", title="开营欢迎", messages=[("text", WELCOME)]),
                day(2, "10:00", title="第三天分享", script=script)],
     )  # fmt: skip
     sequence.steps = [
@@ -59,7 +60,7 @@ def test_manager_reviews_duplicates_and_plans_a_camp(camp, login, page, shoot):
     steps = page.locator(".sop-step")
     expect(steps).to_have_count(3)
     expect(steps.nth(0)).to_contain_text("D0 09:00 · 开营欢迎")
-    expect(steps.nth(0)).to_contain_text("欢迎加入训练营")
+    expect(steps.nth(0)).to_contain_text(WELCOME)
     expect(steps.nth(1)).to_contain_text("D1 23:00 · 晚间提醒")
     expect(steps.nth(1).locator(".sop-quiet")).to_be_visible()  # 23:00 is in quiet hours
     expect(steps.nth(1)).to_have_class(re.compile("sop-step-blocked"))
@@ -96,5 +97,3 @@ def test_manager_reviews_duplicates_and_plans_a_camp(camp, login, page, shoot):
     expect(band).to_be_visible()
     expect(band).to_contain_text(camp.name)
     shoot("sequence-calendar-band")
-
-

@@ -74,7 +74,7 @@ def test_edit_page_shows_the_timeline_with_previews_and_the_findings(manager_cli
     assert page.index("D0 10:00") < page.index("D1 09:00") < page.index("D3 09:00")
     assert "早上好～" in page and "第三天优惠话术" in page
     assert 'class="sop-checks-step"' in page and "最好" in page
-    assert 'data-step="%s"' % sequence.steps[2].id in page
+    assert f'data-step="{sequence.steps[2].id}"' in page
 
 
 def step_form(day_n, text, title=""):
@@ -145,7 +145,8 @@ def test_the_form_blocks_publish_but_saves_a_draft(manager_client, xiaomei):
     sequence = camp(xiaomei, publish=False, steps=[day(0, messages=[("text", BANNED)])])
     refused = post_edit(manager_client, sequence, "action-publish")
     assert refused.status_code == 200
-    assert gettext("Cannot publish or submit: %(problem)s").split("%")[0] in refused.content.decode()
+    refusal = gettext("Cannot publish or submit: %(problem)s").split("%")[0]
+    assert refusal in refused.content.decode() and "最好用" in refused.content.decode()
     sequence.refresh_from_db()
     assert not sequence.live
     saved = post_edit(manager_client, sequence, None, name="草稿改名")
@@ -163,9 +164,12 @@ def test_duplicate_opens_a_draft_with_a_new_slug(manager_client, xiaomei):
     SequenceFactory(persona=xiaomei, slug="camp-21-copy")
     assert manager_client.get(url).context["form"]["slug"].value() == "camp-21-copy-2"
     assert Sequence.objects.get(pk=sequence.pk).slug == "camp-21"  # the original is untouched
-    assert manager_client.get(
-        reverse("wagtailsnippets_sequences_sequence:copy", args=[99999])
-    ).status_code == 404
+    assert (
+        manager_client.get(
+            reverse("wagtailsnippets_sequences_sequence:copy", args=[99999])
+        ).status_code
+        == 404
+    )
 
 
 CAL = reverse("editorial_calendar:index")
