@@ -64,12 +64,17 @@ def build_world(make_user) -> dict[str, object]:
     from sequences.enums import LOCAL_TZ
     from tests.sequences.factories import SequenceFactory, day
 
-    SequenceFactory(
+    sequence = SequenceFactory(
         persona=persona, name="新好友培育", slug="new-friend", quiet_start=time(22, 0),
         quiet_end=time(8, 0), start_at=datetime.combine(timezone.localdate(), time(8, 0), LOCAL_TZ),
-        steps=[day(0, "10:00", title="打招呼"), day(1, "23:00", title="好物分享"),
-               day(3, "09:00", title="优惠提醒", messages=[("text", "这是最好用的面霜")])],
+        steps=[day(0, "10:00", title="打招呼"), day(1, "23:00", title="好物分享")],
     )  # fmt: skip
+    # The latest draft has a finding: the 检查 tab and the blocked step show it.
+    sequence.steps = [
+        *sequence.steps.raw_data,
+        day(3, "09:00", title="优惠提醒", messages=[("text", "这是最好用的面霜")]),
+    ]
+    sequence.save_revision()
     client, _token = BotClient.create("wecom-bot", personas=[persona])
     Webhook.objects.create(client=client, url="https://bot.example.com/hook")
     return {"users": users, "draft": draft}
