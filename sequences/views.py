@@ -1,11 +1,18 @@
 """Admin views of sequences: “duplicate” opens the add form filled from a sequence, as a new
-draft with its own slug."""
+draft with its own slug; approving from the dashboard is checked like publishing."""
 
+from django.contrib.admin.utils import quote
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.snippets.views.snippets import CopyView
+from wagtail.admin import messages
+from wagtail.snippets.views.snippets import CopyView, WorkflowActionView
 
+from .checks import NotPublishable, publish_problems
 from .models import Sequence
+
+CHECKS_TAB = "#tab-checks"
 
 SLUG_MAX = Sequence._meta.get_field("slug").max_length
 
@@ -31,3 +38,33 @@ class SequenceCopyView(CopyView):
         copy.slug = free_slug(original.slug)
         copy.live = False
         return copy
+
+
+class SequenceWorkflowActionView(WorkflowActionView):
+    """Approve from the dashboard: the latest revision is checked again now (the steps' rules,
+    scripts and overrides as they are now); a refusal is a message, never a server error."""
+
+    def post(self, request, *args, **kwargs):
+        if self.action_name == "approve":
+            found = publish_problems(self.object.get_latest_revision_as_object())
+            if found:
+                return self._refuse(request, found)
+        try:
+            return super().post(request, *args, **kwargs)
+        except NotPublishable as refused:  # something changed between the check and the publish
+            return self._refuse(request, refused.messages)
+
+    def _refuse(self, request, found):
+        edit = reverse(
+            self.object.snippet_viewset.get_url_name("edit"), args=[quote(self.object.pk)]
+        )
+        messages.error(
+            request,
+            _("Not approved: %(reason)s") % {"reason": "; ".join(found)},
+            buttons=[messages.button(edit + CHECKS_TAB, _("See the findings"))],
+        )
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return self.render_modal_json(
+                request, {"step": "success", "redirect": self.redirect_url}
+            )
+        return redirect(self.redirect_url)

@@ -20,7 +20,7 @@ from content.panels import NamedTab
 from .forms import SequenceForm
 from .models import Sequence
 from .panels import ChecksPanel, TimelinePanel
-from .views import SequenceCopyView
+from .views import SequenceCopyView, SequenceWorkflowActionView
 
 
 class ScriptChooserViewSet(ChooserViewSet):
@@ -53,6 +53,7 @@ class SequenceViewSet(SnippetViewSet):
     search_backend_name = None  # ORM icontains: plain model, Chinese names
     copy_view_enabled = True
     copy_view_class = SequenceCopyView
+    workflow_action_view_class = SequenceWorkflowActionView
 
     edit_handler = TabbedInterface(
         [

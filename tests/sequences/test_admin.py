@@ -207,3 +207,26 @@ def test_camps_cost_one_query_whatever_their_number(manager_client, xiaomei):
     with CaptureQueriesContext(connection) as six:
         page = manager_client.get(CAL, {"month": "2026-11"}).content.decode()
     assert page.count("data-sequence=") == 6 and len(six) == len(one)
+
+
+def test_approval_from_the_dashboard_is_refused_with_the_findings(
+    client, copywriter, manager, xiaomei
+):
+    from django.contrib.messages import get_messages
+    from wagtail.models import WorkflowState
+
+    sequence = camp(xiaomei, publish=False, steps=[day(0, messages=[("text", BANNED)])])
+    sequence.get_workflow().start(sequence, copywriter)  # submitted before a rule existed
+    state = WorkflowState.objects.for_instance(sequence).get()
+    client.force_login(manager)
+    response = client.post(
+        reverse(
+            "wagtailsnippets_sequences_sequence:workflow_action",
+            args=[sequence.pk, "approve", state.current_task_state.pk],
+        )
+    )
+    assert response.status_code == 302
+    sequence.refresh_from_db()
+    assert not sequence.live
+    shown = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "最好用" in shown and "D0 09:00" in shown
