@@ -89,6 +89,13 @@ class Row:
     findings: list = field(default_factory=list)
 
     @property
+    def label(self) -> str:
+        """The heading with its day in front when the heading does not say it (“D0 · +2 h”)."""
+        if self.day is None or self.heading.startswith(f"D{self.day} "):
+            return self.heading
+        return f"D{self.day} · {self.heading}"
+
+    @property
     def blocks(self) -> bool:
         return any(finding.blocks for finding in self.findings)
 

@@ -58,6 +58,7 @@ def test_timeline_orders_every_kind_of_timing_by_time_and_marks_quiet_hours(xiao
         "早安", "欢迎", "深夜通知", "周三直播", "优惠提醒",
     ]  # fmt: skip
     assert rows[-1].heading == "D3 09:00 · 优惠提醒" and rows[-1].day == 3
+    assert rows[-1].label == rows[-1].heading and rows[1].label.startswith("D0 · ")
     assert rows[3].day == 2  # Wednesday of week 1
     late = rows[2]
     assert late.moved_to == datetime(2027, 3, 3, 8, 0, tzinfo=LOCAL_TZ)
