@@ -30,6 +30,7 @@ from core.api import (
 )
 
 from . import schedule
+from .blocks import StepBlock
 from .enums import LOCAL_TZ
 from .models import Sequence
 from .schemas import ChannelName, DueOut, SequenceDetail, SequenceList, TriggerName
@@ -98,38 +99,69 @@ def _values(declared, variables: dict[str, str] | None, where: str) -> dict[str,
         ) from None  # fmt: skip
 
 
+class RawStep:
+    """A step as stored (its raw StreamField data): what the engine and the API read, so a call
+    never converts the steps that are not due into blocks (chooser queries, images)."""
+
+    __slots__ = ("id", "value")
+
+    def __init__(self, raw: dict):
+        self.id = raw.get("id")
+        self.value = raw["value"]
+
+
+class RawSteps:
+    """The sequence's timing fields with its steps as RawStep: the engine's input."""
+
+    def __init__(self, sequence: Sequence):
+        self.quiet_start = sequence.quiet_start
+        self.quiet_end = sequence.quiet_end
+        self.cycle_days = sequence.cycle_days
+        self.start_at = sequence.start_at
+        self.steps = [RawStep(raw) for raw in sequence.steps.raw_data]
+
+
+_MESSAGES = StepBlock().child_blocks["messages"]
+
+
+def _scripts(steps) -> dict[int, Script]:
+    """The scripts `steps` send, by id, in one query (none when no step sends one)."""
+    ids = {step.value.get("script") for step in steps if step.value.get("script")}
+    return {script.pk: script for script in Script.objects.filter(pk__in=ids)} if ids else {}
+
+
 def step_to_api(
     sequence: Sequence,
     index: int,
-    block,
+    step: RawStep,
+    scripts: dict[int, Script],
     request: HttpRequest,
     moment: datetime,
     variables: dict[str, str] | None = None,
 ) -> dict:
-    value = block.value
-    # The chooser block loads the scripts of all steps in one query; a deleted script is None
-    # there while the stored data still names it.
-    raw_script = sequence.steps.raw_data[index]["value"].get("script")
-    script = value.get("script")
-    reason = _reason(script, moment) if raw_script else None
+    value = step.value
+    script_id = value.get("script")
+    script = scripts.get(script_id) if script_id else None
+    reason = _reason(script, moment) if script_id else None
     where = value.get("title") or _("Step %(n)d") % {"n": index + 1}
     absolute = request.build_absolute_uri
-    if raw_script:
-        messages = []
+    messages = []
+    if script_id:
         if reason is None:
             values = _values(script.declared_variables(), variables, where)
             messages = msgs.to_api(script.messages, values, absolute)
     else:
         values = _values(sequence.declared_variables(), variables, where)
-        messages = msgs.to_api(value.get("messages"), values, absolute)
+        stream = _MESSAGES.to_python(value.get("messages") or [])
+        messages = msgs.to_api(stream, values, absolute)
     clock = value.get("time")
     return {
-        "id": block.id,
+        "id": step.id,
         "position": index + 1,
         "title": value.get("title") or "",
         "timing": value.get("timing"),
         "day": value.get("day"),
-        "time": clock.strftime("%H:%M") if clock else None,
+        "time": str(clock)[:5] if clock else None,
         "offset": value.get("offset"),
         "unit": value.get("unit") or None,
         "week": value.get("week"),
@@ -154,21 +186,20 @@ def detail(sequence: Sequence, request: HttpRequest, moment: datetime | None = N
          "description": v.description}
         for v in sequence.declared_variables()
     ]  # fmt: skip
+    steps = RawSteps(sequence).steps
+    scripts = _scripts(steps)
     data["steps"] = [
-        step_to_api(sequence, index, block, request, moment)
-        for index, block in enumerate(sequence.steps)
+        step_to_api(sequence, index, step, scripts, request, moment)
+        for index, step in enumerate(steps)
     ]
     return data
 
 
-def _load(request: HttpRequest, slug: str, moment=None) -> Sequence:
-    sequence = (
-        visible_sequences(request, moment)
-        .select_related("persona")
-        .prefetch_related("audiences")
-        .filter(slug=slug)
-        .first()
-    )
+def _load(request: HttpRequest, slug: str, moment=None, related: bool = True) -> Sequence:
+    sequences = visible_sequences(request, moment).filter(slug=slug)
+    if related:
+        sequences = sequences.select_related("persona").prefetch_related("audiences")
+    sequence = sequences.first()
     if sequence is None:
         raise ApiError(404, "not_found", _("No sequence “%(slug)s”.") % {"slug": slug})
     return sequence
@@ -211,17 +242,18 @@ def due_body(
     started_at = _moment(started_at, "started_at")
     now = _moment(now, "now") or timezone.now().astimezone(LOCAL_TZ)
     since = _moment(since, "since")
-    sequence = _load(request, slug)
+    sequence = _load(request, slug, related=False)
     try:
-        result = schedule.due(sequence, started_at, now, since)
+        result = schedule.due(RawSteps(sequence), started_at, now, since)
     except schedule.ScheduleError as error:
         raise ApiError(
             422, error.code, error.message,
             errors=[{"loc": ["query", error.field or "steps"], "message": error.message}],
         ) from None  # fmt: skip
+    scripts = _scripts([item.block for item in result.steps])
     steps = []
     for item in result.steps:
-        data = step_to_api(sequence, item.index, item.block, request, now, variables)
+        data = step_to_api(sequence, item.index, item.block, scripts, request, now, variables)
         data["due_at"] = iso(item.at)
         data["scheduled_at"] = iso(item.nominal)
         steps.append(data)

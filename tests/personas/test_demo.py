@@ -1,6 +1,7 @@
 """`load_demo`: complete, idempotent, keeps edits. One load per test: it takes seconds."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -49,6 +50,15 @@ def test_load_demo_is_complete_idempotent_and_keeps_edits():
     assert any(lint(s) for s in published), "some demo scripts show lint warnings"
     drafts = Script.objects.filter(live=False)
     assert drafts.exists() and any(errors(lint(s.as_kind())) for s in drafts)
+
+    # Sequences (sequences/demo.py): all four published; the camp runs its 21 days.
+    from sequences import schedule
+    from sequences.models import Sequence
+
+    assert Sequence.objects.live().count() == 4
+    camp = Sequence.objects.get(slug="fat-loss-camp-21d")
+    whole = schedule.due(camp, camp.start_at, camp.start_at + timedelta(days=21))
+    assert len(whole.steps) == len(camp.steps) and whole.next_due_at is None
 
     users = get_user_model().objects
     assert users.get(username="copywriter").groups.filter(name=roles.COPYWRITERS).exists()

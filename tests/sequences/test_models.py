@@ -95,3 +95,28 @@ def test_the_snippet_editor_opens(manager_client):
     assert manager_client.get("/admin/snippets/sequences/sequence/add/").status_code == 200
     edit = manager_client.get(f"/admin/snippets/sequences/sequence/edit/{sequence.pk}/")
     assert edit.status_code == 200
+
+
+def test_the_editor_refuses_to_publish_with_an_unpublished_script(manager_client):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    script = ChatScriptFactory(publish=False)
+    sequence = SequenceFactory(persona=script.persona, steps=[day(0)], publish=False)
+    step = {"title": "打招呼", "timing": "day", "day": "0", "time": "10:00", "offset": "",
+            "unit": "hours", "week": "", "weekday": "", "at": "", "script": str(script.pk),
+            "messages": streamfield([]), "condition": ""}  # fmt: skip
+    data = nested_form_data({
+        "name": sequence.name, "slug": sequence.slug, "persona": sequence.persona_id,
+        "channel": "wechat", "description": "", "trigger": "friend_added",
+        "custom_trigger": "", "quiet_start": "", "quiet_end": "", "start_at": "",
+        "cycle_days": "", "exit_conditions": "", "variables": streamfield([]),
+        "steps": streamfield([("step", step)]), "action-publish": "publish",
+    })  # fmt: skip
+    url = f"/admin/snippets/sequences/sequence/edit/{sequence.pk}/"
+    response = manager_client.post(url, data)
+    assert response.status_code == 200
+    from django.utils.translation import gettext
+
+    refusal = gettext("Cannot publish or submit: %(problem)s").split("%")[0]
+    assert refusal in response.content.decode()
+    assert not Sequence.objects.get(pk=sequence.pk).live
