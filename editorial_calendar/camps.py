@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
 
 from sequences import schedule
+from sequences.api import RawSteps  # the engine's input from the stored steps
 from sequences.enums import LOCAL_TZ
 from sequences.models import Sequence
 
@@ -37,18 +37,6 @@ class CampBand:
     colour: str = BAND_COLOUR
 
 
-def _shape(sequence: Sequence) -> SimpleNamespace:
-    """What the due engine reads, from the raw stream data (steps' scripts are never loaded)."""
-    steps = [
-        SimpleNamespace(id=raw.get("id"), value=raw.get("value") or {})
-        for raw in sequence.steps.raw_data
-        if raw.get("type") == "step"
-    ]
-    return SimpleNamespace(
-        quiet_start=sequence.quiet_start, quiet_end=sequence.quiet_end, steps=steps
-    )
-
-
 def camps(first: date, last: date, filters) -> list[Camp]:
     """Published sequences with a fixed start whose steps fall between `first` and `last`."""
     until = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
@@ -60,10 +48,10 @@ def camps(first: date, last: date, filters) -> list[Camp]:
     found = []
     for sequence in queryset.only(
         "id", "name", "slug", "persona_id", "channel", "start_at", "quiet_start", "quiet_end",
-        "steps", "live",
+        "steps", "live", "cycle_days",
     ).order_by("start_at", "pk"):  # fmt: skip
         try:
-            items = schedule.timeline(_shape(sequence), sequence.start_at)
+            items = schedule.timeline(RawSteps(sequence), sequence.start_at)
         except (KeyError, TypeError, ValueError):  # an incomplete draft step: nothing to plan
             continue
         if not items:
