@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from personas.enums import Channel
 from personas.models import Persona
 
+from . import camps as camp_plan
 from . import gaps as gap_rules
 from . import sensitive
 from .enums import CATEGORY_COLOURS, NOT_POSTS, STATUS_COLOURS, EntryStatus
@@ -130,6 +131,7 @@ class Band:
 class Week:
     days: list[Day]
     bands: list[Band]
+    camps: list = field(default_factory=list)  # camp_plan.CampBand: sequences with a fixed start
 
 
 ENTRY_FIELDS = (
@@ -235,10 +237,12 @@ def fatigue(
     first: date, last: date, filters: Filters | None = None
 ) -> list[tuple[date, list[Load]]]:
     """The days from `first` to `last` on which a persona posts more on a channel than its daily
-    limit (planned posts only: ideas and cancelled entries do not count), with only the
-    overloaded personas. Two queries however many entries."""
-    base = (filters or Filters()).apply(CalendarEntry.objects.between(first, last)).order_by()
+    limit (planned posts only: ideas and cancelled entries do not count; the steps of camps with a
+    fixed start do), with only the overloaded personas. Three queries however many entries."""
+    filters = filters or Filters()
+    base = filters.apply(CalendarEntry.objects.between(first, last)).order_by()
     counts = _post_counts(base.exclude(status__in=NOT_POSTS))
+    camp_plan.add_loads(counts, camp_plan.camps(first, last, filters))  # a camp's steps post too
     if not counts:
         return []
     personas = {p.pk: p for p in Persona.objects.prefetch_related("channels")}
@@ -266,6 +270,8 @@ def build(
     # The database counts; Python only sees the entries that are shown.
     per_day = dict(base.values_list("date").annotate(n=Count("id")))
     loads_by_day = _post_counts(posts)
+    camps = camp_plan.camps(first, last, filters)  # one query; their steps load the days too
+    camp_plan.add_loads(loads_by_day, camps)
     shown = base.only(*ENTRY_FIELDS)
     if per_cell:
         shown = shown.annotate(
@@ -325,7 +331,13 @@ def build(
                     paused=next((p for p in pauses if p.start <= d <= p.end), None),
                 )
             )
-        weeks.append(Week(days=cells, bands=_bands(week_days, topics, gaps)))
+        weeks.append(
+            Week(
+                days=cells,
+                bands=_bands(week_days, topics, gaps),
+                camps=camp_plan.bands(week_days, camps),
+            )
+        )
         day += timedelta(days=7)
 
     return {
@@ -334,6 +346,7 @@ def build(
         "topics": topics,
         "gap_topics": [t for t in topics if t.pk in gaps and t.start <= last],
         "pauses": pauses,
+        "camps": camps,
         "in_review": in_review,
         "in_review_count": review.count(),
         "status_colours": STATUS_COLOURS,

@@ -8,11 +8,16 @@ message written in place has an open compliance error.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from compliance import engine
+from compliance.models import text_hash
+from content import messages as msgs
 from content import variables as vars_
+from content.lint import ERROR, Finding, _excerpt
 
 from . import schedule
 from .enums import OffsetUnit, SequenceTrigger, Timing
@@ -106,30 +111,80 @@ def _incomplete(value) -> bool:
     return any(value.get(name) in (None, "") for name in needed)
 
 
-def publish_problems(sequence, moment=None) -> list[str]:
-    """Why `sequence` cannot be published now (empty: it can)."""
+def findings(sequence, moment=None) -> list[Finding]:
+    """Every step checked as it would go out, in step order: compliance of the messages written
+    in place (`compliance.engine.check` with the sequence's persona and channel; a manager's
+    override on exactly that text marks it accepted, as in `content.gates`), their variables
+    (`content.variables`), and whether a chosen script can be delivered now. ``where`` is
+    ``steps.N…``; `blocking()` keeps the errors nobody accepted."""
     from django.utils import timezone
 
+    from content.gates import overrides_of
+
     moment = moment or timezone.now()
-    found = []
-    if not sequence.steps:
-        found.append(_("A sequence needs at least one step."))
+    persona = sequence.persona if sequence.persona_id else None
+    accepted = overrides_of(sequence) if sequence.pk else {}
+    declared = sequence.declared_variables()
+    found: list[Finding] = []
     for index, block in enumerate(sequence.steps or []):
         script = block.value.get("script")
         if script is not None and not _published(script, moment):
             found.append(
-                _("%(step)s sends “%(script)s”, which is not published.")
-                % {"step": step_label(index, block.value), "script": script.title}
-            )
-    persona = sequence.persona
-    for where, text in sequence.iter_texts():
-        report = engine.check(text, persona=persona, channel=sequence.channel)
-        for hit in report.findings:
-            if hit.is_error:
-                found.append(
-                    _("%(where)s: %(message)s")
-                    % {"where": _where_label(where), "message": hit.message}
+                Finding(
+                    ERROR,
+                    "script_not_deliverable",
+                    _("Sends “%(script)s”, which bots cannot receive now (not published or "
+                      "outside its window).") % {"script": script.title},
+                    f"steps.{index}.script",
                 )
+            )  # fmt: skip
+        texts = list(msgs.iter_texts(block.value.get("messages"), f"steps.{index}.messages"))
+        for where, text in texts:
+            report = engine.check(text, persona=persona, channel=sequence.channel)
+            digest = text_hash(text) if report.findings else ""
+            for hit in report.findings:
+                finding = Finding(
+                    hit.level, hit.rule, hit.message, where, hit.match,
+                    _excerpt(text, hit.start, hit.end - hit.start),
+                    start=hit.start, end=hit.end, citation=hit.citation,
+                    suggestions=hit.suggestions, text_hash=digest,
+                )  # fmt: skip
+                key = (where, digest, hit.rule, hit.match)
+                if finding.is_error and key in accepted:
+                    finding = dataclasses.replace(finding, accepted=accepted[key])
+                found.append(finding)
+        for problem in vars_.check([text for _w, text in texts], declared):
+            if problem.code != "unused_required":  # a matter of the whole sequence
+                found.append(
+                    Finding(ERROR, f"variable_{problem.code}", problem.message,
+                            f"steps.{index}.messages", problem.name)
+                )  # fmt: skip
+    return found
+
+
+def blocking(sequence, moment=None) -> list[Finding]:
+    """The gate: findings that block submitting, approving and publishing `sequence`."""
+    return [finding for finding in findings(sequence, moment) if finding.blocks]
+
+
+def describe(finding: Finding, sequence=None) -> str:
+    """“Step 2「D1 23:00 · 晚间提醒」, message 1: …” (the step's timeline heading when known)."""
+    where = _where_label(finding.where)
+    index = step_index(finding)
+    if sequence is not None and index is not None and index < len(sequence.steps or []):
+        from .timeline import heading
+
+        where = f"{where}「{heading(sequence.steps[index].value)}」"
+    return _("%(where)s: %(message)s") % {"where": where, "message": finding.message}
+
+
+def publish_problems(sequence, moment=None) -> list[str]:
+    """Why `sequence` cannot be published now (empty: it can). The form (submit, publish,
+    workflow actions) and ``before_publish`` both ask here."""
+    found = []
+    if not sequence.steps:
+        found.append(_("A sequence needs at least one step."))
+    found += [describe(finding, sequence) for finding in blocking(sequence, moment)]
     return found
 
 
@@ -141,11 +196,24 @@ def _published(script, moment) -> bool:
 
 
 def _where_label(where: str) -> str:
-    parts = where.split(".")  # steps.N.messages.M[...]
+    parts = where.split(".")  # steps.N[.messages[.M…]] or steps.N.script
     try:
-        return _("Step %(n)d, message %(m)d") % {"n": int(parts[1]) + 1, "m": int(parts[3]) + 1}
+        if len(parts) > 3:
+            return _("Step %(n)d, message %(m)d") % {
+                "n": int(parts[1]) + 1,
+                "m": int(parts[3]) + 1,
+            }
+        return _("Step %(n)d") % {"n": int(parts[1]) + 1}
     except (IndexError, ValueError):
         return where
+
+
+def step_index(finding: Finding) -> int | None:
+    """The position of the step a finding is about (None: the whole sequence)."""
+    parts = finding.where.split(".")
+    if len(parts) > 1 and parts[0] == "steps" and parts[1].isdigit():
+        return int(parts[1])
+    return None
 
 
 def require_publishable(sequence, moment=None) -> None:
@@ -154,4 +222,12 @@ def require_publishable(sequence, moment=None) -> None:
         raise NotPublishable(found)
 
 
-__all__ = ["MAX_STEPS", "NotPublishable", "problems", "publish_problems", "require_publishable"]
+__all__ = [
+    "MAX_STEPS",
+    "NotPublishable",
+    "blocking",
+    "findings",
+    "problems",
+    "publish_problems",
+    "require_publishable",
+]

@@ -1,12 +1,12 @@
-"""The sequence editor's form: the publish gate shown as form errors, not a server error."""
+"""The sequence editor's form: submitting, publishing and workflow actions are refused while a
+step has a blocking finding (the same `checks.publish_problems` ``before_publish`` runs)."""
 
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .checks import publish_problems
+from content.forms import GATED_ACTIONS
 
-# Buttons that publish or put a sequence in front of a reviewer.
-GATED_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
+from .checks import publish_problems
 
 
 class SequenceForm(WagtailAdminModelForm):

@@ -197,6 +197,15 @@ class Sequence(
     def get_preview_template(self, request, mode_name):
         return "sequences/preview.html"
 
+    def get_preview_context(self, request, mode_name):
+        from .timeline import rows  # the timeline editor's rows: one renderer for both
+
+        return {
+            **super().get_preview_context(request, mode_name),
+            "rows": rows(self),
+            "sample_values": vars_.sample_values(self.declared_variables()),
+        }
+
 
 class StepUsage(models.Model):
     """What bots reported per step of a sequence (sent → read → converted), as totals. Steps

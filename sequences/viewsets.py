@@ -1,5 +1,5 @@
-"""Admin: the sequence snippet (a plain registration; the timeline editor comes later) and the
-script chooser the steps use."""
+"""Admin: the sequence snippet (the timeline editor: steps, their timeline with previews, the
+checks of every step; duplicate) and the script chooser the steps use."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
@@ -8,15 +8,19 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
     PublishingPanel,
+    TabbedInterface,
 )
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.models import Script
+from content.panels import NamedTab
 
 from .forms import SequenceForm
 from .models import Sequence
+from .panels import ChecksPanel, TimelinePanel
+from .views import SequenceCopyView, SequenceWorkflowActionView
 
 
 class ScriptChooserViewSet(ChooserViewSet):
@@ -47,26 +51,37 @@ class SequenceViewSet(SnippetViewSet):
     list_filter = ["persona", "channel", "trigger", "live"]
     search_fields = ["name", "slug"]
     search_backend_name = None  # ORM icontains: plain model, Chinese names
-    copy_view_enabled = False
+    copy_view_enabled = True
+    copy_view_class = SequenceCopyView
+    workflow_action_view_class = SequenceWorkflowActionView
 
-    edit_handler = ObjectList(
+    edit_handler = TabbedInterface(
         [
-            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
-            FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
-            FieldPanel("description"),
-            FieldPanel("audiences"),
-            FieldRowPanel([FieldPanel("trigger"), FieldPanel("custom_trigger")]),
-            MultiFieldPanel(
+            ObjectList(
                 [
-                    FieldRowPanel([FieldPanel("quiet_start"), FieldPanel("quiet_end")]),
-                    FieldRowPanel([FieldPanel("start_at"), FieldPanel("cycle_days")]),
-                    FieldPanel("exit_conditions"),
+                    FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+                    FieldRowPanel([FieldPanel("persona"), FieldPanel("channel")]),
+                    FieldPanel("description"),
+                    FieldPanel("audiences"),
+                    FieldRowPanel([FieldPanel("trigger"), FieldPanel("custom_trigger")]),
+                    MultiFieldPanel(
+                        [
+                            FieldRowPanel([FieldPanel("quiet_start"), FieldPanel("quiet_end")]),
+                            FieldRowPanel([FieldPanel("start_at"), FieldPanel("cycle_days")]),
+                            FieldPanel("exit_conditions"),
+                        ],
+                        heading=_("Timing"),
+                    ),
+                    FieldPanel("variables"),
+                    FieldPanel("steps"),
                 ],
-                heading=_("Timing"),
+                heading=_("Steps"),
             ),
-            FieldPanel("variables"),
-            FieldPanel("steps"),
-            PublishingPanel(),
+            NamedTab(
+                [TimelinePanel(heading=_("Timeline"))], heading=_("Timeline"), name="timeline"
+            ),
+            NamedTab([ChecksPanel(heading=_("Checks"))], heading=_("Checks"), name="checks"),
+            ObjectList([PublishingPanel()], heading=_("Publishing")),
         ],
-        base_form_class=SequenceForm,  # the publish gate as form errors
+        base_form_class=SequenceForm,
     )

@@ -9,3 +9,6 @@ register_snippet(SequenceViewSet)
 @hooks.register("register_admin_viewset")
 def register_script_chooser():
     return script_chooser_viewset
+
+
+from . import admin_blocks  # noqa: E402,F401  (the step block's editor header)

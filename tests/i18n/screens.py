@@ -13,6 +13,7 @@ from content.models import ImportJob, Script
 from core import roles
 from editorial_calendar.models import CalendarEntry, HotTopic
 from personas.models import AudienceSegment, Persona, PersonaChannel
+from sequences.models import Sequence
 
 SCRIPT_KINDS = ("moment", "group", "livestream", "chat")
 
@@ -64,6 +65,22 @@ def build_world(make_user) -> dict[str, object]:
             result={"rows": 2, "error_count": 1, "errors": [[3, "title", "标题最多 100 个字符"]],
                     "notes": [], "created": 0, "updated": 0, "unchanged": 0, "published": 0},
         )  # fmt: skip
+    from datetime import datetime, time
+
+    from sequences.enums import LOCAL_TZ
+    from tests.sequences.factories import SequenceFactory, day
+
+    sequence = SequenceFactory(
+        persona=persona, name="新好友培育", slug="new-friend", quiet_start=time(22, 0),
+        quiet_end=time(8, 0), start_at=datetime.combine(timezone.localdate(), time(8, 0), LOCAL_TZ),
+        steps=[day(0, "10:00", title="打招呼"), day(1, "23:00", title="好物分享")],
+    )  # fmt: skip
+    # The latest draft has a finding: the 检查 tab and the blocked step show it.
+    sequence.steps = [
+        *sequence.steps.raw_data,
+        day(3, "09:00", title="优惠提醒", messages=[("text", "这是最好用的面霜")]),
+    ]
+    sequence.save_revision()
     client, _token = BotClient.create("wecom-bot", personas=[persona])
     Webhook.objects.create(client=client, url="https://bot.example.com/hook")
     return {"users": users, "draft": draft}
@@ -96,6 +113,12 @@ def screens(role: str) -> dict[str, str]:
         urls[f"{kind} scripts"] = _snippet("content", model, "list")
         urls[f"{kind} new"] = _snippet("content", model, "add")
         urls[f"{kind} edit"] = _snippet("content", model, "edit", script.pk)
+    sequence = Sequence.objects.order_by("pk").first()
+    if sequence is not None:  # the timeline editor: steps, timeline, checks; duplicate
+        urls["sequences"] = _snippet("sequences", "sequence", "list")
+        urls["sequence new"] = _snippet("sequences", "sequence", "add")
+        urls["sequence edit"] = _snippet("sequences", "sequence", "edit", sequence.pk)
+        urls["sequence duplicate"] = _snippet("sequences", "sequence", "copy", sequence.pk)
     draft = Script.objects.filter(live=False).order_by("pk").first()
     if draft is not None:  # in moderation: the workflow banners and the status panel
         urls["draft in moderation"] = _snippet("content", f"{draft.kind}script", "edit", draft.pk)
@@ -135,6 +158,7 @@ def user_data() -> set[str]:
         (AudienceSegment, ("name",)),
         (Script, ("title", "external_id")),
         (ImportJob, ("file_name",)),
+        (Sequence, ("name", "slug")),
         (HotTopic, ("name", "slug")),
         (CalendarEntry, ("title",)),
         (Rule, ("code", "title")),

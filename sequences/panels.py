@@ -1,0 +1,44 @@
+"""The timeline editor's panels: the steps in time order with their WeChat previews, and the
+checks of every step (what blocks submitting and publishing, from `checks.findings`)."""
+
+from __future__ import annotations
+
+from wagtail.admin.panels import Panel
+
+from .timeline import rows
+
+
+class TimelinePanel(Panel):
+    """时间线: the saved steps as D0, D1, D3 …, each with its preview, quiet-hour moves and
+    findings (save to refresh; the live preview panel follows the form as you type)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "sequences/panels/timeline.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            saved = bool(self.instance.pk) and bool(self.instance.persona_id)
+            context["saved"] = saved
+            context["rows"] = rows(self.instance) if saved else []
+            return context
+
+
+class ChecksPanel(Panel):
+    """检查: the findings of every step, grouped by step, errors counted."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "sequences/panels/checks.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            saved = bool(self.instance.pk) and bool(self.instance.persona_id)
+            steps = [row for row in rows(self.instance) if row.findings] if saved else []
+            context["saved"] = saved
+            context["steps"] = steps
+            context["error_count"] = sum(
+                1 for row in steps for finding in row.findings if finding.blocks
+            )
+            context["warning_count"] = sum(
+                1 for row in steps for finding in row.findings if not finding.is_error
+            )
+            return context

@@ -1,0 +1,160 @@
+"""What the timeline editor and the preview show: the steps in time order (D0, D1, D3 …), each
+with a readable heading, where quiet hours move it, its messages rendered as the WeChat preview
+renders a script's (content.messages with sample values) and its findings (checks.findings).
+
+Times come from the due engine's public functions (`schedule.nominal`, `schedule.quiet_window`,
+`schedule.out_of_quiet`) for one sample member: the fixed start when there is one, otherwise a
+member who starts today at 10:00 (Beijing time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from content import messages as msgs
+from content import variables as vars_
+from content.preview import delay_label
+
+from . import checks, schedule
+from .enums import LOCAL_TZ, OffsetUnit, Timing, Weekday
+
+SAMPLE_START = time(10, 0)
+
+
+def _clock(value) -> str:
+    if isinstance(value, str):
+        value = time.fromisoformat(value)
+    return value.strftime("%H:%M") if value else ""
+
+
+def words() -> dict[str, str]:
+    """The formats of a step's time (shared with the step block's header in the editor)."""
+    return {
+        "hours": _("+%(n)s h"),
+        "minutes": _("+%(n)s min"),
+        "weekday": _("Week %(week)s %(weekday)s %(time)s"),
+    }
+
+
+def heading(value) -> str:
+    """How a step is named in the timeline and in errors: “D3 09:00 · 优惠提醒”."""
+    timing, title = value.get("timing"), (value.get("title") or "").strip()
+    when = ""
+    try:
+        if timing == Timing.DAY and value.get("day") is not None:
+            when = f"D{int(value['day'])} {_clock(value.get('time'))}".strip()
+        elif timing == Timing.AFTER and value.get("offset") is not None:
+            unit = value.get("unit") or OffsetUnit.HOURS
+            text = words()["hours" if unit == OffsetUnit.HOURS else "minutes"]
+            when = text % {"n": int(value["offset"])}
+        elif timing == Timing.WEEKDAY and value.get("week") and value.get("weekday"):
+            when = words()["weekday"] % {
+                "week": int(value["week"]),
+                "weekday": Weekday(int(value["weekday"])).label,
+                "time": _clock(value.get("time")),
+            }
+        elif timing == Timing.FIXED and value.get("at"):
+            at = value["at"]
+            at = datetime.fromisoformat(at) if isinstance(at, str) else at
+            when = at.strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        when = ""
+    return " · ".join(part for part in (when, title) if part) or _("Step (no time yet)")
+
+
+def sample_start(sequence, today=None) -> datetime:
+    if sequence.start_at and sequence.start_at.tzinfo is not None:
+        return sequence.start_at.astimezone(LOCAL_TZ)
+    today = today or timezone.now().astimezone(LOCAL_TZ).date()
+    return datetime.combine(today, SAMPLE_START, tzinfo=LOCAL_TZ)
+
+
+@dataclass
+class Row:
+    index: int
+    id: str
+    heading: str
+    at: datetime | None  # nominal (Beijing time); None while the timing is incomplete
+    day: int | None  # days after the start day (D…)
+    moved_to: datetime | None  # quiet hours move it here
+    skipped: bool  # a fixed date before the start
+    condition: str
+    script: object
+    persona: object
+    rendered_messages: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The heading with its day in front when the heading does not say it (“D0 · +2 h”)."""
+        if self.day is None or self.heading.startswith(f"D{self.day} "):
+            return self.heading
+        return f"D{self.day} · {self.heading}"
+
+    @property
+    def blocks(self) -> bool:
+        return any(finding.blocks for finding in self.findings)
+
+
+def _render(stream, values) -> list[dict]:
+    rendered = msgs.to_api(stream, values)
+    for message in rendered:
+        if message["type"] == "delay":
+            message["label"] = delay_label(message["seconds"])
+    return rendered
+
+
+def rows(sequence, *, with_findings: bool = True, today=None) -> list[Row]:
+    """The steps in nominal time order (incomplete ones last, in their order)."""
+    start = sample_start(sequence, today)
+    try:
+        window = schedule.quiet_window(sequence.quiet_start, sequence.quiet_end)
+    except schedule.ScheduleError:
+        window = None
+    values = vars_.sample_values(sequence.declared_variables())
+    persona = sequence.persona if sequence.persona_id else None
+    found = checks.findings(sequence) if with_findings else []
+    result = []
+    for index, block in enumerate(sequence.steps or []):
+        value = block.value
+        try:
+            at = schedule.nominal(value, start).astimezone(LOCAL_TZ)
+        except (KeyError, TypeError, ValueError, schedule.ScheduleError):
+            at = None
+        moved_to, skipped = None, False
+        if at is not None:
+            skipped = value.get("timing") == Timing.FIXED and at < start
+            sent = max(at, start)
+            moved = schedule.out_of_quiet(sent, window)
+            moved_to = moved if moved != sent else None
+        script = value.get("script")
+        if script is not None:
+            script_values = vars_.sample_values(script.declared_variables())
+            rendered = _render(script.messages, script_values)
+        else:
+            rendered = _render(value.get("messages"), values)
+        result.append(
+            Row(
+                index=index,
+                id=block.id,
+                heading=heading(value),
+                at=at,
+                day=(at.date() - start.date()).days if at is not None else None,
+                moved_to=moved_to,
+                skipped=skipped,
+                condition=value.get("condition") or "",
+                script=script,
+                persona=script.persona if script is not None else persona,
+                rendered_messages=rendered,
+                findings=[f for f in found if checks.step_index(f) == index],
+            )
+        )
+    far = datetime.max.replace(tzinfo=LOCAL_TZ) - timedelta(days=1)
+    return sorted(result, key=lambda row: (row.at is None, row.at or far, row.index))
+
+
+__all__ = ["Row", "heading", "rows", "sample_start"]
