@@ -26,6 +26,7 @@ from .admin_views import (
 )
 from .enums import Stage
 from .forms import ScriptForm
+from .live_findings import LiveFindingsView
 from .models import (
     ChatScript,
     GroupScript,
@@ -150,7 +151,15 @@ class ScriptViewSet(SnippetViewSet):
                 "accept-finding/<str:pk>/",
                 AcceptFindingView.as_view(model=self.model),
                 name="accept_finding",
-            )
+            ),
+            path(
+                "live-findings/", LiveFindingsView.as_view(viewset=self), name="live_findings_new"
+            ),
+            path(
+                "live-findings/<str:pk>/",
+                LiveFindingsView.as_view(viewset=self),
+                name="live_findings",
+            ),
         ]
 
     def get_queryset(self, request):
