@@ -9,6 +9,8 @@ One process does all background work, so an operator starts one thing (or severa
   twice and send its webhooks twice);
 - every minute, the webhook retry pass (`webhooks.deliver_due`); every worker may run it, since
   each attempt is claimed by a conditional UPDATE first;
+- every minute, a batch of cached compliance levels made stale by a rule change is recomputed
+  (`content.compliance_status.refresh_stale`; idempotent, so several workers may run it);
 - every hour, the results of tasks that finished more than a week ago are deleted (django-tasks-db
   keeps a row per task, and every save queues a few), so no cron job is needed for that either.
 
@@ -34,6 +36,8 @@ from django.utils.crypto import get_random_string
 from django_tasks.signals import task_finished
 from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
+from content import compliance_status
+
 from . import webhooks
 from .models import WorkerLease
 
@@ -43,6 +47,7 @@ TASK_BATCH = 50
 PRUNE_EVERY_SECONDS = 3600
 KEEP_RESULTS_DAYS = 7
 PUBLISH_LEASE = "publish_scheduled"
+COMPLIANCE_BATCH = 500  # scripts per minute whose cached level is stale (content.compliance_status)
 # A worker that dies while publishing frees the job after this; a normal run frees it at once.
 LEASE_SECONDS = 600
 
@@ -195,6 +200,13 @@ class Worker:
         except Exception:  # noqa: BLE001
             logger.exception("The webhook retry pass failed")
             self.out("The webhook retry pass failed (see the log); it runs again next minute.")
+        if not self.stopping:
+            try:  # rules changed: recompute a batch of cached compliance levels each minute
+                refreshed = compliance_status.refresh_stale(limit=COMPLIANCE_BATCH)
+                if refreshed:
+                    self.out(f"Compliance status: {refreshed} stale script(s) recomputed.")
+            except Exception:  # noqa: BLE001
+                logger.exception("Refreshing compliance status failed")
         if time.monotonic() >= self.next_prune and not self.stopping:
             self.next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
             try:

@@ -15,6 +15,7 @@ from wagtail.admin import messages
 from wagtail.snippets.views.snippets import CreateView, EditView, WorkflowActionView
 
 from .gates import ComplianceBlocked, OverrideRefused, accept, blocking, summary
+from .moderation import approval_findings, changes_requested
 
 LINT_TAB = "#tab-lint"
 
@@ -46,7 +47,17 @@ class ScriptCreateView(SaveBannerMixin, CreateView):
 
 
 class ScriptEditView(SaveBannerMixin, EditView):
-    pass
+    def get(self, request, *args, **kwargs):
+        # The reviewer's "request changes" comment, on top of the editor until it is resubmitted.
+        held = changes_requested(self.object)
+        if held:
+            comment, reviewer, _when = held
+            messages.warning(
+                request,
+                _("Changes requested by %(reviewer)s: %(comment)s")
+                % {"reviewer": reviewer.get_username() if reviewer else "-", "comment": comment},
+            )
+        return super().get(request, *args, **kwargs)
 
 
 class GatedWorkflowActionView(WorkflowActionView):
@@ -55,8 +66,7 @@ class GatedWorkflowActionView(WorkflowActionView):
 
     def post(self, request, *args, **kwargs):
         if self.action_name == "approve":
-            latest = self.object.get_latest_revision_as_object()
-            found = blocking(latest)
+            found = approval_findings(self.object)
             if found:
                 return self._refuse(request, summary(found))
         try:

@@ -12,3 +12,4 @@ class ContentConfig(AppConfig):
         from .search_types import register_types
 
         register_types()
+        from . import signal_handlers  # noqa: F401

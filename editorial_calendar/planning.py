@@ -208,6 +208,48 @@ def _bands(week_days: list[date], topics: list[HotTopic], gaps: dict[int, list])
     return sorted(bands, key=lambda b: (b.phase != "active", b.column, -b.span))
 
 
+def _post_counts(posts) -> dict[date, list[tuple[int, str, int]]]:
+    """{day: [(persona id, channel, posts)]}: the database counts (one query)."""
+    loads_by_day: dict[date, list] = defaultdict(list)
+    for when, persona_id, channel, count in posts.values_list(
+        "date", "persona_id", "channel"
+    ).annotate(n=Count("id")):
+        loads_by_day[when].append((persona_id, channel, count))
+    return loads_by_day
+
+
+def _day_loads(counts: list[tuple[int, str, int]], personas: dict) -> list[Load]:
+    """A day's load per persona, with the channels past the persona's daily limit."""
+    per_persona: dict[int, Load] = {}
+    for persona_id, channel, count in counts:
+        persona = personas[persona_id]
+        item = per_persona.setdefault(persona_id, Load(persona, 0, []))
+        item.count += count
+        limit = persona.daily_limit(channel)
+        if limit and count > limit:
+            item.over.append((str(Channel(channel).label), count, limit))
+    return sorted(per_persona.values(), key=lambda x: x.persona.name)
+
+
+def fatigue(
+    first: date, last: date, filters: Filters | None = None
+) -> list[tuple[date, list[Load]]]:
+    """The days from `first` to `last` on which a persona posts more on a channel than its daily
+    limit (planned posts only: ideas and cancelled entries do not count), with only the
+    overloaded personas. Two queries however many entries."""
+    base = (filters or Filters()).apply(CalendarEntry.objects.between(first, last)).order_by()
+    counts = _post_counts(base.exclude(status__in=NOT_POSTS))
+    if not counts:
+        return []
+    personas = {p.pk: p for p in Persona.objects.prefetch_related("channels")}
+    days = []
+    for day in sorted(counts):
+        over = [load for load in _day_loads(counts[day], personas) if load.over]
+        if over:
+            days.append((day, over))
+    return days
+
+
 def build(
     first: date,
     last: date,
@@ -223,11 +265,7 @@ def build(
     posts = base.exclude(status__in=NOT_POSTS)
     # The database counts; Python only sees the entries that are shown.
     per_day = dict(base.values_list("date").annotate(n=Count("id")))
-    loads_by_day: dict[date, list] = defaultdict(list)
-    for when, persona_id, channel, count in posts.values_list(
-        "date", "persona_id", "channel"
-    ).annotate(n=Count("id")):
-        loads_by_day[when].append((persona_id, channel, count))
+    loads_by_day = _post_counts(posts)
     shown = base.only(*ENTRY_FIELDS)
     if per_cell:
         shown = shown.annotate(
@@ -275,14 +313,6 @@ def build(
         cells = []
         for d in week_days:
             todays = by_day.get(d, [])
-            per_persona: dict[int, Load] = {}
-            for persona_id, channel, count in loads_by_day.get(d, []):
-                persona = personas[persona_id]
-                item = per_persona.setdefault(persona_id, Load(persona, 0, []))
-                item.count += count
-                limit = persona.daily_limit(channel)
-                if limit and count > limit:
-                    item.over.append((str(Channel(channel).label), count, limit))
             cells.append(
                 Day(
                     day=d,
@@ -290,7 +320,7 @@ def build(
                     is_today=d == today,
                     entries=todays,
                     hidden=per_day.get(d, 0) - len(todays),
-                    loads=sorted(per_persona.values(), key=lambda x: x.persona.name),
+                    loads=_day_loads(loads_by_day.get(d, []), personas),
                     sensitive=sensitive_days.get(d, []),
                     paused=next((p for p in pauses if p.start <= d <= p.end), None),
                 )

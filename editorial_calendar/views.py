@@ -18,6 +18,7 @@ from personas.enums import Channel
 from personas.models import Persona
 
 from . import pauses, pickers, planning
+from .approval import approve_entry
 from .enums import EntryStatus
 from .models import CalendarEntry, CalendarPause, FeedToken
 from .workflow import REVIEW_PERMISSION, TransitionError, move
@@ -166,7 +167,10 @@ class ReviewView(View):
         if target is None:
             return HttpResponseBadRequest(_("Unknown review action."))
         try:
-            move(entry, target, request.user, request.POST.get("comment", ""))
+            if target == EntryStatus.DRAFTING:
+                move(entry, target, request.user, request.POST.get("comment", ""))
+            else:  # one approval: a script waiting in moderation is approved with its slot
+                approve_entry(entry, request.user, target, request.POST.get("comment", ""))
         except TransitionError as error:
             messages.error(request, str(error))
         else:

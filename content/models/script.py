@@ -135,6 +135,18 @@ class Script(
         help_text=_("Key used by import_content to update this script instead of adding one."),
     )
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The cached compliance status of the LATEST revision (content/compliance_status.py keeps it).
+    compliance_level = models.CharField(
+        _("compliance"),
+        max_length=10,
+        choices=[("ok", _("OK")), ("warning", _("Warnings")), ("error", _("Errors"))],
+        blank=True,
+        default="",
+        editable=False,
+    )
+    compliance_version = models.PositiveIntegerField(
+        _("compliance rule version"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScriptQuerySet.as_manager()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "search",
     "bots",
     "integrations",  # MCP, Dify, FastGPT on the bot tokens and scope
+    "cockpit",  # the admin home panels (reads bots' reports, so above bots)
     "ninja",  # serves the API docs' assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
@@ -170,6 +171,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js from the installed plotly package (the home page's charts; no CDN)
+    "cockpit.staticfiles.PlotlyFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 

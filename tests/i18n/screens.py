@@ -101,6 +101,8 @@ def screens(role: str) -> dict[str, str]:
             "compliance", "rule", "edit", Rule.objects.order_by("pk").first().pk
         )
         urls["compliance rule packs"] = _snippet("compliance", "rulepack", "list")
+    if role in {"manager", "admin"}:  # the cockpit's performance panel over 30 days
+        urls["dashboard, last 30 days"] = reverse("wagtailadmin_home") + "?days=30"
     if role == "manager":
         urls["compliance records"] = reverse("content_compliance_records")
     if role == "admin":
