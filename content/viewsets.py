@@ -20,9 +20,11 @@ from personas.models import AudienceSegment, Persona
 
 from .admin_views import (
     AcceptFindingView,
+    ComplianceColumn,
     GatedWorkflowActionView,
     ScriptCreateView,
     ScriptEditView,
+    ScriptIndexView,
 )
 from .enums import Stage
 from .forms import ScriptForm
@@ -136,7 +138,9 @@ class ScriptViewSet(SnippetViewSet):
         Column("converted", label=_("Converted"), accessor=_usage("converted")),
         UpdatedAtColumn(),
         LiveStatusTagColumn(),
+        ComplianceColumn("compliance", label=_("Compliance")),
     ]
+    index_view_class = ScriptIndexView
     filterset_class = ScriptFilterSet
     # The search box goes through the Chinese-aware search backend (drafts included).
     search_backend_name = "default"
