@@ -89,6 +89,9 @@ class AdminSearchView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Search")
     header_icon = "search"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
