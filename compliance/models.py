@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from core.fields import LineListField
 
@@ -67,7 +68,7 @@ class RuleSet(models.Model):
         return f"v{self.number}"
 
 
-class RulePack(models.Model):
+class RulePack(index.Indexed, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
     description = models.TextField(_("description"), blank=True)
@@ -85,6 +86,14 @@ class RulePack(models.Model):
         ),
     )
     active = models.BooleanField(_("active"), default=True)
+
+    # The list's search box goes through the Chinese analysis (search/), like every list.
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("code"),
+        index.SearchField("description"),
+        index.FilterField("active"),
+    ]
 
     class Meta:
         ordering = ["code"]
@@ -114,7 +123,7 @@ def validate_patterns(value: list[str]) -> None:
             ) from None
 
 
-class Rule(models.Model):
+class Rule(index.Indexed, models.Model):
     """One thing not to say: words (or two lists that must meet in one sentence), its level,
     the law or platform rule it breaks, a plain explanation, replacements and exceptions."""
 
@@ -172,6 +181,20 @@ class Rule(models.Model):
     suggestions = LineListField(_("suggested replacements"), max_item_length=60)
     active = models.BooleanField(_("active"), default=True)
 
+    # The list's search box goes through the Chinese analysis (search/), like every list:
+    # by code, title, words (最好 finds the rule that bans it), citation and explanation.
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("code"),
+        index.SearchField("words_text", boost=2),
+        index.SearchField("citation"),
+        index.SearchField("explanation"),
+        index.FilterField("pack_id"),
+        index.FilterField("level"),
+        index.FilterField("kind"),
+        index.FilterField("active"),
+    ]
+
     class Meta:
         ordering = ["pack__code", "code"]
         verbose_name = _("rule")
@@ -179,6 +202,10 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    def words_text(self) -> str:
+        """The words of both lists, for search."""
+        return " ".join([*(self.terms or []), *(self.partners or [])])
 
     def clean(self) -> None:
         if not self.terms:

@@ -24,8 +24,8 @@ class RuleViewSet(SnippetViewSet):
         YesNoColumn("active", label=_("active")),
     ]
     list_filter = ["pack", "level", "kind", "active"]
-    search_fields = ["code", "title", "explanation", "citation"]
-    search_backend_name = None
+    # The search box goes through the Chinese-aware search backend (see search/).
+    search_backend_name = "default"
     ordering = ["pack__code", "code"]
     panels = [
         FieldRowPanel([FieldPanel("pack"), FieldPanel("code"), FieldPanel("level")]),
@@ -64,8 +64,8 @@ class RulePackViewSet(SnippetViewSet):
         YesNoColumn("active", label=_("active")),
     ]
     list_filter = ["active"]
-    search_fields = ["name", "code", "description"]
-    search_backend_name = None
+    # The search box goes through the Chinese-aware search backend (see search/).
+    search_backend_name = "default"
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
         FieldPanel("description"),

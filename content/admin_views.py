@@ -10,10 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from wagtail.admin import messages
-from wagtail.snippets.views.snippets import CreateView, EditView, WorkflowActionView
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, WorkflowActionView
 
+from . import compliance_status
 from .gates import ComplianceBlocked, OverrideRefused, accept, blocking, summary
 from .moderation import approval_findings, changes_requested
 
@@ -130,3 +133,35 @@ class AcceptFindingView(View):
                 % {"match": match},
             )
         return redirect(edit_url + LINT_TAB)
+
+
+class ScriptIndexView(IndexView):
+    """Script lists: the compliance badge of each row from the cached status
+    (content.compliance_status.levels: one query for the rule version, none per row)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scripts = list(context.get("object_list") or [])
+        found = compliance_status.levels(scripts)
+        for script in scripts:
+            script.compliance_badge = found.get(script.pk, compliance_status.STALE)
+        return context
+
+
+class ComplianceColumn(Column):
+    """合规: 通过 / 提示 / 错误 / 待复查 (the level ScriptIndexView put on each row)."""
+
+    cell_template_name = "content/compliance_badge_cell.html"
+    LABELS = {
+        compliance_status.OK: _lazy("Passed"),
+        compliance_status.WARNING: _lazy("Hints"),
+        compliance_status.ERROR: _lazy("Errors"),
+        compliance_status.STALE: _lazy("To recheck"),
+    }
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        level = getattr(instance, "compliance_badge", None) or compliance_status.STALE
+        context["level"] = level
+        context["label"] = self.LABELS[level]
+        return context

@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.admin.utils import quote
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from wagtail import blocks, hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -26,8 +28,13 @@ def hot_topic_choices() -> list[tuple[str, str]]:
 
 
 class ScriptForm(WagtailAdminModelForm):
+    class Media:
+        js = ["content/live_findings.js"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "title" in self.fields and (url := self.live_findings_url()):
+            self.fields["title"].widget.attrs["data-live-findings-url"] = url
         if "hot_topic" in self.fields:
             current = self.instance.hot_topic
             choices = hot_topic_choices()
@@ -82,6 +89,20 @@ class ScriptForm(WagtailAdminModelForm):
                 "The script's key in import and export files. Leave it empty to have one "
                 "generated; it can be changed until the script is first published."
             )
+
+    def live_findings_url(self) -> str:
+        """Where the editor posts its unsaved content for findings while typing."""
+        viewset = getattr(self.instance, "snippet_viewset", None)
+        if viewset is None:
+            return ""
+        try:
+            if self.instance.pk:
+                return reverse(
+                    viewset.get_url_name("live_findings"), args=[quote(self.instance.pk)]
+                )
+            return reverse(viewset.get_url_name("live_findings_new"))
+        except NoReverseMatch:
+            return ""
 
     @property
     def is_gated_action(self) -> bool:

@@ -23,13 +23,16 @@ from personas.models import AudienceSegment, Persona
 from . import import_jobs
 from .admin_views import (
     AcceptFindingView,
+    ComplianceColumn,
     GatedWorkflowActionView,
     ScriptCreateView,
     ScriptEditView,
+    ScriptIndexView,
 )
 from .enums import Stage
 from .forms import ScriptForm
 from .import_views import URL_NAMESPACE, JobView, UploadView, status_view, template_view
+from .live_findings import LiveFindingsView
 from .models import (
     ChatScript,
     GroupScript,
@@ -139,7 +142,9 @@ class ScriptViewSet(SnippetViewSet):
         Column("converted", label=_("Converted"), accessor=_usage("converted")),
         UpdatedAtColumn(),
         LiveStatusTagColumn(),
+        ComplianceColumn("compliance", label=_("Compliance")),
     ]
+    index_view_class = ScriptIndexView
     filterset_class = ScriptFilterSet
     # The search box goes through the Chinese-aware search backend (drafts included).
     search_backend_name = "default"
@@ -154,7 +159,15 @@ class ScriptViewSet(SnippetViewSet):
                 "accept-finding/<str:pk>/",
                 AcceptFindingView.as_view(model=self.model),
                 name="accept_finding",
-            )
+            ),
+            path(
+                "live-findings/", LiveFindingsView.as_view(viewset=self), name="live_findings_new"
+            ),
+            path(
+                "live-findings/<str:pk>/",
+                LiveFindingsView.as_view(viewset=self),
+                name="live_findings",
+            ),
         ]
 
     def get_queryset(self, request):

@@ -26,6 +26,12 @@ class Scope:
     audience: str | None = None
     tags: list[str] | None = None
     live_only: bool = True
+    #: The admin user searching (None = a bot or the API): each type returns only the models
+    #: this user may view (`may_view`) and admin-only types answer only when it is set.
+    user: object | None = None
+    #: The admin's status filter: "live" (published) or "draft" (not published); types
+    #: without a draft state have nothing for it.
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,14 @@ class Shown:
     kind: str | None
     persona: str | None
     texts: Sequence[str]
+    #: For the admin's results: the object's primary key (the API shows slugs for personas
+    #: and hot topics), its publishing status ("live", "changed", "draft" or a type's own
+    #: label) and a short line under the title (persona, date, kind).
+    pk: int | None = None
+    status: str | None = None
+    detail: str = ""
+    #: The exact model whose editor opens the object (a script's kind), None = the type's.
+    model: type | None = None
 
 
 @dataclass(frozen=True)
@@ -73,3 +87,17 @@ def registered() -> list[SearchType]:
 
 def get(name: str) -> SearchType | None:
     return _types.get(name)
+
+
+#: Wagtail lists a snippet for a user holding any of these (its index view's rule).
+LIST_ACTIONS = ("view", "change", "add", "delete", "publish")
+
+
+def may_view(user, model) -> bool:
+    """Whether an admin user may see `model`'s objects (the permission Wagtail's list asks:
+    any of view/change/add/delete/publish on the exact — possibly proxy — model)."""
+    if user is None:
+        return True
+    opts = model._meta
+    return any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+               for action in LIST_ACTIONS)  # fmt: skip

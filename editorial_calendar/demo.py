@@ -6,6 +6,7 @@ from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from wagtail.search import index
 
 from content.models import Script
 from personas.models import Persona
@@ -104,5 +105,7 @@ def load(stdout) -> None:
                     )
                 )
             day += timedelta(days=1)
-    CalendarEntry.objects.bulk_create(entries)
+    # bulk_create sends no post_save: put the new entries in the search index ourselves.
+    for entry in CalendarEntry.objects.bulk_create(entries):
+        index.insert_or_update_object(entry)
     stdout.write(f"排期 calendar entries: {len(entries)} created.")

@@ -105,7 +105,7 @@ class CalendarEntryQuerySet(models.QuerySet):
         return self.filter(date__gte=first, date__lte=last)
 
 
-class CalendarEntry(models.Model):
+class CalendarEntry(index.Indexed, models.Model):
     """A planned slot (排期): a persona posting on a channel on a day, for a hot topic."""
 
     date = models.DateField(_("date"))
@@ -153,6 +153,18 @@ class CalendarEntry(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CalendarEntryQuerySet.as_manager()
+
+    # The admin's search and the list's search box (search.analysis through the backend);
+    # the filters are the list's.
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("notes"),
+        index.FilterField("persona_id"),
+        index.FilterField("channel"),
+        index.FilterField("status"),
+        index.FilterField("date"),
+        index.FilterField("owner_id"),
+    ]
 
     class Meta:
         ordering = ["date", "time", "pk"]

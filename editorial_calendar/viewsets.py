@@ -57,8 +57,8 @@ class HotTopicViewSet(SnippetViewSet):
         UpdatedAtColumn(),
     ]
     filterset_class = HotTopicFilterSet
-    search_fields = ["name", "description"]
-    search_backend_name = None
+    # The search box goes through the Chinese-aware search backend (see search/).
+    search_backend_name = "default"
     list_per_page = 50
     ordering = ["start"]
     panels = [
@@ -151,8 +151,8 @@ class CalendarEntryViewSet(SnippetViewSet):
         Column("outcome", label=_("Reported by bots"), accessor="outcome_summary"),
     ]
     filterset_class = EntryFilterSet
-    search_fields = ["title", "notes"]
-    search_backend_name = None
+    # The search box goes through the Chinese-aware search backend (see search/).
+    search_backend_name = "default"
     list_per_page = 50
     ordering = ["-date"]
     edit_handler = ObjectList(

@@ -3,7 +3,7 @@ for bots; none when the search asks for a kind of script."""
 
 from __future__ import annotations
 
-from core.search_types import Scope, SearchType, Shown, register
+from core.search_types import Scope, SearchType, Shown, may_view, register
 
 
 def candidates(scope: Scope):
@@ -11,7 +11,11 @@ def candidates(scope: Scope):
         return None
     from .models import Persona
 
+    if not may_view(scope.user, Persona):
+        return None
     personas = Persona.objects.all()
+    if scope.status:
+        personas = personas.filter(live=scope.status == "live")
     if scope.live_only:
         personas = personas.deliverable(scope.now)
     if scope.persona_ids is not None:
@@ -19,9 +23,24 @@ def candidates(scope: Scope):
     return personas
 
 
+def _status(persona) -> str:
+    if not persona.live:
+        return "draft"
+    return "changed" if persona.has_unpublished_changes else "live"
+
+
 def describe(personas: list) -> list[Shown]:
     return [
-        Shown(None, p.slug, None, p.slug, (" ".join(filter(None, [p.name, p.positioning, p.bio])),))
+        Shown(
+            None,
+            p.slug,
+            None,
+            p.slug,
+            (" ".join(filter(None, [p.name, p.positioning, p.bio])),),
+            pk=p.pk,
+            status=_status(p),
+            detail=p.brand,
+        )
         for p in personas
     ]
 

@@ -107,8 +107,8 @@ class AudienceSegmentViewSet(SnippetViewSet):
     menu_label = _("Audience segments")
     menu_order = 200
     list_display = ["name", "slug", "description"]
-    search_fields = ["name", "slug", "description"]
-    search_backend_name = None
+    # The search box goes through the Chinese-aware search backend (see search/).
+    search_backend_name = "default"
     sort_order_field = "sort_order"
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
 

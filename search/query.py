@@ -52,6 +52,18 @@ def clean_query(q: str | None) -> str:
     return q
 
 
+@dataclass
+class Found:
+    """One of the best objects of a search, before it becomes an API `Hit` (the admin's
+    results read the object and its `Shown` directly)."""
+
+    type: search_types.SearchType
+    obj: object
+    shown: search_types.Shown
+    highlight: str
+    score: float
+
+
 def search(
     q: str,
     *,
@@ -69,11 +81,6 @@ def search(
 
     `persona_ids` (None = all) restricts scripts and personas, e.g. to a bot's scope.
     """
-    q = clean_query(q)
-    plan = plan_for(q)
-    if plan.empty:
-        return []
-    backend = get_search_backend()
     if persona_ids is not None:
         persona_ids = list(persona_ids)
     scope = search_types.Scope(
@@ -85,11 +92,26 @@ def search(
         tags=tags,
         live_only=live_only,
     )
-    hits: list[Hit] = []
+    return [
+        Hit(found.type.name, found.shown.id, found.shown.slug, found.type.title(found.obj),
+            found.shown.kind, found.shown.persona, found.highlight, found.score)
+        for found in find(q, scope, types=types, limit=limit)
+    ]  # fmt: skip
+
+
+def find(q: str, scope: search_types.Scope, *, types=None, limit: int = 20) -> list[Found]:
+    """The best objects for `q` within `scope` across the registered types (`types` None = all
+    of them), best first: the one matching path of the API, MCP, Dify and the admin."""
+    q = clean_query(q)
+    plan = plan_for(q)
+    if plan.empty:
+        return []
+    backend = get_search_backend()
+    found: list[Found] = []
     for search_type in search_types.registered():
         if types is not None and search_type.name not in types:
             continue
-        if search_type.persona_bound and persona_ids is not None and not persona_ids:
+        if search_type.persona_bound and scope.persona_ids is not None and not scope.persona_ids:
             continue  # nothing in scope (and backends reject IN ())
         candidates = search_type.candidates(scope)
         if candidates is None:
@@ -99,13 +121,12 @@ def search(
             # The first text holding a query token, else the last one (not checked: it is
             # the highlight's text either way).
             text = next((t for t in shown.texts[:-1] if plan.matches(t)), shown.texts[-1])
-            hits.append(
-                Hit(search_type.name, shown.id, shown.slug, search_type.title(obj), shown.kind,
-                    shown.persona, str(analysis.highlight(text, q, terms=plan.terms)),
-                    float(getattr(obj, "_score", 0) or 0))
-            )  # fmt: skip
-    hits.sort(key=lambda hit: -hit.score)
-    return hits[:limit]
+            highlight = str(analysis.highlight(text, q, terms=plan.terms))
+            found.append(
+                Found(search_type, obj, shown, highlight, float(getattr(obj, "_score", 0) or 0))
+            )
+    found.sort(key=lambda item: -item.score)
+    return found[:limit]
 
 
 def _ranked(results, plan: SearchPlan, title_of) -> list:

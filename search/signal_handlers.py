@@ -51,12 +51,52 @@ def create_empty_indexes(**kwargs) -> list[str]:
     return created
 
 
+#: A list's own model (rules, packs, segments) is indexed whole after `migrate` up to this size.
+SMALL_MODEL = 5000
+
+
+def index_small_models(**kwargs) -> list[str]:
+    """After `migrate`: the models only a list's search box searches (compliance rules and
+    packs, audience segments — not a registered search type) are indexed whole when small. Data
+    migrations create rows without saving models (the shipped rule packs), so nothing indexed
+    them; an upsert of a few hundred rows is idempotent and cheap."""
+    from wagtail.search.backends import get_search_backend
+
+    from .health import indexes
+    from .index_admin import _models
+
+    registered = {apps.get_model(label) for label in indexes().values()}
+    done = []
+    try:
+        backend = get_search_backend()
+        for model in _models():
+            if model in registered or model._meta.app_label.startswith("wagtail"):
+                continue
+            objects = list(model.get_indexed_objects()[: SMALL_MODEL + 1])
+            if len(objects) > SMALL_MODEL:
+                continue
+            index = backend.get_index_for_model(model)
+            index.add_model(model)
+            if objects:
+                index.add_items(model, objects)
+            done.append(model._meta.label)
+    except Exception:  # noqa: BLE001 - migrate must not fail on search; the hint says what to do
+        logger.warning("Indexing small models after migrate failed: run "
+                       "`manage.py search_index rebuild`.", exc_info=True)  # fmt: skip
+    return done
+
+
 def connect() -> None:
     # Sent per app with models once every migration has run; ours has none, Wagtail's search has.
     post_migrate.connect(
         create_empty_indexes,
         sender=apps.get_app_config("wagtailsearch"),
         dispatch_uid="siyu_search_empty_indexes",
+    )
+    post_migrate.connect(
+        index_small_models,
+        sender=apps.get_app_config("wagtailsearch"),
+        dispatch_uid="siyu_search_small_models",
     )
     post_save.connect(_persona_words, sender=apps.get_model("personas", "Persona"))
     post_save.connect(_topic_words, sender=apps.get_model("editorial_calendar", "HotTopic"))

@@ -101,6 +101,9 @@ def screens(role: str) -> dict[str, str]:
         ),
         "calendar": reverse("editorial_calendar:index"),
         "images": reverse("wagtailimages:index"),
+        "search": reverse("siyu_search_admin") + "?q=會員日",
+        "search, filtered": reverse("siyu_search_admin")
+        + "?q=会员日&kind=script:moment&status=draft",
         "image new": reverse("wagtailimages:add"),
         "script import": reverse("content_import:index"),
     }

@@ -18,7 +18,8 @@ from tests.editorial_calendar.factories import HotTopicFactory
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_CHECKS = ("search", "search_scripts", "search_personas", "search_hot_topics")
+SEARCH_CHECKS = ("search", "search_scripts", "search_personas", "search_hot_topics",
+                 "search_calendar_entries")  # fmt: skip
 
 
 @pytest.fixture
@@ -90,8 +91,13 @@ def test_a_lost_index_comes_back_incomplete_until_rebuilt(
     assert found(api) == 1  # search keeps working, partially
     status, checks = search_checks(client)
     assert status == 503
-    assert checks == {"search": "incomplete", "search_scripts": "incomplete",
-                      "search_personas": "ok", "search_hot_topics": "ok"}  # fmt: skip
+    assert checks == {
+        "search": "missing",
+        "search_scripts": "incomplete",
+        "search_personas": "ok",
+        "search_hot_topics": "ok",
+        "search_calendar_entries": "missing",
+    }  # fmt: skip  (no entry saved)
     with pytest.raises(CommandError):
         call_command("search_index", "check")
     assert "content.Script: the index was lost and recreated by a save" in capsys.readouterr().out

@@ -11,7 +11,12 @@ from tests.personas.factories import PersonaFactory
 
 
 def test_scripts_personas_and_hot_topics_are_registered_in_order():
-    assert [t.name for t in search_types.registered()] == ["script", "persona", "hot_topic"]
+    assert [t.name for t in search_types.registered()] == [
+        "script",
+        "persona",
+        "hot_topic",
+        "calendar_entry",
+    ]
     for search_type in search_types.registered():
         apps.get_model(search_type.model)  # a real model
 
@@ -21,6 +26,7 @@ def test_health_checks_every_registered_index():
         "scripts": "content.Script",
         "personas": "personas.Persona",
         "hot_topics": "editorial_calendar.HotTopic",
+        "calendar_entries": "editorial_calendar.CalendarEntry",
     }
 
 
