@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,7 +124,14 @@ class BotClient(models.Model):
             queryset = queryset.actionable()
         else:
             raise TypeError(f"No visibility rule for {label}")
-        return queryset.filter(persona__in=self.visible_personas(moment))
+        # `persona_id + 0`, not `persona_id`: the same rows, but no index on the persona column
+        # for the planner to choose. With the bare column SQLite walked the persona index and
+        # sorted every visible script for a page of 20 (14 ms at 10k) instead of reading the
+        # list-order index, and counted through the wide table rather than the covering
+        # "deliverable" index (content.Script.Meta).
+        return queryset.alias(_scope_persona=F("persona_id") + 0).filter(
+            _scope_persona__in=self.visible_personas(moment)
+        )
 
     def sees(self, obj, moment: datetime | None = None) -> bool:
         """Whether this client may see `obj` (a persona, script or calendar entry) at `moment`:

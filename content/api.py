@@ -29,6 +29,7 @@ from core.api import (
     page,
     strict_query,
 )
+from personas.models import AudienceSegment
 
 from . import formats
 from . import messages as msgs
@@ -138,9 +139,44 @@ def list_scripts(
         scripts = scripts.filter(persona__slug=persona)
     if updated_since:
         scripts = scripts.filter(updated_at__gt=aware(updated_since))
-    scripts = _with_relations(scripts.order_by("-updated_at", "-pk"))
-    data = page(request, scripts, limit, offset, lambda items: [summary(s) for s in items])
+    scripts = scripts.order_by("-updated_at", "-pk")
+    data = page(request, scripts, limit, offset, list, load=summaries)
     return json_response(request, data)
+
+
+SUMMARY_FIELDS = ("id", "kind", "persona__slug", "title", "stage", "hot_topic", "valid_from",
+                  "valid_until", "updated_at")  # fmt: skip
+
+
+def summaries(ids: list[int]) -> list[dict]:
+    """summary() of the scripts `ids` (already known visible), in that order, from three
+    narrow queries of plain rows: a page of 20 model instances with their StreamFields,
+    personas and prefetches cost more than the whole rest of the request."""
+    rows = {row[0]: row for row in Script.objects.filter(pk__in=ids).values_list(*SUMMARY_FIELDS)}
+    audiences: dict[int, list[str]] = {pk: [] for pk in ids}
+    through = Script.audiences.through.objects.filter(script_id__in=ids)
+    order = [f"audiencesegment__{field}" for field in AudienceSegment._meta.ordering]
+    for script_id, slug in through.order_by(*order).values_list(
+        "script_id", "audiencesegment__slug"
+    ):
+        audiences[script_id].append(slug)
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    for script_id, name in ScriptTag.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        tags[script_id].append(name)
+    out = []
+    for pk in ids:
+        if pk not in rows:
+            continue
+        _id, kind, persona, title, stage, hot_topic, valid_from, valid_until, updated = rows[pk]
+        out.append({
+            "id": pk, "kind": kind, "persona": persona, "title": title, "stage": stage,
+            "audiences": audiences[pk], "tags": sorted(tags[pk]), "hot_topic": hot_topic or None,
+            "valid_from": iso(valid_from), "valid_until": iso(valid_until),
+            "updated_at": iso(updated),
+        })  # fmt: skip
+    return out
 
 
 def _stamp(request: HttpRequest, script_id: int):
