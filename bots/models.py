@@ -67,9 +67,17 @@ class BotClient(models.Model):
 
     @classmethod
     def authenticate(cls, token: str) -> BotClient | None:
-        """The active client holding `token`, or None (unknown, expired or revoked)."""
+        """The active client holding `token`, or None (unknown, expired or revoked); through
+        the shared cache when there is one (``bots.credentials``: versioned, so a revocation
+        or scope change applies at every process's next request)."""
         if not token or not token.startswith(TOKEN_PREFIX):
             return None
+        from .credentials import lookup
+
+        return lookup(token, cls._authenticate_in_database)
+
+    @classmethod
+    def _authenticate_in_database(cls, token: str) -> BotClient | None:
         prefix = token[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + PREFIX_LENGTH]
         client = cls.objects.filter(token_prefix=prefix).first()
         if client is None or not hmac.compare_digest(client.token_hash, _digest(token)):
@@ -106,6 +114,8 @@ class BotClient(models.Model):
             return Persona.objects.none()
         personas = Persona.objects.deliverable(moment or timezone.now())
         if not self.all_personas:
+            if "_scope" in self.__dict__:  # read once (or from the token check's cache)
+                return personas.filter(pk__in=sorted(self._scope))
             scope = BotClient.personas.through.objects.filter(botclient_id=self.pk)
             personas = personas.filter(pk__in=scope.values("persona_id"))
         return personas
