@@ -5,7 +5,8 @@ Only with a cache every process shares (Redis; not LocMem or the dummy cache, wh
 process): an entry remembers the version it was read under, and the version is read together
 with the entry (one ``get_many``), so a revocation or a scope change is seen by every process on
 its next request. The version is read before the database, and replaced when a change is made
-and again after it commits: an entry read before a change carries the old version and is never accepted after it.
+and again after it commits: an entry read before a change carries the old version and is never
+accepted after it.
 
 Expiry (``expires_at``) is checked on every request from the cached row, as ``is_active`` does.
 With the cache down, every request checks the database (as without a shared cache). Known limit:

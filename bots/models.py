@@ -78,9 +78,20 @@ class BotClient(models.Model):
 
     @classmethod
     def _authenticate_in_database(cls, token: str) -> BotClient | None:
+        # One small query on every request without a shared cache: compiled once per process.
+        from core.api.statements import convert, first_row
+
         prefix = token[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + PREFIX_LENGTH]
-        client = cls.objects.filter(token_prefix=prefix).first()
-        if client is None or not hmac.compare_digest(client.token_hash, _digest(token)):
+        names = tuple(field.attname for field in cls._meta.concrete_fields)
+
+        def build(_moment, value):
+            return cls.objects.filter(token_prefix=value).order_by().values_list(*names)[:1]
+
+        row = first_row(("bot-token",), build, timezone.now(), prefix)
+        if row is None:
+            return None
+        client = cls.from_db("default", names, tuple(convert(cls, names, row).values()))
+        if not hmac.compare_digest(client.token_hash, _digest(token)):
             return None
         return client if client.is_active else None
 

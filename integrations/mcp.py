@@ -320,7 +320,7 @@ async def _serve(scope: dict, body: bytes) -> tuple[int, list, bytes]:
         elif message["type"] == "http.response.body":
             response["body"] += message.get("body", b"")
 
-    async with manager.run():
+    async with manager.run():  # per request: a crashed run never outlives its request
         await manager.handle_request(scope, receive, send)
     return response["status"], response["headers"], response["body"]
 

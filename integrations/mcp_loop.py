@@ -12,19 +12,24 @@ from core.outages import classify
 
 
 class Loop:
-    """One event loop per process on a daemon thread, started lazily and again after a fork
-    (the child inherits the object but not the thread)."""
+    """One event loop per process on a daemon thread, started lazily and again in a forked
+    child (which inherits this object but neither the thread nor a usable lock)."""
 
     def __init__(self):
         self.pid: int | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self.pid, self.loop, self.lock = None, None, threading.Lock()
 
     def get(self) -> asyncio.AbstractEventLoop:
-        if self.pid != os.getpid() or self.loop is None or self.loop.is_closed():
+        if self.pid != os.getpid():  # a fork that register_at_fork did not see
+            self._forget()
+        if self.loop is None:
             with self.lock:
-                if self.pid != os.getpid() or self.loop is None:
-                    self.lock = threading.Lock()  # a fork may have copied it held
+                if self.loop is None:
                     loop = asyncio.new_event_loop()
                     threading.Thread(target=loop.run_forever, name="mcp-loop",
                                      daemon=True).start()  # fmt: skip
