@@ -84,7 +84,7 @@ def lookup(token: str, load):
         row = tuple(getattr(client, "pk" if name == "id" else name) for name in FIELDS)
         _safely(cache.set, key, (version, row, scope), ENTRY_SECONDS)
         if scope is not None:
-            client._scope = set(scope)
+            client._scope, client._checked_scope = set(scope), scope
     return client
 
 
@@ -95,7 +95,7 @@ def _client(row: tuple, scope: list[int] | None):
     client._state.adding = False
     client._state.db = "default"
     if scope is not None:
-        client._scope = set(scope)
+        client._scope, client._checked_scope = set(scope), scope
     return client if client.is_active else None
 
 

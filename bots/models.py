@@ -125,8 +125,8 @@ class BotClient(models.Model):
             return Persona.objects.none()
         personas = Persona.objects.deliverable(moment or timezone.now())
         if not self.all_personas:
-            if "_scope" in self.__dict__:  # read once (or from the token check's cache)
-                return personas.filter(pk__in=sorted(self._scope))
+            if "_checked_scope" in self.__dict__:  # read by this request's token check
+                return personas.filter(pk__in=self._checked_scope)
             scope = BotClient.personas.through.objects.filter(botclient_id=self.pk)
             personas = personas.filter(pk__in=scope.values("persona_id"))
         return personas

@@ -189,7 +189,7 @@ def _stamp(request: HttpRequest, script_id: int):
     them, without loading its body: the statement is compiled once per client and scope
     (``core.api.statements``), so a 304 costs little more than the query itself."""
     client = request.auth
-    scope = tuple(sorted(client._scope)) if "_scope" in client.__dict__ else None
+    scope = tuple(client.__dict__.get("_checked_scope", ())) or None
     key = ("script-stamp", client.pk, client.all_personas, scope)
 
     def build(moment, pk):
