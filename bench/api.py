@@ -143,6 +143,11 @@ def prepare(count: int, profile: bool) -> dict:
         batch_size=2000,
     )  # fmt: skip
 
+    # The search and Dify targets need the corpus in the index (the bulk insert skips it).
+    from search import index_admin
+
+    index_admin.rebuild()
+
     _client, bot_token = BotClient.create("bench", all_personas=True)
     admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.com", None)
     _obj, wagtail_token = APIToken.create_token(user=admin, name="bench")
@@ -485,8 +490,23 @@ def main() -> None:
     )
     parser.add_argument("--profile", action="store_true", help="cProfile our detail in process")
     parser.add_argument("--output", help="also write the markdown results to this file")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an EMPTY database to use instead of SQLite (its tables are created; e.g. PostgreSQL)",
+    )
+    parser.add_argument(
+        "--redis-url", default="", help="a Redis database for the cache (flushed) instead of LocMem"
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.database_url:
+        os.environ["BENCH_DATABASE_URL"] = args.database_url
+    if args.redis_url:
+        os.environ["BENCH_REDIS_URL"] = args.redis_url
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
     if args.prepare:
         print(json.dumps(prepare(args.scripts, args.profile)))
         return
@@ -536,7 +556,9 @@ def main() -> None:
                 f"(asyncio, one connection per request, same machine); per target {args.rounds} "
                 f"round(s) of {args.warmup:g} s warm-up + {args.duration:g} s measured, targets "
                 f"interleaved; {data['scripts']:,} scripts "
-                f"(demo + {args.scripts:,}), SQLite, LocMem cache.",
+                f"(demo + {args.scripts:,}), "
+                f"{'PostgreSQL' if args.database_url else 'SQLite'}, "
+                f"{'Redis' if args.redis_url else 'LocMem'} cache.",
                 "",
                 table(rows),
                 "",

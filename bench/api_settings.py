@@ -1,7 +1,8 @@
 """Settings for bench/api.py: the production settings on a throw-away data folder.
 
 Only bench/api.py uses this module (it sets DATA_DIR to a temporary folder first). Differences
-from production: plain HTTP (no SSL redirect), SQLite in the temporary folder, the database
+from production: plain HTTP (no SSL redirect), SQLite in the temporary folder (or the
+database and Redis of --database-url/--redis-url), the database
 search backend without automatic index updates (fast bulk inserts), no effective rate limit,
 Wagtail's API v3 installed and mounted at /api/v3/ next to ours, and a bare view at
 /bench/bare/ (bench/api_urls.py).
@@ -19,8 +20,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.update(
     DEBUG="false",
     SECURE_SSL_REDIRECT="false",
-    DATABASE_URL="",  # SQLite in DATA_DIR
-    REDIS_URL="",  # LocMem cache
+    # SQLite in DATA_DIR and the LocMem cache, unless bench/api.py was given --database-url /
+    # --redis-url (PostgreSQL + Redis: the shared-cache paths, e.g. the cached token check).
+    DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", ""),
+    REDIS_URL=os.environ.get("BENCH_REDIS_URL", ""),
     SEARCH_BACKEND="database",
     API_RATE_LIMIT="100000000/m",
     LOG_LEVEL="WARNING",

@@ -9,6 +9,7 @@ class BotsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import credentials, signals
 
         signals.connect()
+        credentials.connect()

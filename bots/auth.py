@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import Error as DatabaseError  # InterfaceError too (a lost connection)
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 LAST_USED_INTERVAL = timedelta(seconds=60)  # write last_used_at at most once a minute
 LAST_USED_BACKOFF = 60.0  # after a failed write, seconds before this process tries again
 _last_used_blocked: dict[int, float] = {}  # client pk -> monotonic time to try again
+_last_used_written: dict[str, datetime] = {}  # token hash -> last_used_at this process wrote
 
 
 class AuthThrottled(Throttled):
@@ -58,7 +59,12 @@ def record_use(client: BotClient) -> None:
     the write gives up at once when the database is locked, read-only or busy, and this
     process then leaves it alone for a minute. A read stays a read in an outage."""
     now = timezone.now()
-    if client.last_used_at is not None and now - client.last_used_at <= LAST_USED_INTERVAL:
+    # A client from the token cache carries last_used_at as it was cached: this process's
+    # own last write counts too.
+    last = max(
+        filter(None, (client.last_used_at, _last_used_written.get(client.token_hash))), default=None
+    )
+    if last is not None and now - last <= LAST_USED_INTERVAL:
         return
     if time.monotonic() < _last_used_blocked.get(client.pk, 0.0):
         return
@@ -72,7 +78,7 @@ def record_use(client: BotClient) -> None:
         logger.warning("last_used_at of bot client %s not recorded: %r", client.pk, error)
         return
     _last_used_blocked.pop(client.pk, None)
-    client.last_used_at = now
+    _last_used_written[client.token_hash] = client.last_used_at = now
 
 
 def _client_key(group: str, request: HttpRequest) -> str:

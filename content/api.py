@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
@@ -29,6 +30,8 @@ from core.api import (
     page,
     strict_query,
 )
+from core.api.statements import first_row
+from personas.models import AudienceSegment
 
 from . import formats
 from . import messages as msgs
@@ -138,19 +141,62 @@ def list_scripts(
         scripts = scripts.filter(persona__slug=persona)
     if updated_since:
         scripts = scripts.filter(updated_at__gt=aware(updated_since))
-    scripts = _with_relations(scripts.order_by("-updated_at", "-pk"))
-    data = page(request, scripts, limit, offset, lambda items: [summary(s) for s in items])
+    scripts = scripts.order_by("-updated_at", "-pk")
+    data = page(request, scripts, limit, offset, list, load=summaries)
     return json_response(request, data)
 
 
+SUMMARY_FIELDS = ("id", "kind", "persona__slug", "title", "stage", "hot_topic", "valid_from",
+                  "valid_until", "updated_at")  # fmt: skip
+
+
+def summaries(ids: list[int]) -> list[dict]:
+    """summary() of the scripts `ids` (already known visible), in that order, from three
+    narrow queries of plain rows: a page of 20 model instances with their StreamFields,
+    personas and prefetches cost more than the whole rest of the request."""
+    rows = {row[0]: row for row in Script.objects.filter(pk__in=ids).values_list(*SUMMARY_FIELDS)}
+    audiences: dict[int, list[str]] = {pk: [] for pk in ids}
+    through = Script.audiences.through.objects.filter(script_id__in=ids)
+    order = [f"audiencesegment__{field}" for field in AudienceSegment._meta.ordering]
+    for script_id, slug in through.order_by(*order).values_list(
+        "script_id", "audiencesegment__slug"
+    ):
+        audiences[script_id].append(slug)
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    for script_id, name in ScriptTag.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        tags[script_id].append(name)
+    out = []
+    for pk in ids:
+        if pk not in rows:
+            continue
+        _id, kind, persona, title, stage, hot_topic, valid_from, valid_until, updated = rows[pk]
+        out.append({
+            "id": pk, "kind": kind, "persona": persona, "title": title, "stage": stage,
+            "audiences": audiences[pk], "tags": sorted(tags[pk]), "hot_topic": hot_topic or None,
+            "valid_from": iso(valid_from), "valid_until": iso(valid_until),
+            "updated_at": iso(updated),
+        })  # fmt: skip
+    return out
+
+
+STAMP_FIELDS = ("pk", "updated_at", "live_revision_id", "persona__slug")
+
+
 def _stamp(request: HttpRequest, script_id: int):
-    """(id, updated_at, live revision) of a visible script, without loading its body."""
-    stamp = script_id <= MAX_ID and (
-        visible_scripts(request)
-        .filter(pk=script_id)
-        .values_list("pk", "updated_at", "live_revision_id", "persona__slug")
-        .first()
-    )
+    """(id, updated_at, live revision, persona) of a visible script as the database returns
+    them, without loading its body: the statement is compiled once per client and scope
+    (``core.api.statements``), so a 304 costs little more than the query itself."""
+    client = request.auth
+    scope = tuple(client.__dict__.get("_checked_scope", ())) or None
+    key = ("script-stamp", client.pk, client.all_personas, scope)
+
+    def build(moment, pk):
+        rows = visible_scripts(request, moment).filter(pk=pk).order_by()
+        return rows.values_list(*STAMP_FIELDS)[:1]
+
+    stamp = script_id <= MAX_ID and first_row(key, build, timezone.now(), script_id)
     if not stamp:
         raise ApiError(404, "not_found", _("No script %(id)s.") % {"id": script_id})
     return stamp

@@ -100,9 +100,23 @@ def entries_for(client, start: date, end: date, persona: str | None, channel: st
     if channel:
         entries = entries.filter(channel=channel)
     entries = with_script_visibility(entries, client, now)
-    return entries.select_related("persona", "hot_topic", "script").order_by(
-        "date", F("time").asc(nulls_first=True), "pk"
+    return (
+        entries.select_related("persona", "hot_topic", "script")
+        .only(*ENTRY_FIELDS)
+        .order_by("date", F("time").asc(nulls_first=True), "pk")
     )
+
+
+# What entry_to_api() and unavailable_reason() read: whole scripts and personas (StreamFields,
+# briefs) cost more to load than the rest of a calendar request.
+ENTRY_FIELDS = (
+    *(field.name for field in CalendarEntry._meta.concrete_fields),
+    "persona__slug",
+    "hot_topic__slug",
+    "hot_topic__name",
+    *(f"script__{name}" for name in ("kind", "title", "persona", "live", "go_live_at",
+                                       "expire_at", "valid_from", "valid_until")),
+)  # fmt: skip
 
 
 @calendar_router.get(
@@ -132,7 +146,8 @@ def list_entries(
     entries = entries_for(request.auth, start, end, persona, channel)
     if updated_since:
         entries = entries.filter(updated_at__gt=aware(updated_since))
-    data = page(request, entries, limit, offset, lambda items: [entry_to_api(e) for e in items])
+    data = page(request, entries, limit, offset, lambda items: [entry_to_api(e) for e in items],
+                direct=True)  # fmt: skip
     return json_response(request, data)
 
 

@@ -3,17 +3,21 @@ for LLM agents, on the official ``mcp`` SDK.
 
 ``/mcp`` is served by the SDK's own Streamable HTTP transport in its stateless JSON mode: any
 app server process can answer any request, nothing is kept between requests. The project runs
-under WSGI, so ``mcp_view`` hands the request to the SDK's ASGI handler inside ``async_to_sync``;
-the handlers come back to the request's own thread (``sync_to_async``, thread-sensitive) for
-every database access, so the request's connection and transaction are the ones used.
+under WSGI, so ``mcp_view`` hands the request to the SDK's ASGI handler on one long-lived event
+loop per process (a daemon thread started at the first call, started again in a forked child);
+while it waits, the request's own thread runs every database access the handlers ask for
+(``_in_thread``), so the request's connection and transaction are the ones used. A dependency
+outage inside a tool answers like REST: 503 problem+json with Retry-After.
 
 Authentication, the failed-token throttle and the rate limit are the REST API's
 (``bots.auth``); tools call what the REST endpoints call (``integrations.tools``)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
+import queue
 import re
 
 import mcp_types as types
@@ -26,15 +30,21 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import MCPError
 from pydantic import ValidationError
 
-from core.api import ApiError, dumps
+from core.api import ApiError, dumps, problem
 from core.api.errors import problem_body
+from core.outages import classify, log_outage
 
+from . import mcp_loop
 from . import tools as tools_
 from .auth import authenticate
 
 MAX_BODY = 1024 * 1024  # report_usage carries up to 500 events; a call is otherwise small
 RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for resources/read
 _request: contextvars.ContextVar[HttpRequest] = contextvars.ContextVar("mcp_request")
+# Under HTTP: where the handlers send work for the request's thread (None under stdio).
+_calls: contextvars.ContextVar[queue.SimpleQueue | None] = contextvars.ContextVar(
+    "mcp_calls", default=None
+)
 
 SCRIPT_URI = re.compile(r"^script://(\d{1,18})$")
 BRIEF_URI = re.compile(r"^persona://([^/]{1,200})/brief$")
@@ -162,9 +172,16 @@ PROMPTS = [
 ]
 
 
-def _in_thread(function, *args):
-    """Run `function(request, *args)` on the request's own thread (its database connection)."""
-    return sync_to_async(function, thread_sensitive=True)(_request.get(), *args)
+async def _in_thread(function, *args):
+    """Run `function(request, *args)` on the request's own thread (its database connection):
+    under HTTP the request's thread waits on `_calls` and runs it (``_run_calls``)."""
+    calls = _calls.get()
+    if calls is None:  # stdio: async_to_sync's thread-sensitive executor is the caller's
+        return await sync_to_async(function, thread_sensitive=True)(_request.get(), *args)
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    calls.put((function, (_request.get(), *args), future, loop))
+    return await future
 
 
 async def _list_tools(ctx, params) -> types.ListToolsResult:
@@ -266,6 +283,22 @@ def _scope(request: HttpRequest) -> dict:
     }
 
 
+def _run(request: HttpRequest, scope: dict, body: bytes) -> tuple[int, list, bytes, list]:
+    calls: queue.SimpleQueue = queue.SimpleQueue()
+    outages: list[BaseException] = []
+
+    async def serve():
+        _request.set(request)  # in the task's own context: the SDK's tasks inherit it
+        _calls.set(calls)
+        return await _serve(scope, body)
+
+    done = asyncio.run_coroutine_threadsafe(serve(), mcp_loop.loop.get())
+    done.add_done_callback(lambda _future: calls.put(None))
+    mcp_loop.run_calls(calls, outages)
+    status, headers, content = done.result()
+    return status, headers, content, outages
+
+
 async def _serve(scope: dict, body: bytes) -> tuple[int, list, bytes]:
     """One request through the SDK's stateless JSON transport; (status, headers, body)."""
     # Origin checks guard cookie-authenticated servers against DNS rebinding; /mcp takes bearer
@@ -287,13 +320,31 @@ async def _serve(scope: dict, body: bytes) -> tuple[int, list, bytes]:
         elif message["type"] == "http.response.body":
             response["body"] += message.get("body", b"")
 
-    async with manager.run():
+    async with manager.run():  # per request: a crashed run never outlives its request
         await manager.handle_request(scope, receive, send)
     return response["status"], response["headers"], response["body"]
 
 
+def _outage_problem(request: HttpRequest, error: BaseException) -> HttpResponse:
+    outage = classify(error)
+    log_outage(request, outage, error)
+    return problem(503, outage.code, outage.detail,
+                   headers={"Retry-After": str(outage.retry_after)})  # fmt: skip
+
+
 @csrf_exempt
 def mcp_view(request: HttpRequest) -> HttpResponse:
+    """The REST API's answer to a dependency outage (503 problem+json, Retry-After), not a
+    JSON-RPC error: a bot retries a 503 the same way whichever door it came through."""
+    try:
+        return _mcp(request)
+    except Exception as error:
+        if classify(error) is None:
+            raise
+        return _outage_problem(request, error)
+
+
+def _mcp(request: HttpRequest) -> HttpResponse:
     refused = authenticate(request)
     if refused is not None:
         return refused
@@ -304,11 +355,9 @@ def mcp_view(request: HttpRequest) -> HttpResponse:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > MAX_BODY:
         return HttpResponse(status=413)
-    token = _request.set(request)
-    try:
-        status, headers, body = async_to_sync(_serve)(_scope(request), request.body)
-    finally:
-        _request.reset(token)
+    status, headers, body, outages = _run(request, _scope(request), request.body)
+    if outages:  # the SDK made it a JSON-RPC error; answer as REST does
+        return _outage_problem(request, outages[0])
     response = HttpResponse(body, status=status)
     for name, value in headers:
         response[name.decode("latin-1")] = value.decode("latin-1")

@@ -87,17 +87,26 @@ def strict_query(view):
 
 
 # Pagination ----------------------------------------------------------------------------------
-def page(request: HttpRequest, queryset, limit: int, offset: int, serialize) -> dict[str, Any]:
+def page(
+    request: HttpRequest, queryset, limit: int, offset: int, serialize, *, load=None, direct=False
+) -> dict[str, Any]:
     """``{"count", "next", "items"}`` for one page; `serialize` turns the page's objects into
-    dicts (given the whole list, so it can batch its lookups)."""
+    dicts (given the whole list, so it can batch its lookups). With `load(ids)` the page's
+    objects (or plain rows) come from it, in the ids' order, instead of the queryset; with
+    `direct` the page is read in one query (narrow rows: no ids first)."""
     count = queryset.count()
     objects = []
     if offset < count:
         # The page's ids first (a sort over narrow rows), then just those rows with their
         # relations: sorting whole rows to keep twenty is what made big lists slow.
-        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        rows = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=ids)}
-        objects = [rows[pk] for pk in ids if pk in rows]
+        ids = [] if direct else list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        if direct:
+            objects = list(queryset[offset : offset + limit])
+        elif load is not None:
+            objects = load(ids)
+        else:
+            rows = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=ids)}
+            objects = [rows[pk] for pk in ids if pk in rows]
     following = None
     if offset + limit < count:
         params = request.GET.copy()

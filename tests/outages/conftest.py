@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from bots.auth import _last_used_blocked
+from bots.auth import _last_used_blocked, _last_used_written
 from bots.models import BotClient
 from tests.api.conftest import Api
 
@@ -17,6 +17,7 @@ def _fresh_counters():
     yield
     cache.clear()
     _last_used_blocked.clear()  # pks repeat across the throwaway databases
+    _last_used_written.clear()
 
 
 def make_content():

@@ -15,6 +15,7 @@ import pytest
 
 from bots.auth import _last_used_blocked
 from bots.models import BotClient
+from integrations import mcp
 from tests.api.conftest import Api, assert_problem
 
 from .conftest import event_body, make_content
@@ -122,3 +123,54 @@ def test_a_read_only_database_serves_reads_and_refuses_writes_with_503(read_only
     assert status == 503
     assert checks["checks"]["database"] == "ok"
     assert checks["checks"]["database_write"] == "read_only"
+
+
+# MCP answers a database outage as REST does: 503 problem+json with Retry-After and the code,
+# not a JSON-RPC internal error — whether the token check or a tool hits it. ----------------
+def call_get_script(client, token: str, script_id: int):
+    message = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+               "params": {"name": "get_script", "arguments": {"id": script_id}}}  # fmt: skip
+    return client.post(
+        "/mcp",
+        json.dumps(message),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_ACCEPT="application/json, text/event-stream",
+        HTTP_MCP_PROTOCOL_VERSION="2025-11-25",
+    )
+
+
+@pytest.fixture
+def locked(database):
+    other = sqlite3.connect(database, isolation_level=None)
+    yield other
+    if other.in_transaction:
+        other.execute("ROLLBACK")
+    other.close()
+
+
+def test_a_database_locked_inside_a_tool_is_a_503_problem(content, locked, client, monkeypatch):
+    api, script, _bot = content
+    checked = mcp.authenticate
+
+    def then_lock(request):  # the token is checked; then a restore takes the database
+        refused = checked(request)
+        locked.execute("BEGIN EXCLUSIVE")
+        return refused
+
+    monkeypatch.setattr(mcp, "authenticate", then_lock)
+    response = call_get_script(client, api.token, script.pk)
+    assert_problem(response, 503, "unavailable")
+    assert int(response["Retry-After"]) > 0
+    locked.execute("ROLLBACK")
+    monkeypatch.setattr(mcp, "authenticate", checked)
+    answer = json.loads(call_get_script(client, api.token, script.pk).content)
+    assert answer["result"]["structuredContent"]["id"] == script.pk  # served again at once
+
+
+def test_a_database_locked_before_the_token_check_is_a_503_problem(content, locked, client):
+    api, script, _bot = content
+    locked.execute("BEGIN EXCLUSIVE")
+    response = call_get_script(client, api.token, script.pk)
+    assert_problem(response, 503, "unavailable")
+    assert int(response["Retry-After"]) > 0
