@@ -1,0 +1,81 @@
+"""Steps the system tests run in a process of their own with the instances' settings (as an
+editor's save in the admin or an operator's shell would): `python -m tests.system.actions NAME
+'{json arguments}'`; the last line printed is the JSON answer.
+
+Publishing goes through Wagtail's revision publish, the path the admin's publish button takes
+(signals, webhooks, queued index updates and all).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def setup(personas: list[dict], clients: list[str], scripts: list[dict]) -> dict:
+    """Published personas, bot clients that see all of them, published moment scripts."""
+    from bots.models import BotClient
+    from tests.content.factories import MomentScriptFactory
+    from tests.personas.factories import PersonaFactory
+
+    made = {p["slug"]: PersonaFactory(**p) for p in personas}
+    tokens = {name: BotClient.create(name, all_personas=True)[1] for name in clients}
+    ids = {}
+    for item in scripts:
+        persona = made[item.pop("persona")]
+        script = MomentScriptFactory(persona=persona, **item)
+        ids[script.title] = script.pk
+    return {"tokens": tokens, "scripts": ids}
+
+
+def publish(title: str, persona: str, text: str = "") -> dict:
+    """A new moment script, saved as a revision and published (as the admin's publish)."""
+    from content.models import MomentScript
+    from personas.models import Persona
+
+    script = MomentScript(
+        persona=Persona.objects.get(slug=persona),
+        title=title,
+        stage="attract",
+        messages=[("text", text or f"宝子们，{title}来啦～")],
+    )
+    script.live = False
+    script.save()
+    script.save_revision().publish()
+    return {"id": script.pk}
+
+
+def republish(pk: int, title: str, at: float = 0.0) -> dict:
+    """A new revision of script `pk` with another title, published; starts at wall-clock `at`
+    (so that two processes publish at the same moment)."""
+    from content.models import Script
+
+    script = Script.objects.get(pk=pk).as_kind()
+    if at:
+        time.sleep(max(0.0, at - time.time()))
+    script.title = title
+    script.messages = [("text", f"{title}：宝子们看这里")]
+    revision = script.save_revision()
+    revision.publish()
+    return {"revision": revision.pk}
+
+
+def webhook(client: str, url: str) -> dict:
+    from bots.models import BotClient, Webhook
+
+    hook = Webhook.objects.create(client=BotClient.objects.get(name=client), url=url)
+    return {"id": hook.pk}
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    name, arguments = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
+    steps = {"setup": setup, "publish": publish, "republish": republish, "webhook": webhook}
+    sys.stdout.write(json.dumps(steps[name](**arguments), ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
