@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 
 def setup(personas: list[dict], clients: list[str], scripts: list[dict]) -> dict:
@@ -46,14 +47,21 @@ def publish(title: str, persona: str, text: str = "") -> dict:
     return {"id": script.pk}
 
 
-def republish(pk: int, title: str, at: float = 0.0) -> dict:
-    """A new revision of script `pk` with another title, published; starts at wall-clock `at`
-    (so that two processes publish at the same moment)."""
+def republish(pk: int, title: str, barrier: str = "", parties: int = 1) -> dict:
+    """A new revision of script `pk` with another title, published. With `barrier` (a folder),
+    waits until `parties` processes have reached this point, so that they publish at once."""
+    from django.db import connection
+
     from content.models import Script
 
     script = Script.objects.get(pk=pk).as_kind()
-    if at:
-        time.sleep(max(0.0, at - time.time()))
+    connection.ensure_connection()
+    if barrier:
+        folder = Path(barrier)
+        (folder / title).touch()
+        deadline = time.monotonic() + 120
+        while len(list(folder.iterdir())) < parties and time.monotonic() < deadline:
+            time.sleep(0.01)
     script.title = title
     script.messages = [("text", f"{title}：宝子们看这里")]
     revision = script.save_revision()

@@ -128,6 +128,7 @@ class Instance(Process):
         command = [
             PYTHON, "-m", "gunicorn", "site_config.wsgi", "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5",
+            "--no-control-socket",  # one per instance would share ~/.gunicorn/gunicorn.ctl
             "--preload",  # the app is loaded once, then forked: a start costs one Django setup
         ]  # fmt: skip
         return cls(name, command, env, folder / f"{name}.log", port=port, workers=workers)
@@ -332,3 +333,12 @@ class Cluster:
         for process in (self.worker, *self.extra, self.a, self.b):
             process.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def sql(url: str, query: str, params: tuple = ()) -> list[tuple]:
+    """Rows of one query on the instances' database (what an operator's psql would show)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
+        cursor = connection.execute(query, params)
+        return cursor.fetchall() if cursor.description else []
