@@ -1,6 +1,10 @@
 """Steps the system tests run in a process of their own with the instances' settings (as an
-editor's save in the admin or an operator's shell would): `python -m tests.system.actions NAME
-'{json arguments}'`; the last line printed is the JSON answer.
+editor's save in the admin or an operator's shell would).
+
+`python -m tests.system.actions NAME '{json arguments}'` runs one step and prints its JSON
+answer; `python -m tests.system.actions serve` is a shell that stays up (Django is set up once)
+and answers one JSON line `{"step": NAME, "args": {...}}` per request with one JSON line
+`{"result": ...}` or `{"error": "traceback"}`. Step `command` runs a management command.
 
 Publishing goes through Wagtail's revision publish, the path the admin's publish button takes
 (signals, webhooks, queued index updates and all).
@@ -8,9 +12,11 @@ Publishing goes through Wagtail's revision publish, the path the admin's publish
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
+import traceback
 from pathlib import Path
 
 
@@ -76,13 +82,56 @@ def webhook(client: str, url: str) -> dict:
     return {"id": hook.pk}
 
 
+def command(args: list[str]) -> dict:
+    """A management command as an operator runs it: its exit code and output."""
+    from django.core.management import CommandError, call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+        code = 0
+    except CommandError as error:
+        err.write(str(error))
+        code = error.returncode
+    return {"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+
+
+STEPS = {
+    "setup": setup,
+    "publish": publish,
+    "republish": republish,
+    "webhook": webhook,
+    "command": command,
+}
+
+
+def serve() -> None:
+    from django.db import close_old_connections, connections
+
+    out = sys.stdout
+    sys.stdout = sys.stderr  # only answers on the real stdout
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer = {"result": STEPS[request["step"]](**request.get("args", {}))}
+        except Exception:  # noqa: BLE001 - reported to the test
+            answer = {"error": traceback.format_exc()}
+        # Like a request's end: the next step starts on a fresh connection if the server went.
+        close_old_connections()
+        connections.close_all()
+        out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        out.flush()
+
+
 def main() -> None:
     import django
 
     django.setup()
+    if sys.argv[1] == "serve":
+        serve()
+        return
     name, arguments = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
-    steps = {"setup": setup, "publish": publish, "republish": republish, "webhook": webhook}
-    sys.stdout.write(json.dumps(steps[name](**arguments), ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(STEPS[name](**arguments), ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -229,6 +229,55 @@ def action(env: dict, name: str, **arguments):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+class Shell:
+    """An operator's shell next to an instance (`actions.py serve`): Django is set up once, each
+    step runs as the admin or a command would, with the instances' settings."""
+
+    def __init__(self, name: str, env: dict, folder: Path):
+        self.name = name
+        self.log = folder / f"{name}.log"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [PYTHON, "-m", "tests.system.actions", "serve"], cwd=ROOT, env=env,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
+            )  # fmt: skip
+
+    def send(self, step: str, **arguments) -> None:
+        self.process.stdin.write(json.dumps({"step": step, "args": arguments}) + "\n")
+        self.process.stdin.flush()
+
+    def receive(self):
+        line = self.process.stdout.readline()
+        if not line:
+            pytest.fail(f"{self.name} ended\n{_tail(self.log)}")
+        answer = json.loads(line)
+        if "error" in answer:
+            pytest.fail(f"{self.name}: step failed\n{answer['error']}")
+        return answer["result"]
+
+    def __call__(self, step: str, **arguments):
+        self.send(step, **arguments)
+        return self.receive()
+
+    def command(self, *args: str, check: bool = True) -> dict:
+        result = self("command", args=list(args))
+        if check and result["returncode"] != 0:
+            pytest.fail(f"manage.py {' '.join(args)} failed:\n{result}")
+        return result
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self) -> str:
+        return f"--- {self.name} ({self.log}) ---\n{_tail(self.log)}"
+
+
 def start_action(env: dict, name: str, **arguments) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603
         [PYTHON, "-m", "tests.system.actions", name, json.dumps(arguments)], cwd=ROOT, env=env,
@@ -302,7 +351,8 @@ class Cluster:
     b: Instance
     worker: Process
     folder: Path
-    extra: list[Process] = field(default_factory=list)
+    shell_a: Shell | None = None
+    shell_b: Shell | None = None
 
     @classmethod
     def start(cls, database_url: str, redis_url: str, *, workers: int = 2, **extra_env) -> Cluster:
@@ -314,6 +364,8 @@ class Cluster:
         a.start()
         b.start()
         cluster.worker = start_worker("worker", env, folder)
+        cluster.shell_a = Shell("shell-a", env, folder)
+        cluster.shell_b = Shell("shell-b", env, folder)
         try:
             a.wait_healthy()
             b.wait_healthy()
@@ -326,11 +378,14 @@ class Cluster:
     def instances(self) -> tuple[Instance, Instance]:
         return self.a, self.b
 
+    def processes(self) -> list:
+        return [p for p in (self.shell_a, self.shell_b, self.worker, self.a, self.b) if p]
+
     def logs(self) -> str:
-        return "\n".join(p.log_tail() for p in (self.a, self.b, self.worker, *self.extra))
+        return "\n".join(p.log_tail() for p in self.processes())
 
     def stop(self) -> None:
-        for process in (self.worker, *self.extra, self.a, self.b):
+        for process in self.processes():
             process.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 

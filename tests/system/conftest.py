@@ -98,8 +98,7 @@ def shared_cluster(system_database, services_reachable):
     redis.Redis.from_url(redis_url).flushdb()
     cluster = c.Cluster.start(system_database, redis_url, API_RATE_LIMIT=f"{RATE_LIMIT}/h")
     try:
-        cluster.data = c.action(
-            cluster.env,
+        cluster.data = cluster.shell_a(
             "setup",
             personas=[{"slug": "xiaomei", "name": "小美"}],
             clients=["reader", "searcher", "limited", "revoked", "publisher", "importer"],

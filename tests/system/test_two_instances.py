@@ -3,7 +3,7 @@ one of them (or an editor's process next to it) changes, the other serves at onc
 
 from __future__ import annotations
 
-from .cluster import action, manage, wait_for
+from .cluster import wait_for
 from .conftest import RATE_LIMIT
 
 
@@ -14,7 +14,7 @@ def _titles(answer) -> list[str]:
 
 def test_a_script_published_next_to_a_is_served_by_b_api_and_search(shared_cluster, token):
     a, b = shared_cluster.instances
-    published = action(shared_cluster.env, "publish", title="桂花拿铁第二杯半价", persona="xiaomei")
+    published = shared_cluster.shell_a("publish", title="桂花拿铁第二杯半价", persona="xiaomei")
     pk = published["id"]
 
     detail = b.get(f"scripts/{pk}/", token["reader"])  # B never saw it before: straight away
@@ -61,7 +61,7 @@ def test_a_client_revoked_next_to_a_is_refused_by_b_at_its_next_request(shared_c
         for instance in (a, b):
             assert instance.get("personas/", token["revoked"]).status == 200
 
-    manage(shared_cluster.env, "bot_client", "revoke", "revoked")
+    shared_cluster.shell_a.command("bot_client", "revoke", "revoked")
 
     for _ in range(3):  # whichever worker process answers
         for instance in (b, a):

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from .cluster import PYTHON, ROOT, action, manage, sql, start_action, wait_for
+from .cluster import PYTHON, ROOT, sql, wait_for
 
 # content/import_lock.py: pg_advisory_lock(0x696D706F7274) shows in pg_locks as these halves.
 IMPORT_LOCK = (0x696D, 0x706F7274)
@@ -59,8 +59,7 @@ def _imported(url: str, prefix: str) -> int:
     return rows[0][0]
 
 
-def test_kill_9_in_the_middle_of_an_import_leaves_nothing_half_imported(shared_cluster, token,
-                                                                        tmp_path):  # fmt: skip
+def test_kill_9_in_the_middle_of_an_import_leaves_nothing_behind(shared_cluster, token, tmp_path):
     url = shared_cluster.env["DATABASE_URL"]
     path = _import_file(tmp_path / "big.jsonl", "kill", 400)
     importer = subprocess.Popen(  # noqa: S603
@@ -86,12 +85,12 @@ def test_kill_9_in_the_middle_of_an_import_leaves_nothing_half_imported(shared_c
     # PostgreSQL rolls the transaction back and frees the lock when the client is gone.
     wait_for(lambda: _lock_holder(url) is None, 30, "the import lock released")
     assert _imported(url, "kill") == 0
-    check = manage(shared_cluster.env, "search_index", "check", check=False)
-    assert check.returncode == 0, check.stdout + check.stderr
+    check = shared_cluster.shell_b.command("search_index", "check", check=False)
+    assert check["returncode"] == 0, check
 
     # The documented recovery is nothing more: the next import runs and is served by B.
     small = _import_file(tmp_path / "small.jsonl", "after", 3)
-    manage(shared_cluster.env, "import_content", str(small), "--publish")
+    shared_cluster.shell_a.command("import_content", str(small), "--publish")
     assert _imported(url, "after") == 3
     b = shared_cluster.b
     titles = [
@@ -141,15 +140,13 @@ def test_a_hanging_webhook_receiver_slows_neither_publishing_nor_the_api(shared_
     url = shared_cluster.env["DATABASE_URL"]
     receiver = HangingReceiver()
     try:
-        action(shared_cluster.env, "webhook", client="publisher",
+        shared_cluster.shell_a("webhook", client="publisher",
                url=f"http://127.0.0.1:{receiver.port}/hook")  # fmt: skip
-        first = action(shared_cluster.env, "publish", title="腊八粥食谱", persona="xiaomei")["id"]
+        first = shared_cluster.shell_a("publish", title="腊八粥食谱", persona="xiaomei")["id"]
         wait_for(lambda: receiver.connections, 30, "the worker connects to the receiver")
 
         # While the worker waits for an answer: another publish, and both instances serve.
-        second = action(shared_cluster.env, "publish", title="小年祭灶话术", persona="xiaomei")[
-            "id"
-        ]
+        second = shared_cluster.shell_a("publish", title="小年祭灶话术", persona="xiaomei")["id"]
         for instance in (a, b):
             for pk in (first, second):
                 assert instance.get(f"scripts/{pk}/", token["publisher"]).status == 200
@@ -188,21 +185,17 @@ def test_a_hanging_webhook_receiver_slows_neither_publishing_nor_the_api(shared_
         receiver.close()
 
 
-def test_two_instances_publishing_one_script_at_once_the_last_publish_is_live(shared_cluster,
-                                                                              token, tmp_path):  # fmt: skip
+def test_two_publishes_of_one_script_at_once_the_last_is_live(shared_cluster, token, tmp_path):
     url = shared_cluster.env["DATABASE_URL"]
     pk = shared_cluster.data["scripts"]["双十一预热话术"]
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     titles = ("春节礼盒预售", "元宵汤圆预售")
-    processes = [
-        start_action(
-            shared_cluster.env, "republish", pk=pk, title=title, barrier=str(barrier), parties=2
-        )  # fmt: skip
-        for title in titles
-    ]
-    outputs = [process.communicate(timeout=180) for process in processes]
-    assert [p.returncode for p in processes] == [0, 0], outputs
+    shells = (shared_cluster.shell_a, shared_cluster.shell_b)  # one next to each instance
+    for shell, title in zip(shells, titles, strict=True):
+        shell.send("republish", pk=pk, title=title, barrier=str(barrier), parties=2)
+    for shell in shells:
+        shell.receive()  # both succeeded
 
     (live_revision, title), = sql(
         url, "SELECT live_revision_id, title FROM content_script WHERE id = %s", (pk,)
@@ -233,5 +226,5 @@ def test_two_instances_publishing_one_script_at_once_the_last_publish_is_live(sh
         return found[title[:4]] and not found[other[:4]]
 
     wait_for(index_settled, 60, f"search finds “{title}” and not “{other}”", every=1)
-    check = manage(shared_cluster.env, "search_index", "check", check=False)
-    assert check.returncode == 0, check.stdout + check.stderr
+    check = shared_cluster.shell_b.command("search_index", "check", check=False)
+    assert check["returncode"] == 0, check
