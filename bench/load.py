@@ -214,7 +214,7 @@ def _report(args, load: Load, elapsed: float, at_start, after_warmup, at_end) ->
     print()
     print(
         f"bench.load — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
-        f"{os.cpu_count()} cores, load average before/after: {os.getloadavg()[0]:.1f}"
+        f"{os.cpu_count()} cores, load average at the end: {os.getloadavg()[0]:.1f}"
     )
     print(
         f"two instances × {args.workers} sync workers, PostgreSQL + Redis, "
