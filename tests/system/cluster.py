@@ -313,10 +313,19 @@ def admin_connection(url: str):
 
 
 def copy_database(url: str, template: str, name: str) -> str:
-    """`name` as a copy of `template` (a migrated database) on the server of `url`."""
+    """`name` as a copy of `template` (a migrated database) on the server of `url`: by CREATE
+    DATABASE … TEMPLATE, or — when another session is connected to the template (say, the
+    e2e tests' live server thread) — by pg_dump | psql."""
+    import psycopg
+
     with admin_connection(url) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        try:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return with_database(url, name)
+        except psycopg.errors.ObjectInUse:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    dump_into(with_database(url, template), with_database(url, name))
     return with_database(url, name)
 
 
