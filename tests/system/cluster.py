@@ -87,6 +87,10 @@ class Process:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def terminate(self) -> None:
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGTERM)
+
     def stop(self, timeout: float = 20) -> None:
         if not self.alive():
             return
@@ -265,6 +269,10 @@ class Shell:
             pytest.fail(f"manage.py {' '.join(args)} failed:\n{result}")
         return result
 
+    def terminate(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.stdin.close()
@@ -394,6 +402,8 @@ class Cluster:
         return "\n".join(p.log_tail() for p in self.processes())
 
     def stop(self) -> None:
+        for process in self.processes():  # all at once, then wait for each
+            process.terminate()
         for process in self.processes():
             process.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
