@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.system import cluster as c
+from tests.system import databases
 
 READS = ("list", "detail", "personas", "search", "calendar")
 WORDS = ("会员日", "新品", "福利", "秒杀", "护肤", "早安", "团购", "直播")
@@ -154,10 +155,10 @@ def _database(args) -> tuple[str, str]:
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("bench.load runs against loopback servers only")
     name = f"{parts.path.strip('/') or 'postgres'}_load"
-    c.drop_database(url, name)
-    with c.admin_connection(url) as connection:
+    databases.drop_database(url, name)
+    with databases.admin_connection(url) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    return name, c.with_database(url, name)
+    return name, databases.with_database(url, name)
 
 
 def main() -> None:
@@ -205,7 +206,7 @@ def main() -> None:
         if cluster is not None:
             cluster.stop()
         if not args.keep:
-            c.drop_database(args.database_url, name)
+            databases.drop_database(args.database_url, name)
 
 
 def _report(args, load: Load, elapsed: float, at_start, after_warmup, at_end) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from . import cluster as c
+from . import databases
 
 HERE = Path(__file__).parent
 #: The rate limit the shared instances run with, per client and hour (fixed windows: an hour
@@ -62,7 +63,7 @@ def services_reachable():
 
     database, redis_url = os.environ["DATABASE_URL"], os.environ["REDIS_URL"]
     try:
-        c.admin_connection(database).close()
+        databases.admin_connection(database).close()
     except Exception as error:  # noqa: BLE001
         pytest.fail(f"DATABASE_URL is set but PostgreSQL does not answer: {error}")
     try:
@@ -82,9 +83,9 @@ def system_database(services_reachable, django_db_setup, django_db_blocker):
     name = f"{template}_system"
     with django_db_blocker.unblock():
         connections.close_all()  # a template must have no other connection
-    url = c.copy_database(database_url, template, name)
+    url = databases.copy_database(database_url, template, name)
     yield url
-    c.drop_database(database_url, name)
+    databases.drop_database(database_url, name)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,8 @@ import pytest
 
 from tests.outages.services import PostgresServer, RedisServer
 
-from .cluster import Cluster, dump_into, wait_for
+from .cluster import Cluster, wait_for
+from .databases import dump_into
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from .cluster import PYTHON, ROOT, sql, wait_for
+from .cluster import PYTHON, ROOT, wait_for
+from .databases import sql
 
 # content/import_lock.py: pg_advisory_lock(0x696D706F7274) shows in pg_locks as these halves.
 IMPORT_LOCK = (0x696D, 0x706F7274)
