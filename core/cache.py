@@ -18,7 +18,8 @@ from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from redis import exceptions as redis_errors
 
 RETRY_SECONDS = 5.0
-_state = {"down_until": 0.0}
+#: Per Redis location (a process may use several): until when (monotonic) it is left alone.
+down_until: dict[str, float] = {}
 
 _FAILURES = (redis_errors.ConnectionError, redis_errors.TimeoutError)
 
@@ -26,14 +27,15 @@ _FAILURES = (redis_errors.ConnectionError, redis_errors.TimeoutError)
 def _guarded(method):
     @functools.wraps(method)
     def call(self, *args, **kwargs):
-        if time.monotonic() < _state["down_until"]:
+        where = ",".join(self._servers)
+        if time.monotonic() < down_until.get(where, 0.0):
             raise redis_errors.ConnectionError(
                 f"Redis did not answer less than {RETRY_SECONDS:g} s ago; not asked again yet"
             )
         try:
             return method(self, *args, **kwargs)
         except _FAILURES:
-            _state["down_until"] = time.monotonic() + RETRY_SECONDS
+            down_until[where] = time.monotonic() + RETRY_SECONDS
             raise
 
     return call
