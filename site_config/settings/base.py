@@ -146,12 +146,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Seconds one cache call may wait for Redis (connecting or answering); after a failure a
+# process leaves Redis alone for a few seconds (core/cache.py). Everything that uses the cache
+# fails open, so a frozen Redis costs each process one such wait now and then, not every call.
+try:
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "").strip() or "0.5")
+except ValueError:
+    raise ImproperlyConfigured("REDIS_TIMEOUT must be a number of seconds") from None
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "siyu",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:

@@ -1,0 +1,52 @@
+"""The Redis cache backend the settings use when REDIS_URL is set: Django's, with bounded waits.
+
+Every caller of the cache fails open when Redis is away (core/throttle.py, the response cache),
+but a Redis that accepts connections and never answers (frozen, a half-open network path) made
+each cache call wait for the operating system's TCP timeout — several seconds per call and
+several calls per request. Now each call waits at most REDIS_TIMEOUT (socket options in the
+settings), and after one failure this process does not touch Redis for RETRY_SECONDS: the
+calls meanwhile fail at once, with the same error type, so the callers' fail-open paths and
+/health see an ordinary cache failure. The first call after that tries Redis again.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from redis import exceptions as redis_errors
+
+RETRY_SECONDS = 5.0
+#: Per Redis location (a process may use several): until when (monotonic) it is left alone.
+down_until: dict[str, float] = {}
+
+_FAILURES = (redis_errors.ConnectionError, redis_errors.TimeoutError)
+
+
+def _guarded(method):
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        where = ",".join(self._servers)
+        if time.monotonic() < down_until.get(where, 0.0):
+            raise redis_errors.ConnectionError(
+                f"Redis did not answer less than {RETRY_SECONDS:g} s ago; not asked again yet"
+            )
+        try:
+            return method(self, *args, **kwargs)
+        except _FAILURES:
+            down_until[where] = time.monotonic() + RETRY_SECONDS
+            raise
+
+    return call
+
+
+class RedisCache(DjangoRedisCache):
+    """django.core.cache.backends.redis.RedisCache that stops asking a Redis that failed."""
+
+
+for _name in (
+    "add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many",
+    "delete_many", "clear",
+):  # fmt: skip
+    setattr(RedisCache, _name, _guarded(getattr(DjangoRedisCache, _name)))
