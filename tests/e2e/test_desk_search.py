@@ -24,9 +24,7 @@ def member_day_draft(world):
     ).pk
 
 
-def test_search_from_home_then_findings_while_typing(
-    world, member_day_draft, login, page, shoot
-):
+def test_search_from_home_then_findings_while_typing(world, member_day_draft, login, page, shoot):
     login("copywriter")
     box = page.locator("#home-search-q")
     box.fill("會員日")
