@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column
@@ -153,10 +153,10 @@ class ComplianceColumn(Column):
 
     cell_template_name = "content/compliance_badge_cell.html"
     LABELS = {
-        compliance_status.OK: _lazy("Passed"),
-        compliance_status.WARNING: _lazy("Hints"),
-        compliance_status.ERROR: _lazy("Errors"),
-        compliance_status.STALE: _lazy("To recheck"),
+        compliance_status.OK: gettext_lazy("Passed"),
+        compliance_status.WARNING: gettext_lazy("Hints"),
+        compliance_status.ERROR: gettext_lazy("Errors"),
+        compliance_status.STALE: gettext_lazy("To recheck"),
     }
 
     def get_cell_context_data(self, instance, parent_context):
