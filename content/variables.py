@@ -32,6 +32,19 @@ class Problem:
     message: str
 
 
+def declared(stream) -> list[Variable]:
+    """The variables a StreamField of `VariableBlock`s declares (a script's or a sequence's)."""
+    return [
+        Variable(
+            name=block.value["name"],
+            required=bool(block.value.get("required")),
+            default=block.value.get("default") or "",
+            description=block.value.get("description") or "",
+        )
+        for block in (stream or [])
+    ]
+
+
 def placeholders(text: str) -> list[str]:
     """Variable names used in `text`, in order of first appearance."""
     return list(dict.fromkeys(PLACEHOLDER.findall(text or "")))

@@ -152,15 +152,7 @@ class Sequence(
             yield from msgs.iter_texts(block.value.get("messages"), f"steps.{index}.messages")
 
     def declared_variables(self) -> list[vars_.Variable]:
-        return [
-            vars_.Variable(
-                name=block.value["name"],
-                required=bool(block.value.get("required")),
-                default=block.value.get("default") or "",
-                description=block.value.get("description") or "",
-            )
-            for block in (self.variables or [])
-        ]
+        return vars_.declared(self.variables)
 
     # Validation -------------------------------------------------------------------------------
     def clean(self):

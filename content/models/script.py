@@ -259,15 +259,7 @@ class Script(
         return " ".join([*(self.triggers or []), *(tag.name for tag in self.tags.all())])
 
     def declared_variables(self) -> list[vars_.Variable]:
-        return [
-            vars_.Variable(
-                name=block.value["name"],
-                required=bool(block.value.get("required")),
-                default=block.value.get("default") or "",
-                description=block.value.get("description") or "",
-            )
-            for block in (self.variables or [])
-        ]
+        return vars_.declared(self.variables)
 
     # Validation -------------------------------------------------------------------------------
     def clean(self):
