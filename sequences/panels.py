@@ -5,7 +5,26 @@ from __future__ import annotations
 
 from wagtail.admin.panels import Panel
 
+from .models import StepUsage
 from .timeline import rows
+
+
+def with_funnel(sequence, found: list) -> list:
+    """Each row gains `funnel`: what bots reported for that step (sent → read → converted, with
+    the rates), or None before any report. One query for the whole sequence."""
+    totals = StepUsage.funnel(sequence)
+    for row in found:
+        counts = totals.get(row.id)
+        if not counts or not any(counts.values()):
+            row.funnel = None
+            continue
+        sent = counts.get("sent") or 0
+        row.funnel = {
+            **counts,
+            "read_rate": round(100 * counts["read"] / sent) if sent else None,
+            "conversion_rate": round(100 * counts["converted"] / sent) if sent else None,
+        }
+    return found
 
 
 class TimelinePanel(Panel):
@@ -19,7 +38,7 @@ class TimelinePanel(Panel):
             context = super().get_context_data(parent_context)
             saved = bool(self.instance.pk) and bool(self.instance.persona_id)
             context["saved"] = saved
-            context["rows"] = rows(self.instance) if saved else []
+            context["rows"] = with_funnel(self.instance, rows(self.instance)) if saved else []
             return context
 
 

@@ -13,7 +13,7 @@ from compliance import engine
 from compliance.models import Override, text_hash
 from sequences import checks, timeline
 from sequences.enums import LOCAL_TZ, Timing
-from sequences.models import Sequence
+from sequences.models import Sequence, StepUsage
 from tests.content.factories import ChatScriptFactory
 from tests.editorial_calendar.factories import persona_on
 
@@ -76,6 +76,20 @@ def test_edit_page_shows_the_timeline_with_previews_and_the_findings(manager_cli
     assert "早上好～" in page and "第三天优惠话术" in page
     assert 'class="sop-checks-step"' in page and "最好" in page
     assert f'data-step="{sequence.steps[2].id}"' in page
+
+
+def test_the_timeline_shows_each_steps_funnel_from_bot_reports(manager_client, xiaomei):
+    sequence = camp(xiaomei)
+    first, second = (block.id for block in sequence.steps)
+    StepUsage.add({(sequence.pk, first, "sent"): 200, (sequence.pk, first, "read"): 150,
+                   (sequence.pk, first, "converted"): 12})  # fmt: skip
+    page = manager_client.get(edit_url(sequence)).content.decode()
+    reported = page[page.index(f'data-step="{first}"') :]
+    silent = page[page.index(f'data-step="{second}"') :]
+    sent = gettext("Sent %(sent)s → read %(read)s → converted %(converted)s")
+    assert sent % {"sent": 200, "read": 150, "converted": 12} in reported.split("</li>")[0]
+    assert "75%" in reported.split("</li>")[0] and "6%" in reported.split("</li>")[0]
+    assert "sop-funnel" not in silent.split("</li>")[0]  # no reports yet: nothing shown
 
 
 def step_form(day_n, text, title=""):
