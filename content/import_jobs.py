@@ -5,8 +5,8 @@ code (import_run.import_file: the same reading, validation, lock and all-or-noth
 Progress: rows validated are written to the job row as they go (outside any transaction);
 rows written happen inside the import's transaction, where an update of the job row would stay
 invisible until the end (PostgreSQL) or wait for the write lock (SQLite), so they go to the
-cache, which the status view reads too. Without a shared cache (the embedded setup runs a
-local-memory cache per process) the bar rests at "validated" until the write commits.
+`progress` cache, which the status view reads too: Redis when configured, else files in the data
+folder (settings: CACHES["progress"]), so the bar moves in the embedded setup as well.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +63,7 @@ def confirm(job: ImportJob) -> bool:
         pk=job.pk, state=ImportJobState.CHECKED, result__error_count=0
     ).update(state=ImportJobState.IMPORTING, done=0)
     if started:
-        cache.delete(_progress_key(job.pk))
+        caches["progress"].delete(_progress_key(job.pk))
         import_task.enqueue(job.pk)
     return bool(started)
 
@@ -72,7 +72,7 @@ def progress(job: ImportJob) -> dict:
     """What the status view answers (and the job page shows)."""
     done = job.done
     if job.state == ImportJobState.IMPORTING:
-        done = max(done, job.rows + (cache.get(_progress_key(job.pk)) or 0))
+        done = max(done, job.rows + (caches["progress"].get(_progress_key(job.pk)) or 0))
     steps = job.steps
     percent = 100 if not job.running else (int(100 * done / steps) if steps else 0)
     return {
@@ -111,7 +111,7 @@ def _run(job_pk: int, *, dry_run: bool) -> None:
 
     def wrote(n: int) -> None:
         if n % REPORT_EVERY == 0:
-            cache.set(_progress_key(job_pk), n, 3600)
+            caches["progress"].set(_progress_key(job_pk), n, 3600)
 
     suffix = Path(job.file_name).suffix.lower()
     try:
@@ -162,4 +162,4 @@ def _finish(job_pk: int, result: ImportResult, *, dry_run: bool) -> None:
             # starts with a new upload.
             **({} if dry_run else {"data": b""}),
         )
-    cache.delete(_progress_key(job_pk))
+    caches["progress"].delete(_progress_key(job_pk))

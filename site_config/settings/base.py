@@ -164,6 +164,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Progress of background jobs (admin imports): the worker writes it, the web process reads it,
+# so it needs a cache both see: the shared one when there is one, else files in the data folder
+# (the embedded setup is one machine).
+CACHES["progress"] = (
+    dict(CACHES["default"])
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "progress"),
+    }
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

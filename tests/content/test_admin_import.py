@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -96,8 +96,19 @@ def test_progress_counts_validated_then_written_rows(copywriter, personas):
     assert import_jobs.progress(job)["percent"] == 25
     job.state, job.done = "importing", 200
     assert import_jobs.progress(job)["percent"] == 50
-    cache.set(f"content:import-job:{job.pk}:written", 100)
+    # Written by the worker, another process: a cache object of its own on the same store.
+    worker_cache = caches.create_connection("progress")
+    worker_cache.set(f"content:import-job:{job.pk}:written", 100)
     assert import_jobs.progress(job)["percent"] == 75
+
+
+def test_without_redis_progress_goes_through_files_both_processes_see(settings):
+    """The embedded setup has a cache per process; the bar would rest at 50% while the worker
+    writes. Progress therefore has a cache of its own: files in the data folder."""
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        assert settings.CACHES["progress"]["LOCATION"] == settings.CACHES["default"]["LOCATION"]
+    else:
+        assert settings.CACHES["progress"]["BACKEND"].endswith("FileBasedCache")
 
 
 def test_only_users_who_may_add_scripts_import_and_only_their_own_jobs(
