@@ -2,7 +2,7 @@
 livestream run-of-show with named segments, collapsed."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -33,7 +33,7 @@ def desk(world, django_user_model, tmp_path):
         user=copywriter, file_name="五千条话术.xlsx", data=b"", state="importing", rows=5000,
         done=5000,
     )  # fmt: skip
-    cache.set(f"content:import-job:{running.pk}:written", 2000, 600)
+    caches["progress"].set(f"content:import-job:{running.pk}:written", 2000, 600)
     return {
         "bad": mixed_sheet(tmp_path / "话术-有错.xlsx", bad),
         "good": mixed_sheet(tmp_path / "话术.xlsx", good),
