@@ -13,3 +13,8 @@ class BotsConfig(AppConfig):
 
         signals.connect()
         credentials.connect()
+        from core import generation
+
+        from .models import BotClient
+
+        generation.watch(BotClient)  # its scope and revocation change what it may read

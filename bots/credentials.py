@@ -25,16 +25,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.cache import cache_is_shared
 from core.outages import is_cache_failure
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "bots:credentials:version"
 ENTRY_SECONDS = 300
-PER_PROCESS_BACKENDS = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
 FIELDS = ("id", "name", "token_prefix", "token_hash", "all_personas", "expires_at",
           "revoked_at", "created_at", "last_used_at")  # fmt: skip
 
@@ -44,7 +41,7 @@ def shared() -> bool:
     with API_CREDENTIALS_CACHE = False)."""
     if not getattr(settings, "API_CREDENTIALS_CACHE", True):
         return False
-    return settings.CACHES["default"]["BACKEND"] not in PER_PROCESS_BACKENDS
+    return cache_is_shared()
 
 
 def _key(token: str) -> str:

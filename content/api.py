@@ -21,6 +21,7 @@ from core.api import (
     ApiError,
     Problem,
     aware,
+    cached_answer,
     cached_json,
     conditional,
     invalid,
@@ -78,9 +79,9 @@ def summary(script: Script) -> dict:
     }
 
 
-def detail(script: Script, request: HttpRequest, values: dict[str, str] | None = None) -> dict:
-    """Summary plus variables, messages and the kind's own fields; with `values`, every
-    text has its variables substituted."""
+def detail(script: Script, request: HttpRequest) -> dict:
+    """Summary plus variables, messages and the kind's own fields, texts as stored (with their
+    ``{{variables}}``: ``with_values`` substitutes them)."""
     absolute = request.build_absolute_uri
     data = summary(script)
     data["variables"] = [
@@ -92,20 +93,32 @@ def detail(script: Script, request: HttpRequest, values: dict[str, str] | None =
         }
         for variable in script.declared_variables()
     ]
-    data["messages"] = msgs.to_api(script.messages, values, absolute)
+    data["messages"] = msgs.to_api(script.messages, absolute=absolute)
     if script.kind == "moment":
-        comment = script.first_comment
-        data["first_comment"] = vars_.render(comment, values) if values is not None else comment
+        data["first_comment"] = script.first_comment
     elif script.kind == "group":
         data["group_types"] = list(script.group_types or [])
         data["purpose"] = script.purpose
         data["trigger"] = script.trigger
     elif script.kind == "livestream":
-        data["segments"] = msgs.segments_to_api(script.segments, values)
+        data["segments"] = msgs.segments_to_api(script.segments)
         data["warmup_messages"] = data["messages"]
     elif script.kind == "chat":
         data["triggers"] = list(script.triggers or [])
     return data
+
+
+def with_values(data: dict, values: dict[str, str]) -> dict:
+    """A detail (``detail()``, or its cached JSON read back) with every text's variables
+    substituted: messages, a post's first comment, a livestream's segments."""
+    out = {**data, "messages": msgs.render_api(data["messages"], values)}
+    if "first_comment" in out:
+        out["first_comment"] = vars_.render(out["first_comment"], values)
+    if "segments" in out:
+        out["segments"] = msgs.render_segments(out["segments"], values)
+    if "warmup_messages" in out:
+        out["warmup_messages"] = out["messages"]
+    return out
 
 
 @router.get(
@@ -134,16 +147,19 @@ def list_scripts(
 ):
     """Summaries, most recently updated first. Every filter narrows; `tag` may repeat (all must
     match); a persona outside the client's scope gives an empty list."""
-    scripts = visible_scripts(request).narrow(
-        kind=kind, stage=stage, audience=audience, tags=tag, hot_topic=hot_topic
-    )
-    if persona is not None:
-        scripts = scripts.filter(persona__slug=persona)
-    if updated_since:
-        scripts = scripts.filter(updated_at__gt=aware(updated_since))
-    scripts = scripts.order_by("-updated_at", "-pk")
-    data = page(request, scripts, limit, offset, list, load=summaries)
-    return json_response(request, data)
+
+    def build():
+        scripts = visible_scripts(request).narrow(
+            kind=kind, stage=stage, audience=audience, tags=tag, hot_topic=hot_topic
+        )
+        if persona is not None:
+            scripts = scripts.filter(persona__slug=persona)
+        if updated_since:
+            scripts = scripts.filter(updated_at__gt=aware(updated_since))
+        scripts = scripts.order_by("-updated_at", "-pk")
+        return page(request, scripts, limit, offset, list, load=summaries)
+
+    return cached_answer(request, build)
 
 
 SUMMARY_FIELDS = ("id", "kind", "persona__slug", "title", "stage", "hot_topic", "valid_from",
@@ -246,8 +262,7 @@ def render_script(
 ):
     """Every `{{name}}` replaced by its value (defaults applied), inserted literally.
     422 `missing_variables` (with `missing`) or `unknown_variables` (with `unknown`)."""
-    script = load_visible(request, script_id)
-    return json_response(request, render(request, script, payload.variables, format))
+    return json_response(request, render(request, script_id, payload.variables, format))
 
 
 @router.post(
@@ -261,7 +276,7 @@ def render_script(
 def render_script_flat(request: HttpRequest, script_id: int, payload: RenderFlatIn):
     """The same as render, for Coze/Dify tool import: `variables_json` is the variables object
     as a JSON string, `format` is native, wecom or text."""
-    script = load_visible(request, script_id)
+    _stamp(request, script_id)  # 404 before 422: a script the bot cannot see does not exist
     try:
         variables = json.loads(payload.variables_json)
     except ValueError:
@@ -270,20 +285,17 @@ def render_script_flat(request: HttpRequest, script_id: int, payload: RenderFlat
         isinstance(value, str) for value in variables.values()
     ):
         raise invalid(["variables_json"], _("Send a JSON object of strings."))
-    return json_response(request, render(request, script, variables, payload.format))
+    return json_response(request, render(request, script_id, variables, payload.format))
 
 
-def load_visible(request: HttpRequest, script_id: int) -> Script:
-    """The script with its relations, if the calling bot may see it (else 404 `not_found`)."""
-    _stamp(request, script_id)
-    return _load(script_id)
-
-
-def render(request: HttpRequest, script: Script, variables: dict[str, str], format: str) -> dict:
-    """The body of /render: the detail with `variables` substituted, in `format`; 422
+def render(request: HttpRequest, script_id: int, variables: dict[str, str], format: str) -> dict:
+    """The body of /render: the detail of a script the calling bot may see (from the body
+    cache the detail fills) with `variables` substituted, in `format`; 404 `not_found`, 422
     `missing_variables` / `unknown_variables` as ApiError. MCP's render_script calls it too."""
+    data = json.loads(detail_json(request, script_id))
+    declared = [vars_.Variable(**variable) for variable in data["variables"]]
     try:
-        values = vars_.resolve(script.declared_variables(), variables)
+        values = vars_.resolve(declared, variables)
     except vars_.VariableError as error:
         if error.code == "missing_variables":
             message = _("Missing values for required variables: %(names)s.")
@@ -299,7 +311,7 @@ def render(request: HttpRequest, script: Script, variables: dict[str, str], form
             errors=[{"loc": ["variables", name], "message": message} for name in error.names],
             **extra,
         ) from None
-    data = detail(script, request, values)
+    data = with_values(data, values)
     data.update(format=format, values=values, text=None)
     if format == "wecom":
         data["messages"] = formats.to_wecom(data["messages"])

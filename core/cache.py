@@ -50,3 +50,17 @@ for _name in (
     "delete_many", "clear",
 ):  # fmt: skip
     setattr(RedisCache, _name, _guarded(getattr(DjangoRedisCache, _name)))
+
+
+#: Backends whose entries live in one process: a value written there is not seen by the others.
+PER_PROCESS_BACKENDS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def cache_is_shared(alias: str = "default") -> bool:
+    """Whether the cache `alias` is one every process shares (Redis), not per process."""
+    from django.conf import settings
+
+    return settings.CACHES[alias]["BACKEND"] not in PER_PROCESS_BACKENDS

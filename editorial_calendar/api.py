@@ -16,9 +16,9 @@ from core.api import (
     ERRORS,
     MAX_LIMIT,
     aware,
+    cached_answer,
     invalid,
     iso,
-    json_response,
     page,
     strict_query,
 )
@@ -143,12 +143,16 @@ def list_entries(
     not published or outside its validity window; `script_unavailable_reason` then says why
     (`no_script`, `other_persona`, `not_published`, `outside_validity`), null otherwise."""
     start, end = span(from_, to, 7)
-    entries = entries_for(request.auth, start, end, persona, channel)
-    if updated_since:
-        entries = entries.filter(updated_at__gt=aware(updated_since))
-    data = page(request, entries, limit, offset, lambda items: [entry_to_api(e) for e in items],
-                direct=True)  # fmt: skip
-    return json_response(request, data)
+
+    def build():
+        entries = entries_for(request.auth, start, end, persona, channel)
+        if updated_since:
+            entries = entries.filter(updated_at__gt=aware(updated_since))
+        return page(request, entries, limit, offset,
+                    lambda items: [entry_to_api(e) for e in items], direct=True)  # fmt: skip
+
+    # The window is part of the key: "today" moves at midnight with no change to any row.
+    return cached_answer(request, build, (start, end))
 
 
 def topic_to_api(topic: HotTopic) -> dict:
@@ -194,10 +198,13 @@ def list_hot_topics(
     """Topics worth preparing for between `from` and `to` (default: today and the next 30
     days): those whose preparation window or dates overlap the range, by start date."""
     start, end = span(from_, to, 30)
-    topics = topics_between(start, end)
-    if category:
-        topics = topics.filter(category=category)
-    if updated_since:
-        topics = topics.filter(updated_at__gt=aware(updated_since))
-    data = page(request, topics, limit, offset, lambda items: [topic_to_api(t) for t in items])
-    return json_response(request, data)
+
+    def build():
+        topics = topics_between(start, end)
+        if category:
+            topics = topics.filter(category=category)
+        if updated_since:
+            topics = topics.filter(updated_at__gt=aware(updated_since))
+        return page(request, topics, limit, offset, lambda items: [topic_to_api(t) for t in items])
+
+    return cached_answer(request, build, (start, end))

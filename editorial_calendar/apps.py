@@ -12,3 +12,8 @@ class EditorialCalendarConfig(AppConfig):
         from .search_types import register_types
 
         register_types()
+        from core import generation
+
+        from .models import CalendarEntry, CalendarPause, HotTopic
+
+        generation.watch(CalendarEntry, CalendarPause, HotTopic)

@@ -128,8 +128,7 @@ def get_script(request: HttpRequest, args: ScriptArgs) -> dict:
 
 
 def render_script(request: HttpRequest, args: RenderArgs) -> dict:
-    script = scripts_api.load_visible(request, args.id)
-    return scripts_api.render(request, script, args.variables, args.format)
+    return scripts_api.render(request, args.id, args.variables, args.format)
 
 
 def list_personas(request: HttpRequest, args: NoArgs) -> dict:

@@ -12,3 +12,11 @@ class PersonasConfig(AppConfig):
         from .search_types import register_types
 
         register_types()
+        from core import generation
+
+        from .models import AudienceSegment, Persona
+
+        # What bots read changes with these (core/generation.py): answers cached under the
+        # delivery generation are not reused after a change or past a go-live/expiry.
+        generation.watch(Persona, AudienceSegment)
+        generation.clock_of(Persona, "go_live_at", "expire_at")

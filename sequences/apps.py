@@ -7,3 +7,11 @@ class SequencesConfig(AppConfig):
     label = "sequences"
     verbose_name = _("Sequences")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core import generation
+
+        from .models import Sequence
+
+        generation.watch(Sequence)
+        generation.clock_of(Sequence, "go_live_at", "expire_at")

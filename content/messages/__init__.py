@@ -26,6 +26,8 @@ __all__ = [
     "iter_texts",
     "message_type",
     "types_for",
+    "render_api",
+    "render_segments",
     "segments_to_api",
     "to_api",
     "to_export",
@@ -55,6 +57,29 @@ def to_api(
     """Messages in the API shape; with `values`, every text has its variables substituted."""
     render = Render(values, absolute)
     return [REGISTRY[block.block_type].to_api(block.value, render) for block in stream or []]
+
+
+def render_api(messages: list[dict[str, Any]], values: Mapping[str, str]) -> list[dict[str, Any]]:
+    """API-shaped `messages` (as ``to_api`` wrote them without values) with every text's
+    variables substituted: the same as ``to_api(stream, values)``, from a cached body instead
+    of the stored blocks. Each type's ``texts`` names its text fields in both shapes."""
+    render = Render(values)
+    out = []
+    for message in messages:
+        texts = REGISTRY[message["type"]].texts
+        out.append({key: render.text(value) if key in texts else value
+                    for key, value in message.items()})  # fmt: skip
+    return out
+
+
+def render_segments(segments: list[dict[str, Any]], values: Mapping[str, str]) -> list[dict]:
+    """``segments_to_api`` output with the variables substituted (as it does with values)."""
+    render = Render(values)
+    return [
+        {**segment, "cue": render.text(segment["cue"]),
+         "lines": [render.text(line) for line in segment["lines"]]}  # fmt: skip
+        for segment in segments
+    ]
 
 
 def to_export(stream) -> list[dict[str, Any]]:

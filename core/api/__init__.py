@@ -2,6 +2,7 @@
 and the body cache (responses), strict query parameters, dates and pagination (params), and the
 middleware that keeps /api/ speaking JSON (middleware, input_guard, statement_timeout)."""
 
+from .answers import cached_answer
 from .errors import (
     API_PREFIX,
     ERRORS,
@@ -50,6 +51,7 @@ __all__ = [
     "UnicodeJSONRenderer",
     "aware",
     "cache_call",
+    "cached_answer",
     "cached_json",
     "conditional",
     "dumps",
