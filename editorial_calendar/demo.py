@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.search import index
 
 from content.models import Script
+from core import generation
 from personas.models import Persona
 
 from .enums import EntryStatus
@@ -105,7 +106,9 @@ def load(stdout) -> None:
                     )
                 )
             day += timedelta(days=1)
-    # bulk_create sends no post_save: put the new entries in the search index ourselves.
+    # bulk_create sends no post_save: put the new entries in the search index ourselves, and
+    # tell the API's cached answers (core/generation.py).
     for entry in CalendarEntry.objects.bulk_create(entries):
         index.insert_or_update_object(entry)
+    generation.bump()
     stdout.write(f"排期 calendar entries: {len(entries)} created.")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.search import index
 
+from core import generation
+
 from .holidays import hot_topics_for_year
 from .models import HotTopic
 
@@ -42,7 +44,9 @@ def generate(year: int) -> Generated:
             if spec.key not in existing
         ]
     )
-    # bulk_create sends no post_save: put the new topics in the search index ourselves.
+    # bulk_create sends no post_save: put the new topics in the search index ourselves, and
+    # tell the API's cached answers (core/generation.py).
     for topic in created:
         index.insert_or_update_object(topic)
+    generation.bump()
     return Generated(created=len(specs) - len(existing), existing=len(existing))
