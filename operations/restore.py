@@ -24,6 +24,7 @@ from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from core import generation
 from search import index_admin
 
 from .archive import (
@@ -163,6 +164,9 @@ def _after_restore(progress: Progress) -> None:
     index_admin.rebuild()
     progress("Rebuilding Wagtail's reference index…")
     call_command("rebuild_references_index", verbosity=0)
+    # Rows were written without model signals: no cached API answer of any process may outlive
+    # the restore (cache.clear() below reaches only this process's cache without Redis).
+    generation.bump()
     try:
         cache.clear()  # ETag bodies, scope and token caches of whatever was here before
     except Exception:  # noqa: BLE001 - the cache being away must not fail a finished restore

@@ -17,9 +17,9 @@ from core.api import (
     ApiError,
     Problem,
     aware,
+    cached_answer,
     conditional,
     iso,
-    json_response,
     page,
     strict_query,
 )
@@ -104,11 +104,16 @@ def list_personas(
     updated_since: datetime | None = None,
 ):
     """Published personas in the client's scope, by slug."""
-    personas = _queryset(request).order_by("slug")
-    if updated_since:
-        personas = personas.filter(updated_at__gt=aware(updated_since))
-    data = page(request, personas, limit, offset, lambda items: [to_api(p, request) for p in items])
-    return json_response(request, data)
+
+    def build():
+        personas = _queryset(request).order_by("slug")
+        if updated_since:
+            personas = personas.filter(updated_at__gt=aware(updated_since))
+        return page(
+            request, personas, limit, offset, lambda items: [to_api(p, request) for p in items]
+        )
+
+    return cached_answer(request, build)
 
 
 @router.get(

@@ -14,9 +14,9 @@ class PersonasConfig(AppConfig):
         register_types()
         from core import generation
 
-        from .models import AudienceSegment, Persona
+        from .models import AudienceSegment, Persona, PersonaChannel
 
         # What bots read changes with these (core/generation.py): answers cached under the
         # delivery generation are not reused after a change or past a go-live/expiry.
-        generation.watch(Persona, AudienceSegment)
+        generation.watch(Persona, PersonaChannel, AudienceSegment)
         generation.clock_of(Persona, "go_live_at", "expire_at")
