@@ -7,9 +7,10 @@ for clients that see what changed (before or
 after the change; ``bots.audience``), checked again before every attempt.
 Each event becomes a WebhookDelivery row per webhook (the durable queue, shown in the admin);
 after the transaction commits a task is queued for it (queue ``webhooks``), and ``manage.py
-worker`` sends it in its webhook lane: the request that published only queues. A failed or timed-out attempt is retried with exponential
-backoff by the worker's retry pass every minute (``webhooks.deliver_due``, also runnable alone as
-``manage.py webhooks deliver``); after MAX_ATTEMPTS the delivery is marked failed. How a
+worker`` sends it in its webhook lane: the request that published only queues. A failed or
+timed-out attempt is retried with exponential backoff by the worker's retry pass every minute
+(``webhooks.deliver_due``, also runnable alone as ``manage.py webhooks deliver``); after
+MAX_ATTEMPTS the delivery is marked failed. How a
 delivery reaches its receiver, and which addresses it may reach, is bots.transport.
 """
 
