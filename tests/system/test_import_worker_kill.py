@@ -9,9 +9,17 @@ import os
 import signal
 
 from .cluster import start_worker, wait_for
+from .databases import sql
 from .test_worker_faults import _import_file, _imported
 
 ROWS = 2000
+
+
+def _ready_tasks(url: str) -> int:
+    rows = sql(
+        url, "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+    )
+    return rows[0][0]
 
 
 def test_kill_9_the_worker_in_the_middle_of_an_admin_import(shared_cluster, tmp_path):
@@ -59,6 +67,8 @@ def test_kill_9_the_worker_in_the_middle_of_an_admin_import(shared_cluster, tmp_
         assert done["state"] == "imported", done
         assert done["result"]["created"] == ROWS and "interrupted" not in done["result"]
         assert _imported(url, "admin") == ROWS
+        # The index follows through the worker's queue (an update task per saved script).
+        wait_for(lambda: _ready_tasks(url) == 0, 600, "the worker's queue drained", every=1)
         check = shell.command("search_index", "check", check=False)
         assert check["returncode"] == 0, check
     finally:
