@@ -114,6 +114,14 @@ def import_job_post(pk: int) -> dict:
     return {"started": started}
 
 
+def delete_scripts(external_id_prefix: str) -> dict:
+    """Delete the scripts an import made (their index entries go with them)."""
+    from content.models import Script
+
+    deleted, _by_model = Script.objects.filter(external_id__startswith=external_id_prefix).delete()
+    return {"deleted": deleted}
+
+
 def command(args: list[str]) -> dict:
     """A management command as an operator runs it: its exit code and output."""
     from django.core.management import CommandError, call_command
@@ -137,6 +145,7 @@ STEPS = {
     "import_job": import_job,
     "import_job_status": import_job_status,
     "import_job_post": import_job_post,
+    "delete_scripts": delete_scripts,
 }
 
 
