@@ -6,10 +6,11 @@ Events: ``script.published|unpublished|deleted``, ``persona.published|unpublishe
 for clients that see what changed (before or
 after the change; ``bots.audience``), checked again before every attempt.
 Each event becomes a WebhookDelivery row per webhook (the durable queue, shown in the admin);
-after the transaction commits a task is queued for it, and ``manage.py worker`` sends it: the
-request that published only queues. A failed or timed-out attempt is retried with exponential
-backoff by the worker's retry pass every minute (``webhooks.deliver_due``, also runnable alone as
-``manage.py webhooks deliver``); after MAX_ATTEMPTS the delivery is marked failed. How a
+after the transaction commits a task is queued for it (queue ``webhooks``), and ``manage.py
+worker`` sends it in its webhook lane: the request that published only queues. A failed or
+timed-out attempt is retried with exponential backoff by the worker's retry pass every minute
+(``webhooks.deliver_due``, also runnable alone as ``manage.py webhooks deliver``); after
+MAX_ATTEMPTS the delivery is marked failed. How a
 delivery reaches its receiver, and which addresses it may reach, is bots.transport.
 """
 
@@ -89,9 +90,14 @@ def _enqueue(ids: list[int]) -> None:
         logger.exception("Could not queue webhook deliveries %s", ids)
 
 
-# Ahead of Wagtail's search and reference-index tasks (priority 0): an import queues hundreds
-# of those, and a bot should not wait behind them to hear of a change.
-@task(priority=10)
+# A queue of its own, served by the worker's webhook lane (bots.worker): a receiver that never
+# answers holds that lane for TIMEOUT_SECONDS per attempt, never the search and reference-index
+# tasks, admin imports or scheduled publishing of the `default` queue; and an import's hundreds
+# of index tasks never make a bot wait to hear of a change.
+QUEUE = "webhooks"
+
+
+@task(queue_name=QUEUE)
 def send_task(delivery_pk: int) -> None:
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_pk).first()
     if delivery is not None and delivery.status == DeliveryStatus.PENDING:

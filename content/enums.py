@@ -126,3 +126,5 @@ class ImportJobState(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     IMPORTED = "imported", _("Imported")
     FAILED = "failed", _("Not imported")
+    # Its worker stopped in the middle (killed, crashed): nothing was written; it can be retried.
+    INTERRUPTED = "interrupted", _("Interrupted")

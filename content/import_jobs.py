@@ -2,6 +2,11 @@
 background task (the worker runs it; the request only queues). Both run the command's own
 code (import_run.import_file: the same reading, validation, lock and all-or-nothing write).
 
+A worker that dies in the middle (kill -9, a crash) writes nothing (the import is one
+transaction); the job would show "importing" for ever, so the running worker holds the job's
+liveness lock (content.import_lock.job_lock) and `settle` — called whenever the job is shown —
+marks a job that a worker began but nobody holds as interrupted; `retry` queues it again.
+
 Progress: rows validated are written to the job row as they go (outside any transaction);
 rows written happen inside the import's transaction, where an update of the job row would stay
 invisible until the end (PostgreSQL) or wait for the write lock (SQLite), so they go to the
@@ -23,6 +28,7 @@ from django_tasks import task
 
 from .enums import ImportJobState
 from .import_files import RowError
+from .import_lock import job_alive, job_lock
 from .import_run import import_file
 from .importing import ImportResult
 from .models import KIND_MODELS, ImportJob
@@ -61,15 +67,48 @@ def confirm(job: ImportJob) -> bool:
     """Queue the import of a file whose check found no errors; False if it cannot start."""
     started = ImportJob.objects.filter(
         pk=job.pk, state=ImportJobState.CHECKED, result__error_count=0
-    ).update(state=ImportJobState.IMPORTING, done=0)
+    ).update(state=ImportJobState.IMPORTING, done=0, started_at=None)
     if started:
         caches["progress"].delete(_progress_key(job.pk))
         import_task.enqueue(job.pk)
     return bool(started)
 
 
+def settle(job: ImportJob) -> ImportJob:
+    """`job`, marked interrupted if its worker died: a worker began it (started_at) and nobody
+    holds its liveness lock. Nothing of it was written (one transaction); `retry` runs it again."""
+    if not job.running or job.started_at is None or job_alive(job.pk):
+        return job
+    phase = job.state
+    result = {**job.result, "interrupted": phase}
+    # The guard (same phase, same start) keeps a job that just finished or was retried as it is.
+    ImportJob.objects.filter(pk=job.pk, state=phase, started_at=job.started_at).update(
+        state=ImportJobState.INTERRUPTED, finished_at=timezone.now(), result=result
+    )
+    caches["progress"].delete(_progress_key(job.pk))
+    job.refresh_from_db(fields=["state", "finished_at", "result", "done", "started_at"])
+    return job
+
+
+def retry(job: ImportJob) -> bool:
+    """Queue an interrupted job's phase again (its check, or its import); False if it is not
+    interrupted (any more)."""
+    phase = job.result.get("interrupted")
+    if phase not in (ImportJobState.CHECKING, ImportJobState.IMPORTING):
+        return False
+    result = {k: v for k, v in job.result.items() if k != "interrupted"}
+    restarted = ImportJob.objects.filter(pk=job.pk, state=ImportJobState.INTERRUPTED).update(
+        state=phase, done=0, started_at=None, finished_at=None, result=result
+    )
+    if restarted:
+        caches["progress"].delete(_progress_key(job.pk))
+        (check_task if phase == ImportJobState.CHECKING else import_task).enqueue(job.pk)
+    return bool(restarted)
+
+
 def progress(job: ImportJob) -> dict:
     """What the status view answers (and the job page shows)."""
+    job = settle(job)
     done = job.done
     if job.state == ImportJobState.IMPORTING:
         done = max(done, job.rows + (caches["progress"].get(_progress_key(job.pk)) or 0))
@@ -97,6 +136,19 @@ def import_task(job_pk: int) -> None:
 
 
 def _run(job_pk: int, *, dry_run: bool) -> None:
+    with job_lock(job_pk) as held:
+        if not held:  # another worker runs this job
+            logger.warning("Import job %s is already running elsewhere", job_pk)
+            return
+        phase = ImportJobState.CHECKING if dry_run else ImportJobState.IMPORTING
+        # Committed at once (outside any transaction): from now on a free liveness lock means
+        # this worker died (settle). A job in another state (finished, interrupted) is left.
+        if not ImportJob.objects.filter(pk=job_pk, state=phase).update(started_at=timezone.now()):
+            return
+        _run_locked(job_pk, dry_run=dry_run)
+
+
+def _run_locked(job_pk: int, *, dry_run: bool) -> None:
     job = ImportJob.objects.filter(pk=job_pk).first()
     if job is None:
         return

@@ -13,6 +13,7 @@ one machine; the kernel drops the lock when the process dies).
 from __future__ import annotations
 
 import fcntl
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,3 +97,77 @@ def import_lock(
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# A job's liveness (content/import_jobs.py): the worker running an admin import job holds this
+# lock from the moment it starts until the job's outcome is saved. A job that a worker began
+# whose lock is free has lost its worker (kill -9, a crash, a power cut). PostgreSQL: a
+# session-level advisory lock with two keys ("imp", job id), which dies with the connection;
+# SQLite: flock() on a file beside the database, which dies with the process.
+JOB_KEY = 0x696D70
+
+
+def _job_file(pk: int, using: str) -> Path:
+    base = sqlite_lock_path(connections[using].settings_dict["NAME"])
+    return base.parent / f"{base.name}-job-{pk}"
+
+
+@contextmanager
+def job_lock(pk: int, using: str = "default") -> Iterator[bool]:
+    """Hold job `pk`'s liveness lock; yields False (holding nothing) if another process has it."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s::int, %s::int)", [JOB_KEY, pk])
+            held = cursor.fetchone()[0]
+        try:
+            yield held
+        finally:
+            if held:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", [JOB_KEY, pk])
+        return
+    path = _job_file(pk, using)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        for _attempt in range(20):  # job_alive() takes it for an instant to look
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                time.sleep(0.05)
+        else:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            path.unlink(missing_ok=True)  # the job's outcome is saved: nobody asks again
+
+
+def job_alive(pk: int, using: str = "default") -> bool:
+    """Whether some process holds job `pk`'s liveness lock (read-only: takes nothing)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = %s AND objid = %s AND objsubid = 2 AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database()))",
+                [JOB_KEY, pk],
+            )
+            return cursor.fetchone()[0]
+    try:
+        descriptor = os.open(_job_file(pk, using), os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(descriptor)

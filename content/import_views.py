@@ -17,6 +17,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import import_jobs, import_template
+from .enums import ImportJobState
 from .models import ImportJob
 
 URL_NAMESPACE = "content_import"
@@ -82,7 +83,8 @@ class UploadView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["template_url"] = reverse(f"{URL_NAMESPACE}:template")
-        context["jobs"] = ImportJob.objects.defer("data").filter(user=self.request.user)[:10]
+        jobs = ImportJob.objects.defer("data").filter(user=self.request.user)[:10]
+        context["jobs"] = [import_jobs.settle(job) for job in jobs]  # a dead worker's: interrupted
         context["max_mb"] = import_jobs.MAX_UPLOAD_BYTES // (1024 * 1024)
         return context
 
@@ -125,7 +127,10 @@ class JobView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not import_jobs.confirm(self.job):
+        if self.job.state == ImportJobState.INTERRUPTED:
+            if not import_jobs.retry(self.job):
+                messages.error(request, _("This job is running again already."))
+        elif not import_jobs.confirm(self.job):
             messages.error(request, _("This file cannot be imported: check it again."))
         return redirect(f"{URL_NAMESPACE}:job", pk=self.job.pk)
 

@@ -53,7 +53,31 @@ def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str
             progress(model._meta.label, done, done)
         rebuilder.finish()
         counts[model._meta.label] = total
+    refresh_statistics()
     return counts
+
+
+def refresh_statistics() -> None:
+    """PostgreSQL database backend: after a rebuild every index row is new and the old ones are
+    dead, and until autovacuum passes (minutes later) the planner's statistics describe the
+    old table: searches then read every entry of a model (seconds at 100k scripts instead of
+    milliseconds; notes/ops.md). So the rebuild vacuums and analyses the table itself."""
+    from django.db import connection
+    from modelsearch.conf import get_app_config
+
+    if connection.vendor != "postgresql" or _backend_module() != "search.backends.database":
+        return
+    table = connection.ops.quote_name(get_app_config().get_model("IndexEntry")._meta.db_table)
+    with connection.cursor() as cursor:  # VACUUM cannot run inside a transaction
+        cursor.execute(
+            f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM ANALYZE {table}"
+        )
+
+
+def _backend_module() -> str:
+    from django.conf import settings
+
+    return settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("BACKEND", "")
 
 
 @dataclass

@@ -24,6 +24,7 @@ from content import messages as msgs
 from content import variables as vars_
 from content.blocks import VariableBlock
 from content.enums import UsageEvent
+from content.models import UsageCounters
 from core.fields import LineListField
 from core.publishing import SerialisedPublishingMixin
 from personas.enums import Channel
@@ -199,18 +200,12 @@ class Sequence(
         }
 
 
-class StepUsage(models.Model):
+class StepUsage(UsageCounters):
     """What bots reported per step of a sequence (sent → read → converted), as totals. Steps
     are named by their block id, so totals follow a step through reorders and revisions."""
 
     sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="usage")
     step = models.CharField(_("step"), max_length=64)
-    sent = models.PositiveBigIntegerField(_("sent"), default=0)
-    delivered = models.PositiveBigIntegerField(_("delivered"), default=0)
-    read = models.PositiveBigIntegerField(_("read"), default=0)
-    clicked = models.PositiveBigIntegerField(_("clicked"), default=0)
-    replied = models.PositiveBigIntegerField(_("replied"), default=0)
-    converted = models.PositiveBigIntegerField(_("converted"), default=0)
 
     class Meta:
         verbose_name = _("step usage totals")

@@ -93,3 +93,41 @@ def search_backend(request, tmp_path, monkeypatch):
             index.add_model(model)
             index.add_items(model, list(model.get_indexed_objects()))
         yield request.param
+
+
+#: The key prefix of the throwaway Redis cache (`redis` fixture), for a second cache client.
+THROWAWAY_REDIS_PREFIX = "siyu-throwaway-test"
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """A throwaway redis-server of the module's own on a free loopback port (never the shared
+    one; tests/outages/services.py), removed after the module."""
+    from tests.outages.services import RedisServer
+
+    server = RedisServer()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def redis(redis_server, settings):
+    """The default cache on the throwaway Redis (started again if an earlier test stopped it),
+    emptied before and after the test; the server, for `.url` and `.stop()`."""
+    from django.core.cache import cache
+
+    if redis_server.process is None:
+        redis_server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": THROWAWAY_REDIS_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    cache.clear()
+    yield redis_server
+    if redis_server.process is not None:  # a test may leave it stopped
+        cache.clear()

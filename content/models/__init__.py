@@ -15,7 +15,7 @@ from .import_job import ImportJob
 from .kinds import KIND_MODELS, ChatScript, GroupScript, KindManager, LivestreamScript, MomentScript
 from .script import Script, ScriptQuerySet
 from .tags import ScriptTag
-from .usage import ScriptUsage
+from .usage import ScriptUsage, UsageCounters
 
 __all__ = [
     "KIND_MODELS",
@@ -29,4 +29,5 @@ __all__ = [
     "ScriptQuerySet",
     "ScriptTag",
     "ScriptUsage",
+    "UsageCounters",
 ]

@@ -18,6 +18,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When a worker began the running phase (check or import); None while it waits in the queue.
+    # With the worker's liveness lock free, a started running job has lost its worker.
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
     file_name = models.CharField(_("file"), max_length=255)
     data = models.BinaryField(editable=False)
     publish = models.BooleanField(_("publish"), default=False)

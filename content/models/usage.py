@@ -9,16 +9,25 @@ from ..enums import UsageEvent
 from .script import Script
 
 
-class ScriptUsage(models.Model):
-    """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned."""
+class UsageCounters(models.Model):
+    """One counter per reported event type (content.enums.UsageEvent): the totals of scripts
+    (ScriptUsage) and of sequence steps (sequences.StepUsage)."""
 
-    script = models.OneToOneField(Script, on_delete=models.CASCADE, related_name="usage")
     sent = models.PositiveBigIntegerField(_("sent"), default=0)
     delivered = models.PositiveBigIntegerField(_("delivered"), default=0)
     read = models.PositiveBigIntegerField(_("read"), default=0)
     clicked = models.PositiveBigIntegerField(_("clicked"), default=0)
     replied = models.PositiveBigIntegerField(_("replied"), default=0)
     converted = models.PositiveBigIntegerField(_("converted"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ScriptUsage(UsageCounters):
+    """Totals of what bots reported (数据反哺). Kept apart from the script: not revisioned."""
+
+    script = models.OneToOneField(Script, on_delete=models.CASCADE, related_name="usage")
 
     class Meta:
         verbose_name = _("usage totals")

@@ -314,7 +314,14 @@ API_STATEMENT_TIMEOUT_MS = int(_timeout)
 # Background tasks (webhook deliveries, Wagtail's search indexing and reference index) are
 # queued in the database and run by `manage.py worker`, never inside the request that caused
 # them. `make run` starts one worker; production runs one or more next to the web server.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Queues: `default` (search and reference index, admin imports …) and `webhooks` (deliveries, in
+# the worker's own lane, so that a receiver that never answers delays nothing else).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "webhooks"],
+    }
+}
 
 # Webhooks are only sent to public internet addresses (checked after DNS resolution, for every
 # connection). true lets an on-premise deployment reach receivers on this machine or a private

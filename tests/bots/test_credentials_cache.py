@@ -12,41 +12,17 @@ from django.core.cache.backends.redis import RedisCache
 from bots import credentials
 from bots.models import BotClient
 from tests.api.conftest import Api, body
+from tests.conftest import THROWAWAY_REDIS_PREFIX
 from tests.content.factories import MomentScriptFactory
-from tests.outages.services import RedisServer
 from tests.personas.factories import PersonaFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def server():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.cleanup()
-
-
-@pytest.fixture
-def redis(server, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "siyu-credentials-test",
-        }
-    }
-    from django.core.cache import cache
-
-    cache.clear()
-    yield server
-    cache.clear()
-
-
 @pytest.fixture
 def other_process(redis, monkeypatch):
     """Runs a callable as another worker would: its own connection to the same Redis."""
-    other = RedisCache(redis.url, {"KEY_PREFIX": "siyu-credentials-test"})
+    other = RedisCache(redis.url, {"KEY_PREFIX": THROWAWAY_REDIS_PREFIX})
 
     def run(function, *args):
         from django.core.cache import cache as own

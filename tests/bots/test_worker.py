@@ -27,7 +27,9 @@ from tests.personas.factories import PersonaFactory
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DATABASE_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "webhooks"]}
+}
 
 
 @pytest.fixture
@@ -208,22 +210,30 @@ def test_the_worker_prunes_task_results_older_than_a_week(db_tasks):
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.db_result.pk]
 
 
-def test_webhook_sends_go_ahead_of_queued_indexing_work(
+def test_webhook_deliveries_have_a_queue_of_their_own(
     db_tasks, hooks, receiver, persona, django_capture_on_commit_callbacks
 ):
     backlog = [never_run.enqueue() for _ in range(3)]  # e.g. an import's search-index tasks
     with django_capture_on_commit_callbacks(execute=True):
         MomentScriptFactory(persona=persona)
-    one_task = db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    one_task.run()
-    assert receiver.events() == ["script.published"]
-    assert {DBTaskResult.objects.get(pk=r.id).status for r in backlog} == {"READY"}
+    sends = DBTaskResult.objects.filter(task_path="bots.webhooks.send_task")
+    assert set(sends.values_list("queue_name", flat=True)) == {"webhooks"}
+
+    # A worker of the default queue only (e.g. one kept for indexing) leaves deliveries alone …
+    DBTaskResult.objects.filter(pk__in=[r.id for r in backlog]).delete()
+    run_worker("--queue", "default")
+    assert receiver.requests == []
+    assert set(sends.values_list("status", flat=True)) == {"READY"}
+    # … and one of the webhooks queue sends them, without touching the default queue's work.
+    waiting = never_run.enqueue()
+    output = run_worker("--queue", "webhooks")
+    assert receiver.events() == ["script.published"] * 4
+    assert DBTaskResult.objects.get(pk=waiting.id).status == "READY"
+    assert output.count("Task bots.webhooks.send_task") == 4
+
+
+def test_the_worker_serves_both_queues_by_default(db_tasks):
+    worker = worker_module.Worker(once=True, out=lambda line: None)
+    assert worker.main.queues == ["default"] and worker.hooks.queues == ["webhooks"]
+    only_default = worker_module.Worker(queues=["default"], out=lambda line: None)
+    assert only_default.hooks is None

@@ -79,7 +79,7 @@ def test_the_template_has_every_column_and_imports_as_it_is(copywriter_client, t
 
 def test_the_request_only_queues_the_check(copywriter_client, personas, tmp_path, settings):
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "webhooks"]}
     }
     upload(copywriter_client, mixed_sheet(tmp_path / "mixed.xlsx"))
     job = ImportJob.objects.get()

@@ -16,32 +16,8 @@ import pytest
 from tests.api.conftest import Api, assert_problem, body
 
 from .conftest import make_content
-from .services import RedisServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.cleanup()
-
-
-@pytest.fixture
-def redis(server, settings):
-    if server.process is None:
-        server.start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "siyu-outage-test",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    yield server
 
 
 def test_redis_down_the_api_serves_without_limits_and_health_says_so(redis, client, settings,

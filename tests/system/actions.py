@@ -82,6 +82,46 @@ def webhook(client: str, url: str) -> dict:
     return {"id": hook.pk}
 
 
+def import_job(path: str, publish: bool = False) -> dict:
+    """Upload a file in the admin's import (话术库 → 导入) as a superuser: the job is queued."""
+    from django.contrib.auth import get_user_model
+
+    from content import import_jobs
+
+    user, _created = get_user_model().objects.get_or_create(
+        username="importer", defaults={"is_superuser": True, "is_staff": True}
+    )
+    file = Path(path)
+    job = import_jobs.start(user=user, name=file.name, data=file.read_bytes(), publish=publish)
+    return {"id": job.pk}
+
+
+def import_job_status(pk: int) -> dict:
+    """What the job page's status view answers."""
+    from content import import_jobs
+    from content.models import ImportJob
+
+    return import_jobs.progress(ImportJob.objects.defer("data").get(pk=pk))
+
+
+def import_job_post(pk: int) -> dict:
+    """The job page's button: 现在导入 (import now) or, after an interruption, 再试一次."""
+    from content import import_jobs
+    from content.models import ImportJob
+
+    job = ImportJob.objects.defer("data").get(pk=pk)
+    started = import_jobs.retry(job) if job.state == "interrupted" else import_jobs.confirm(job)
+    return {"started": started}
+
+
+def delete_scripts(external_id_prefix: str) -> dict:
+    """Delete the scripts an import made (their index entries go with them)."""
+    from content.models import Script
+
+    deleted, _by_model = Script.objects.filter(external_id__startswith=external_id_prefix).delete()
+    return {"deleted": deleted}
+
+
 def command(args: list[str]) -> dict:
     """A management command as an operator runs it: its exit code and output."""
     from django.core.management import CommandError, call_command
@@ -102,6 +142,10 @@ STEPS = {
     "republish": republish,
     "webhook": webhook,
     "command": command,
+    "import_job": import_job,
+    "import_job_status": import_job_status,
+    "import_job_post": import_job_post,
+    "delete_scripts": delete_scripts,
 }
 
 

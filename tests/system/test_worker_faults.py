@@ -186,6 +186,61 @@ def test_a_hanging_webhook_receiver_slows_neither_publishing_nor_the_api(shared_
         receiver.close()
 
 
+def _index_tasks(url: str, pk: int) -> list[tuple[str, object]]:
+    """(status, finished_at) of the search-index updates queued for script `pk`."""
+    return sql(
+        url,
+        "SELECT status, finished_at FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path = 'modelsearch.tasks.insert_or_update_object_task' "
+        "AND args_kwargs->'args'->>0 = 'content' AND args_kwargs->'args'->>2 = %s",
+        (str(pk),),
+    )
+
+
+def _sends(url: str, port: int) -> list[tuple[str, str, object, int]]:
+    """(queue, status, finished_at, attempts) of the first-attempt tasks of the deliveries to
+    the receiver on `port`."""
+    return sql(
+        url,
+        "SELECT t.queue_name, t.status, t.finished_at, d.attempts "
+        "FROM django_tasks_database_dbtaskresult t JOIN bots_webhookdelivery d "
+        "ON t.args_kwargs->'args'->>0 = d.id::text JOIN bots_webhook w ON w.id = d.webhook_id "
+        "WHERE t.task_path = 'bots.webhooks.send_task' AND w.url LIKE %s",
+        (f"%:{port}/%",),
+    )
+
+
+def test_a_hanging_receiver_never_holds_back_the_index_update(shared_cluster, token):
+    """Webhook deliveries have a queue and a worker lane of their own: while the worker waits
+    for a receiver that never answers, the same publish's index update runs and completes."""
+    url = shared_cluster.env["DATABASE_URL"]
+    receiver = HangingReceiver()
+    try:
+        shared_cluster.shell_a("webhook", client="searcher",
+                               url=f"http://127.0.0.1:{receiver.port}/hook")  # fmt: skip
+        pk = shared_cluster.shell_a("publish", title="冬至饺子团购", persona="xiaomei")["id"]
+        wait_for(lambda: receiver.connections, 60, "the worker connects to the receiver")
+        sends = _sends(url, receiver.port)
+        assert sends and {queue for queue, *_rest in sends} == {"webhooks"}
+
+        def indexed():
+            tasks = _index_tasks(url, pk)
+            if tasks and all(status == "SUCCESSFUL" for status, _finished in tasks):
+                return max(finished for _status, finished in tasks)
+            return None
+
+        index_finished = wait_for(indexed, 60, "the index update of the publish completes")
+        # Ordering, not timing: the index update completed before the webhook attempt ended
+        # (it is still running, or finished later).
+        for _queue, status, finished, attempts in _sends(url, receiver.port):
+            assert attempts == 1
+            assert status == "RUNNING" or finished > index_finished, (status, finished)
+        found = shared_cluster.b.get("search/", token["searcher"], q="饺子团购").json()["items"]
+        assert pk in [item.get("id") for item in found]
+    finally:
+        receiver.close()
+
+
 def test_two_publishes_of_one_script_at_once_the_last_is_live(shared_cluster, token, tmp_path):
     url = shared_cluster.env["DATABASE_URL"]
     pk = shared_cluster.data["scripts"]["双十一预热话术"]

@@ -15,8 +15,9 @@ def seconds(value: str) -> float:
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker: queued tasks (webhook deliveries, search indexing …) and, "
-        "every minute, scheduled publishing and webhook retries. Several may run at once."
+        "Run the background worker: queued tasks (search indexing, imports …; webhook "
+        "deliveries in a lane of their own) and, every minute, scheduled publishing and webhook "
+        "retries. Several may run at once."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +31,12 @@ class Command(BaseCommand):
             help="Seconds between scheduled publishing and webhook retry passes.",
         )
         parser.add_argument(
-            "--queue", default="default", help="Comma-separated queue names (default: default)."
+            "--queue",
+            default="default,webhooks",
+            help=(
+                "Comma-separated queue names (default: default,webhooks). The webhooks queue "
+                "runs in a lane of its own, so a slow receiver delays nothing else."
+            ),
         )
         parser.add_argument(
             "--once",
