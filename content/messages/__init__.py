@@ -76,8 +76,11 @@ def render_segments(segments: list[dict[str, Any]], values: Mapping[str, str]) -
     """``segments_to_api`` output with the variables substituted (as it does with values)."""
     render = Render(values)
     return [
-        {**segment, "cue": render.text(segment["cue"]),
-         "lines": [render.text(line) for line in segment["lines"]]}  # fmt: skip
+        {
+            **segment,
+            "cue": render.text(segment["cue"]),
+            "lines": [render.text(line) for line in segment["lines"]],
+        }  # fmt: skip
         for segment in segments
     ]
 
