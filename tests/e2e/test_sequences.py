@@ -97,3 +97,30 @@ def test_manager_reviews_duplicates_and_plans_a_camp(camp, login, page, shoot):
     expect(band).to_be_visible()
     expect(band).to_contain_text(camp.name)
     shoot("sequence-calendar-band")
+
+
+def test_manager_accepts_a_steps_finding_and_publishes(camp, login, page, shoot):
+    login("manager")
+    page.goto(reverse("wagtailsnippets_sequences_sequence:edit", args=[camp.pk]))
+    page.locator("#tab-label-checks").click()
+    flagged = page.locator(".sop-checks-step .lint-error").first
+    expect(flagged).to_contain_text("最好")
+    flagged.locator("summary").click()
+    flagged.locator("textarea").fill("学员原话引用，已与法务确认")
+    shoot("sequence-accept-reason")
+    flagged.get_by_role("button", name="接受这条问题").click()
+    page.wait_for_url(re.compile(r".*/sequences/sequence/edit/\d+/.*"))
+    page.locator("#tab-label-checks").click()
+    accepted = page.locator(".sop-checks-step .lint-accepted").first
+    expect(accepted).to_be_visible()
+    expect(accepted).to_contain_text("学员原话引用，已与法务确认")
+    expect(page.locator(".sop-checks-step .lint-error")).to_have_count(0)
+    shoot("sequence-finding-accepted")
+
+    page.get_by_role("button", name="更多动作").last.click()
+    page.locator("button[name=action-publish]").click()
+    page.wait_for_url(re.compile(r".*/sequences/sequence/(edit/\d+/)?$"))
+    published = page.locator(".messages").first
+    expect(published).to_contain_text(camp.name)  # “… 已发布。”, no refusal
+    expect(published).not_to_contain_text("最好用")
+    shoot("sequence-published-after-accept")
