@@ -7,3 +7,8 @@ class SequencesConfig(AppConfig):
     label = "sequences"
     verbose_name = _("Sequences")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .search_types import register_types
+
+        register_types()
