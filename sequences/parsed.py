@@ -36,8 +36,8 @@ from . import schedule
 from .blocks import StepBlock
 from .models import Sequence
 
-MAX_ENTRIES = 500
-MAX_TIMELINES = 256  # per sequence: a camp's cohort shares one start, a nurture's members not
+MAX_ENTRIES = 200  # per kind (sequences, scripts); worst case ≈ 200 × 64 timelines of steps
+MAX_TIMELINES = 64  # per sequence: a camp's cohort shares one start, a nurture's members not
 MESSAGES = StepBlock().child_blocks["messages"]
 _sequences: dict[tuple, ParsedSequence] = {}
 _scripts: dict[tuple, ParsedScript] = {}
