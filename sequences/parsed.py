@@ -125,10 +125,11 @@ class ParsedSequence:
     def timeline(self, started_at: datetime) -> list[schedule.Scheduled]:
         """``schedule.timeline`` for a member who started at `started_at` (kept for the
         latest starts asked about: a cohort's members share one). ScheduleError as there."""
-        if started_at not in self._timelines:
-            items = schedule.timeline(self, started_at)
-            _store(self._timelines, started_at, items, MAX_TIMELINES)
-        return self._timelines[started_at]
+        items = self._timelines.get(started_at)
+        if items is None:  # (read once: another thread may clear the dict meanwhile)
+            items = _store(self._timelines, started_at, schedule.timeline(self, started_at),
+                           MAX_TIMELINES)  # fmt: skip
+        return items
 
     def stream(self, index: int):
         """The messages written in place in step `index`, as blocks."""

@@ -179,3 +179,20 @@ def test_a_repeated_due_reads_one_stamp_and_nothing_else(api, xiaomei):
     assert len([sql for sql in sqls if "sequences_sequence" in sql]) == 1
     assert all("sequences_sequence" in sql or "bots_botclient" in sql for sql in sqls), sqls
     assert len(sqls) <= 2
+
+
+def test_members_with_their_own_starts_each_get_their_own_timeline(api, xiaomei):
+    """A nurture: every member starts at another moment (more of them than the per-sequence
+    bound of cached timelines)."""
+    from sequences import parsed
+
+    SequenceFactory(persona=xiaomei, slug="nurture", steps=[day(0, "10:00"), day(1, "09:00")])
+    first = datetime(2027, 3, 1, 0, 0, tzinfo=LOCAL_TZ)
+    for minutes in range(0, (parsed.MAX_TIMELINES + 6) * 37, 37):
+        start = first + timedelta(minutes=minutes)
+        data = body(due(api, "nurture", start, start + timedelta(days=2)))
+        expected = [datetime.combine(start.date() + timedelta(days=n), at, tzinfo=LOCAL_TZ)
+                    for n, at in ((0, datetime.min.time().replace(hour=10)),
+                                  (1, datetime.min.time().replace(hour=9)))]  # fmt: skip
+        expected = [max(when, start) for when in expected]
+        assert [datetime.fromisoformat(s["due_at"]) for s in data["steps"]] == expected
