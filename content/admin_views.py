@@ -96,9 +96,13 @@ class GatedWorkflowActionView(WorkflowActionView):
 
 
 class AcceptFindingView(View):
-    """POST from the findings panel: a manager accepts one error finding with a reason."""
+    """POST from the findings panel: a manager accepts one error finding with a reason.
+    `findings_of(obj)`: the findings of another kind of object (a sequence's checks), `tab`
+    the editor tab they are on."""
 
     model = None
+    findings_of = None
+    tab = LINT_TAB
 
     def post(self, request, pk):
         if not request.user.has_perm("compliance.add_override"):
@@ -110,10 +114,12 @@ class AcceptFindingView(View):
             reason = request.POST.get(f"accept_reason_{int(number)}", "")
         except (TypeError, ValueError):
             messages.error(request, _("Unknown finding."))
-            return redirect(edit_url + LINT_TAB)
+            return redirect(edit_url + self.tab)
+        latest = script.get_latest_revision_as_object()
         try:
             accept(
-                script.get_latest_revision_as_object(),
+                latest,
+                found=self.findings_of(latest) if self.findings_of else None,
                 where=str(where),
                 text_hash=str(digest),
                 rule=str(rule),
@@ -132,7 +138,7 @@ class AcceptFindingView(View):
                 )
                 % {"match": match},
             )
-        return redirect(edit_url + LINT_TAB)
+        return redirect(edit_url + self.tab)
 
 
 class ScriptIndexView(IndexView):

@@ -80,8 +80,12 @@ class OverrideRefused(ValueError):
 
 
 @transaction.atomic
-def accept(script, *, where: str, text_hash: str, rule: str, match: str, reason: str, user):
-    """Record a manager's override of one error finding on the script's current text."""
+def accept(
+    script, *, where: str, text_hash: str, rule: str, match: str, reason: str, user, found=None
+):
+    """Record a manager's override of one error finding on the script's current text.
+    `found`: the object's findings when they are not a script's (a sequence's steps:
+    ``sequences.checks.findings``); the object needs ``iter_texts()`` as scripts have."""
     reason = (reason or "").strip()
     if not reason:
         raise OverrideRefused(_("Say why this finding is acceptable."))
@@ -89,7 +93,7 @@ def accept(script, *, where: str, text_hash: str, rule: str, match: str, reason:
         raise OverrideRefused(_("The reason is too long (at most 1000 characters)."))
     if not user.has_perm("compliance.add_override"):
         raise OverrideRefused(_("Only managers can accept a finding."))
-    for finding in findings(script):
+    for finding in findings(script) if found is None else found:
         if (finding.where, finding.text_hash, finding.code, finding.term) != (
             where,
             text_hash,

@@ -19,6 +19,8 @@ from sequences.enums import LOCAL_TZ
 from sequences.models import Sequence
 
 BAND_COLOUR = "#6b4fbb"
+FIELDS = ("id", "name", "slug", "persona_id", "channel", "start_at", "quiet_start", "quiet_end",
+          "steps", "live", "cycle_days")  # fmt: skip
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Camp:
     start: date
     end: date
     per_day: dict  # date → number of steps sent that day
+    draft: bool = False  # not published: shown to planners, never a load
 
 
 @dataclass
@@ -37,39 +40,71 @@ class CampBand:
     colour: str = BAND_COLOUR
 
 
-def camps(first: date, last: date, filters) -> list[Camp]:
-    """Published sequences with a fixed start whose steps fall between `first` and `last`."""
+def camps(first: date, last: date, filters, *, drafts: bool = False) -> list[Camp]:
+    """Published sequences with a fixed start whose steps fall between `first` and `last`;
+    with `drafts`, also those not published whose latest revision has a fixed start (what
+    planners are preparing, as the editor shows it: a draft's edits are only in its revision).
+    One query each."""
     until = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
     queryset = Sequence.objects.live().filter(start_at__isnull=False, start_at__lt=until)
     if filters.persona:
         queryset = queryset.filter(persona_id=filters.persona)
     if filters.channel:
         queryset = queryset.filter(channel=filters.channel)
+    candidates = list(queryset.only(*FIELDS).order_by("start_at", "pk"))
+    if drafts:
+        candidates += _drafts(until, filters)
     found = []
-    for sequence in queryset.only(
-        "id", "name", "slug", "persona_id", "channel", "start_at", "quiet_start", "quiet_end",
-        "steps", "live", "cycle_days",
-    ).order_by("start_at", "pk"):  # fmt: skip
-        try:
-            items = schedule.timeline(RawSteps(sequence), sequence.start_at)
-        except (KeyError, TypeError, ValueError):  # an incomplete draft step: nothing to plan
-            continue
-        if not items:
-            continue
-        per_day: dict[date, int] = defaultdict(int)
-        for item in items:
-            per_day[item.at.astimezone(LOCAL_TZ).date()] += 1
-        start = sequence.start_at.astimezone(LOCAL_TZ).date()
-        end = max(per_day)
-        if end >= first:
-            found.append(Camp(sequence, start, end, dict(per_day)))
+    for sequence in candidates:
+        camp = _camp(sequence, first)
+        if camp is not None:
+            found.append(camp)
     return found
+
+
+def _drafts(until: datetime, filters) -> list[Sequence]:
+    rows = Sequence.objects.filter(
+        live=False, latest_revision__content__start_at__isnull=False
+    ).select_related("latest_revision")
+    found = []
+    for row in rows.order_by("pk"):
+        try:
+            sequence = row.with_content_json(row.latest_revision.content)
+        except (KeyError, TypeError, ValueError):  # a revision from an older shape
+            continue
+        if sequence.start_at is None or sequence.start_at >= until:
+            continue
+        if filters.persona and sequence.persona_id != filters.persona:
+            continue
+        if filters.channel and sequence.channel != filters.channel:
+            continue
+        found.append(sequence)
+    return sorted(found, key=lambda sequence: (sequence.start_at, sequence.pk))
+
+
+def _camp(sequence: Sequence, first: date) -> Camp | None:
+    try:
+        items = schedule.timeline(RawSteps(sequence), sequence.start_at)
+    except (KeyError, TypeError, ValueError):  # an incomplete draft step: nothing to plan
+        return None
+    if not items:
+        return None
+    per_day: dict[date, int] = defaultdict(int)
+    for item in items:
+        per_day[item.at.astimezone(LOCAL_TZ).date()] += 1
+    start = sequence.start_at.astimezone(LOCAL_TZ).date()
+    end = max(per_day)
+    if end < first:
+        return None
+    return Camp(sequence, start, end, dict(per_day), draft=not sequence.live)
 
 
 def add_loads(loads_by_day: dict, found: list[Camp]) -> None:
     """Add each camp's sends to ``loads_by_day[day]`` = [(persona id, channel, count)], merged
-    with the calendar entries of the same persona and channel."""
+    with the calendar entries of the same persona and channel. Draft camps send nothing."""
     for camp in found:
+        if camp.draft:
+            continue
         key = (camp.sequence.persona_id, camp.sequence.channel)
         for day, count in camp.per_day.items():
             rows = loads_by_day[day]

@@ -262,15 +262,18 @@ def build(
     today: date,
     period: tuple[date, date],
     per_cell: int | None = MAX_ENTRIES_PER_CELL,
+    draft_camps: bool = False,
 ):
-    """The calendar between `first` and `last` (whole weeks), for `filters`."""
+    """The calendar between `first` and `last` (whole weeks), for `filters`; with
+    `draft_camps`, the camps not yet published too (dashed bands, no load)."""
     base = filters.apply(CalendarEntry.objects.between(first, last)).order_by()
     # Only posts load a day: ideas and cancelled entries are not sent.
     posts = base.exclude(status__in=NOT_POSTS)
     # The database counts; Python only sees the entries that are shown.
     per_day = dict(base.values_list("date").annotate(n=Count("id")))
     loads_by_day = _post_counts(posts)
-    camps = camp_plan.camps(first, last, filters)  # one query; their steps load the days too
+    # One query (two with drafts); the published camps' steps load the days too.
+    camps = camp_plan.camps(first, last, filters, drafts=draft_camps)
     camp_plan.add_loads(loads_by_day, camps)
     shown = base.only(*ENTRY_FIELDS)
     if per_cell:

@@ -14,8 +14,10 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.api import MAX_ID
+from core.search_types import may_view
 from personas.enums import Channel
 from personas.models import Persona
+from sequences.models import Sequence
 
 from . import pauses, pickers, planning
 from .approval import approve_entry
@@ -85,6 +87,7 @@ class CalendarView(WagtailAdminTemplateMixin, TemplateView):
             today=today,
             period=period,
             per_cell=None if mode == "week" else planning.MAX_ENTRIES_PER_CELL,
+            draft_camps=may_view(request.user, Sequence),  # planners see camps in preparation
         )
         if mode == "week":
             previous, following = anchor - timedelta(days=7), anchor + timedelta(days=7)

@@ -30,9 +30,9 @@ from core.api import (
 )
 
 from . import schedule
-from .blocks import StepBlock
 from .enums import LOCAL_TZ
 from .models import Sequence
+from .parsed import MESSAGES, RawStep, parsed_scripts, parsed_sequence, script_fields, step_fields
 from .schemas import ChannelName, DueOut, SequenceDetail, SequenceList, TriggerName
 
 router = Router(tags=["sequences"])
@@ -99,17 +99,6 @@ def _values(declared, variables: dict[str, str] | None, where: str) -> dict[str,
         ) from None  # fmt: skip
 
 
-class RawStep:
-    """A step as stored (its raw StreamField data): what the engine and the API read, so a call
-    never converts the steps that are not due into blocks (chooser queries, images)."""
-
-    __slots__ = ("id", "value")
-
-    def __init__(self, raw: dict):
-        self.id = raw.get("id")
-        self.value = raw["value"]
-
-
 class RawSteps:
     """The sequence's timing fields with its steps as RawStep: the engine's input."""
 
@@ -119,9 +108,6 @@ class RawSteps:
         self.cycle_days = sequence.cycle_days
         self.start_at = sequence.start_at
         self.steps = [RawStep(raw) for raw in sequence.steps.raw_data]
-
-
-_MESSAGES = StepBlock().child_blocks["messages"]
 
 
 def _scripts(steps) -> dict[int, Script]:
@@ -152,29 +138,9 @@ def step_to_api(
             messages = msgs.to_api(script.messages, values, absolute)
     else:
         values = _values(sequence.declared_variables(), variables, where)
-        stream = _MESSAGES.to_python(value.get("messages") or [])
+        stream = MESSAGES.to_python(value.get("messages") or [])
         messages = msgs.to_api(stream, values, absolute)
-    clock = value.get("time")
-    return {
-        "id": step.id,
-        "position": index + 1,
-        "title": value.get("title") or "",
-        "timing": value.get("timing"),
-        "day": value.get("day"),
-        "time": str(clock)[:5] if clock else None,
-        "offset": value.get("offset"),
-        "unit": value.get("unit") or None,
-        "week": value.get("week"),
-        "weekday": int(value["weekday"]) if value.get("weekday") else None,
-        "at": iso(schedule.nominal(value, timezone.now())) if value.get("at") else None,
-        "condition": value.get("condition") or None,
-        "script": (
-            {"id": script.pk, "title": script.title, "kind": script.kind} if script else None
-        ),
-        "available": reason is None,
-        "reason": reason,
-        "messages": messages,
-    }
+    return step_fields(index, step) | script_fields(script, reason, messages)
 
 
 def detail(sequence: Sequence, request: HttpRequest, moment: datetime | None = None) -> dict:
@@ -242,18 +208,32 @@ def due_body(
     started_at = _moment(started_at, "started_at")
     now = _moment(now, "now") or timezone.now().astimezone(LOCAL_TZ)
     since = _moment(since, "since")
-    sequence = _load(request, slug, related=False)
+    sequence = parsed_sequence(request, slug)  # one stamp query; parsed once per stamp
     try:
-        result = schedule.due(RawSteps(sequence), started_at, now, since)
+        result = schedule.due(sequence, started_at, now, since, sequence.timeline(started_at))
     except schedule.ScheduleError as error:
         raise ApiError(
             422, error.code, error.message,
             errors=[{"loc": ["query", error.field or "steps"], "message": error.message}],
         ) from None  # fmt: skip
-    scripts = _scripts([item.block for item in result.steps])
+    scripts = parsed_scripts({item.block.value.get("script") for item in result.steps} - {None})
     steps = []
     for item in result.steps:
-        data = step_to_api(sequence, item.index, item.block, scripts, request, now, variables)
+        script_id = item.block.value.get("script")
+        data = dict(sequence.fields[item.index])
+        where = data["title"] or _("Step %(n)d") % {"n": item.index + 1}
+        if script_id:
+            entry = scripts.get(script_id)
+            script = entry.script if entry else None
+            reason = _reason(script, now)
+            messages = []
+            if reason is None:
+                messages = entry.messages(request, _values(entry.declared, variables, where))
+        else:
+            script, reason = None, None
+            values = _values(sequence.declared, variables, where)
+            messages = sequence.messages(item.index, request, values)
+        data |= script_fields(script, reason, messages)
         data["due_at"] = iso(item.at)
         data["scheduled_at"] = iso(item.nominal)
         steps.append(data)
@@ -264,7 +244,7 @@ def due_body(
         "now": iso(now),
         "steps": steps,
         "next_due_at": iso(result.next_due_at),
-        "exit_conditions": list(sequence.exit_conditions or []),
+        "exit_conditions": list(sequence.exit_conditions),
     }
 
 

@@ -12,6 +12,8 @@ class SequencesConfig(AppConfig):
         from core import generation
 
         from .models import Sequence
+        from .search_types import register_types
 
+        register_types()
         generation.watch(Sequence)
         generation.clock_of(Sequence, "go_live_at", "expire_at")

@@ -19,6 +19,7 @@ from wagtail.models import (
     RevisionMixin,
     WorkflowMixin,
 )
+from wagtail.search import index
 
 from content import messages as msgs
 from content import variables as vars_
@@ -46,6 +47,7 @@ class SequenceQuerySet(models.QuerySet):
 
 
 class Sequence(
+    index.Indexed,
     SerialisedPublishingMixin,
     WorkflowMixin,
     DraftStateMixin,
@@ -118,6 +120,18 @@ class Sequence(
 
     objects = SequenceQuerySet.as_manager()
 
+    # The admin's search (search.query through the backend; sequences.search_types).
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("custom_trigger", boost=2),
+        index.SearchField("description"),
+        index.SearchField("slug"),
+        index.FilterField("persona_id"),
+        index.FilterField("live"),
+        index.FilterField("channel"),
+        index.FilterField("trigger"),
+    ]
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("sequence")
@@ -149,8 +163,8 @@ class Sequence(
 
     def iter_texts(self) -> Iterator[tuple[str, str]]:
         """(where, text) of every message written in place (chosen scripts have their own)."""
-        for index, block in enumerate(self.steps or []):
-            yield from msgs.iter_texts(block.value.get("messages"), f"steps.{index}.messages")
+        for number, block in enumerate(self.steps or []):
+            yield from msgs.iter_texts(block.value.get("messages"), f"steps.{number}.messages")
 
     def declared_variables(self) -> list[vars_.Variable]:
         return vars_.declared(self.variables)

@@ -3,6 +3,10 @@ checks of every step (what blocks submitting and publishing, from `checks.findin
 
 from __future__ import annotations
 
+import json
+
+from django.contrib.admin.utils import quote
+from django.urls import reverse
 from wagtail.admin.panels import Panel
 
 from .models import StepUsage
@@ -52,8 +56,33 @@ class ChecksPanel(Panel):
             context = super().get_context_data(parent_context)
             saved = bool(self.instance.pk) and bool(self.instance.persona_id)
             steps = [row for row in rows(self.instance) if row.findings] if saved else []
+            can_accept = (
+                saved
+                and self.request is not None
+                and self.request.user.has_perm("compliance.add_override")
+            )
+            number = 0
+            for row in steps:  # what the accept button posts (content.admin_views)
+                row.items = []
+                for finding in row.findings:
+                    key = [number, finding.where, finding.text_hash, finding.code, finding.term]
+                    row.items.append({
+                        "number": number, "finding": finding,
+                        "key": json.dumps(key, ensure_ascii=False),
+                        # an override is keyed by the exact text: only compliance findings
+                        "can_accept": can_accept and finding.blocks and bool(finding.text_hash),
+                    })  # fmt: skip
+                    number += 1
+            if can_accept:
+                context["accept_url"] = reverse(
+                    self.instance.snippet_viewset.get_url_name("accept_finding"),
+                    args=[quote(self.instance.pk)],
+                )
             context["saved"] = saved
             context["steps"] = steps
+            context["accepted_count"] = sum(
+                1 for row in steps for finding in row.findings if finding.accepted is not None
+            )
             context["error_count"] = sum(
                 1 for row in steps for finding in row.findings if finding.blocks
             )

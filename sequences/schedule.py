@@ -178,8 +178,10 @@ def due(
     started_at: datetime,
     now: datetime,
     since: datetime | None = None,
+    scheduled: list[Scheduled] | None = None,
 ) -> Due:
-    """The steps due in (since, now] for a member who started at `started_at` (module doc)."""
+    """The steps due in (since, now] for a member who started at `started_at` (module doc).
+    `scheduled`: ``timeline(sequence, started_at)`` when the caller has it already."""
     require_aware(started_at, "started_at")
     require_aware(now, "now")
     if since is not None:
@@ -193,7 +195,9 @@ def due(
         raise ScheduleError("since_after_now", _("“since” is after “now”."), "since")
     from_start = since == started_at
     steps, next_due_at = [], None
-    for item in timeline(sequence, started_at):
+    if scheduled is None:
+        scheduled = timeline(sequence, started_at)
+    for item in scheduled:
         if item.at > now:
             next_due_at = item.at
             break

@@ -1,6 +1,7 @@
 """Admin: the sequence snippet (the timeline editor: steps, their timeline with previews, the
 checks of every step; duplicate) and the script chooser the steps use."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -14,13 +15,15 @@ from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from content.admin_views import AcceptFindingView
 from content.models import Script
 from content.panels import NamedTab
 
+from .checks import findings
 from .forms import SequenceForm
 from .models import Sequence
 from .panels import ChecksPanel, TimelinePanel
-from .views import SequenceCopyView, SequenceWorkflowActionView
+from .views import CHECKS_TAB, SequenceCopyView, SequenceWorkflowActionView
 
 
 class ScriptChooserViewSet(ChooserViewSet):
@@ -54,6 +57,12 @@ class SequenceViewSet(SnippetViewSet):
     copy_view_enabled = True
     copy_view_class = SequenceCopyView
     workflow_action_view_class = SequenceWorkflowActionView
+
+    def get_urlpatterns(self):
+        accept = AcceptFindingView.as_view(model=self.model, findings_of=findings, tab=CHECKS_TAB)
+        return super().get_urlpatterns() + [
+            path("accept-finding/<str:pk>/", accept, name="accept_finding"),
+        ]
 
     edit_handler = TabbedInterface(
         [

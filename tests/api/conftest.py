@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from bots.models import BotClient
+from sequences import parsed
 from tests.personas.factories import PersonaFactory
 
 PROBLEM = "application/problem+json"
@@ -16,6 +17,7 @@ PROBLEM = "application/problem+json"
 @pytest.fixture(autouse=True)
 def _fresh_rate_counters():
     cache.clear()
+    parsed.clear()  # the per-process cache of parsed sequences (ids are reused across tests)
     yield
     cache.clear()
 

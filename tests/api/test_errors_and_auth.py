@@ -26,6 +26,7 @@ HEALTHY = {
     "search_scripts": "ok",
     "search_personas": "ok",
     "search_hot_topics": "ok",
+    "search_sequences": "ok",
     "search_calendar_entries": "ok",
 }
 

@@ -132,3 +132,67 @@ def test_due_renders_variables(api, xiaomei):
     assert data["steps"][0]["messages"] == [{"type": "text", "text": "阿珍你好"}]
     assert_problem(due(api, "v", start, now, variables="{}"), 422, "missing_variables")
     assert sequence.step_ids()[0] == data["steps"][0]["id"]
+
+
+def test_due_sees_a_script_unpublished_after_it_was_cached(api, xiaomei):
+    script = ChatScriptFactory(persona=xiaomei, messages=[("text", "今晚直播")])
+    SequenceFactory(persona=xiaomei, slug="s", steps=[day(0, script=script), day(1, script=script)])
+    start = datetime(2027, 3, 1, 0, 0, tzinfo=LOCAL_TZ)
+    first = body(due(api, "s", start, start + timedelta(hours=20)))["steps"]
+    assert first[0]["available"] and first[0]["messages"] == [{"type": "text", "text": "今晚直播"}]
+    script.unpublish()
+    later = body(due(api, "s", start, start + timedelta(days=2)))["steps"]
+    assert [(s["available"], s["reason"], s["messages"]) for s in later] == [
+        (False, "script_unpublished", []),
+        (False, "script_unpublished", []),
+    ]
+
+
+def test_due_sees_an_edited_script_and_a_republished_sequence(api, xiaomei):
+    script = ChatScriptFactory(persona=xiaomei, messages=[("text", "旧文案")])
+    sequence = SequenceFactory(persona=xiaomei, slug="s", steps=[day(0, script=script)])
+    start = datetime(2027, 3, 1, 0, 0, tzinfo=LOCAL_TZ)
+    now = start + timedelta(hours=20)
+    assert body(due(api, "s", start, now))["steps"][0]["messages"][0]["text"] == "旧文案"
+    script.messages = [("text", "新文案")]
+    script.save_revision().publish()
+    assert body(due(api, "s", start, now))["steps"][0]["messages"][0]["text"] == "新文案"
+    sequence.steps = [day(0, messages=[("text", "改成在此撰写")]), day(0, "12:00")]
+    sequence.save_revision().publish()
+    steps = body(due(api, "s", start, now))["steps"]
+    assert [s["messages"][0]["text"] for s in steps] == ["改成在此撰写", "早上好～"]
+    sequence.unpublish()
+    assert_problem(due(api, "s", start, now), 404, "not_found")
+
+
+def test_a_repeated_due_reads_one_stamp_and_nothing_else(api, xiaomei):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    camp(xiaomei)
+    params = (CAMP_START, CAMP_START + timedelta(days=1, hours=9), CAMP_START + timedelta(days=1))
+    assert body(due(api, "camp", *params))["steps"]  # parses the sequence and fills the caches
+    with CaptureQueriesContext(connection) as queries:
+        assert body(due(api, "camp", *params))["steps"]
+    sqls = [query["sql"] for query in queries]
+    # the sequence's stamp, and the token check unless the shared token cache answered it
+    assert len([sql for sql in sqls if "sequences_sequence" in sql]) == 1
+    assert all("sequences_sequence" in sql or "bots_botclient" in sql for sql in sqls), sqls
+    assert len(sqls) <= 2
+
+
+def test_members_with_their_own_starts_each_get_their_own_timeline(api, xiaomei):
+    """A nurture: every member starts at another moment (more of them than the per-sequence
+    bound of cached timelines)."""
+    from sequences import parsed
+
+    SequenceFactory(persona=xiaomei, slug="nurture", steps=[day(0, "10:00"), day(1, "09:00")])
+    first = datetime(2027, 3, 1, 0, 0, tzinfo=LOCAL_TZ)
+    for minutes in range(0, (parsed.MAX_TIMELINES + 6) * 37, 37):
+        start = first + timedelta(minutes=minutes)
+        data = body(due(api, "nurture", start, start + timedelta(days=2)))
+        expected = [datetime.combine(start.date() + timedelta(days=n), at, tzinfo=LOCAL_TZ)
+                    for n, at in ((0, datetime.min.time().replace(hour=10)),
+                                  (1, datetime.min.time().replace(hour=9)))]  # fmt: skip
+        expected = [max(when, start) for when in expected]
+        assert [datetime.fromisoformat(s["due_at"]) for s in data["steps"]] == expected

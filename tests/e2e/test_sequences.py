@@ -4,7 +4,7 @@ band on the calendar."""
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -97,3 +97,58 @@ def test_manager_reviews_duplicates_and_plans_a_camp(camp, login, page, shoot):
     expect(band).to_be_visible()
     expect(band).to_contain_text(camp.name)
     shoot("sequence-calendar-band")
+
+
+def test_manager_accepts_a_steps_finding_and_publishes(camp, login, page, shoot):
+    login("manager")
+    page.goto(reverse("wagtailsnippets_sequences_sequence:edit", args=[camp.pk]))
+    page.locator("#tab-label-checks").click()
+    flagged = page.locator(".sop-checks-step .lint-error").first
+    expect(flagged).to_contain_text("最好")
+    flagged.locator("summary").click()
+    flagged.locator("textarea").fill("学员原话引用，已与法务确认")
+    shoot("sequence-accept-reason")
+    flagged.get_by_role("button", name="接受这条问题").click()
+    page.wait_for_url(re.compile(r".*/sequences/sequence/edit/\d+/.*"))
+    page.locator("#tab-label-checks").click()
+    accepted = page.locator(".sop-checks-step .lint-accepted").first
+    expect(accepted).to_be_visible()
+    expect(accepted).to_contain_text("学员原话引用，已与法务确认")
+    expect(page.locator(".sop-checks-step .lint-error")).to_have_count(0)
+    shoot("sequence-finding-accepted")
+
+    page.get_by_role("button", name="更多动作").last.click()
+    page.locator("button[name=action-publish]").click()
+    page.wait_for_url(re.compile(r".*/sequences/sequence/(edit/\d+/)?$"))
+    published = page.locator(".messages").first
+    expect(published).to_contain_text(camp.name)  # “… 已发布。”, no refusal
+    expect(published).not_to_contain_text("最好用")
+    shoot("sequence-published-after-accept")
+
+
+@pytest.fixture
+def draft_camp(camp) -> str:
+    """Next to the published camp, a camp in preparation (never published) starting in 2 days."""
+    start = datetime.combine(timezone.localdate(), time(8, 0), tzinfo=LOCAL_TZ)
+    SequenceFactory(
+        persona_id=camp.persona_id, name="春季训练营（筹备中）", slug="e2e-draft-camp",
+        start_at=start + timedelta(days=2), trigger="camp_start", publish=False,
+        steps=[day(0, "09:00", title="开营"), day(3, "09:00", title="打卡")],
+    )  # fmt: skip
+    return "e2e-draft-camp"
+
+
+def test_planner_sees_a_draft_camp_as_a_dashed_band(camp, draft_camp, login, page, shoot):
+    login("manager")
+    page.goto(reverse("editorial_calendar:index") + f"?persona={camp.persona_id}&view=week")
+    draft = page.locator(f'.band.camp.draft[data-sequence="{draft_camp}"]').first
+    expect(draft).to_be_visible()
+    expect(draft).to_contain_text("草稿 · 春季训练营（筹备中）")
+    expect(draft).to_have_css("border-top-style", "dashed")
+    published = page.locator(f'.band.camp[data-sequence="{camp.slug}"]').first
+    expect(published).to_be_visible()
+    expect(published).not_to_have_class(re.compile("draft"))
+    shoot("sequence-calendar-draft-camp")
+    draft.click()
+    page.wait_for_url(re.compile(r".*/sequences/sequence/edit/\d+/"))
+    expect(page.locator("input[name=name]")).to_have_value("春季训练营（筹备中）")

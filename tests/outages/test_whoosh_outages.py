@@ -19,7 +19,7 @@ from tests.editorial_calendar.factories import HotTopicFactory
 pytestmark = pytest.mark.django_db
 
 SEARCH_CHECKS = ("search", "search_scripts", "search_personas", "search_hot_topics",
-                 "search_calendar_entries")  # fmt: skip
+                 "search_sequences", "search_calendar_entries")  # fmt: skip
 
 
 @pytest.fixture
@@ -96,8 +96,9 @@ def test_a_lost_index_comes_back_incomplete_until_rebuilt(
         "search_scripts": "incomplete",
         "search_personas": "ok",
         "search_hot_topics": "ok",
+        "search_sequences": "missing",
         "search_calendar_entries": "missing",
-    }  # fmt: skip  (no entry saved)
+    }  # fmt: skip  (no sequence or entry saved)
     with pytest.raises(CommandError):
         call_command("search_index", "check")
     assert "content.Script: the index was lost and recreated by a save" in capsys.readouterr().out

@@ -15,6 +15,7 @@ def test_scripts_personas_and_hot_topics_are_registered_in_order():
         "script",
         "persona",
         "hot_topic",
+        "sequence",
         "calendar_entry",
     ]
     for search_type in search_types.registered():
@@ -26,6 +27,7 @@ def test_health_checks_every_registered_index():
         "scripts": "content.Script",
         "personas": "personas.Persona",
         "hot_topics": "editorial_calendar.HotTopic",
+        "sequences": "sequences.Sequence",
         "calendar_entries": "editorial_calendar.CalendarEntry",
     }
 
