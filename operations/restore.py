@@ -1,11 +1,12 @@
 """restore_backup(): a backup into an empty installation (same release, migrated), all or nothing.
 
 Order: check the archive and the installation (nothing written yet); put the media files in
-storage (skipping identical ones); then, in one transaction, empty every restored table and
-load the rows with Django's `loaddata` (raw saves: no model save() logic, no webhooks, no
-search updates) and compare the row counts with the manifest. A failure rolls the database
-back and removes the media files this run wrote. After the commit: the search index and
-Wagtail's reference index are rebuilt and the cache is emptied."""
+storage (skipping identical ones); then, in one transaction, empty every restored table, stream
+the rows in with multi-row INSERTs (operations/loader.py: raw, as `loaddata` saves them — no
+model save() logic, no webhooks, no search updates; sequences reset on PostgreSQL), check the
+foreign keys and compare the row counts with the manifest. A failure rolls the database back
+and removes the media files this run wrote. After the commit: the search index and Wagtail's
+reference index are rebuilt once and the cache is emptied."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from search import index_admin
 
+from . import loader
 from .archive import (
     DATA,
     KEPT_BY_RESTORE,
@@ -147,7 +149,9 @@ def _flush_tables() -> None:
 
 def _load(data_file: Path, manifest: dict) -> None:
     _flush_tables()
-    call_command("loaddata", str(data_file), verbosity=0)
+    loaded = loader.load_rows(loader.rows(data_file))
+    tables = [apps.get_model(label)._meta.db_table for label in loaded]
+    connection.check_constraints(table_names=tables)
     wrong = []
     for label, expected in sorted(manifest["counts"].items()):
         model = apps.get_model(label)
