@@ -162,11 +162,12 @@ def _load(data_file: Path, manifest: dict) -> None:
         raise BackupError("The restored rows do not match the backup: " + "; ".join(wrong))
 
 
-def _after_restore(progress: Progress) -> None:
+def _after_restore(manifest: dict, progress: Progress) -> None:
     progress("Rebuilding the search index…")
     index_admin.rebuild()
-    progress("Rebuilding Wagtail's reference index…")
-    call_command("rebuild_references_index", verbosity=0)
+    if "wagtailcore.referenceindex" not in manifest["counts"]:  # an older backup: not in it
+        progress("Rebuilding Wagtail's reference index…")
+        call_command("rebuild_references_index", verbosity=0)
     try:
         cache.clear()  # ETag bodies, scope and token caches of whatever was here before
     except Exception:  # noqa: BLE001 - the cache being away must not fail a finished restore
@@ -201,5 +202,5 @@ def restore_backup(path, replace: bool = False, progress: Progress | None = None
         raise
     finally:
         opened.close()
-    _after_restore(progress)
+    _after_restore(opened.manifest, progress)
     return opened.manifest
