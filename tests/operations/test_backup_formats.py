@@ -124,4 +124,7 @@ def test_a_data_file_cut_short_or_of_another_version_is_refused_and_nothing_chan
     assert Persona.objects.get().name == "现在的"
 
     restore_backup(good, replace=True)
-    assert Persona.objects.get().name == "原来的"
+    restored = Persona.objects.get()
+    assert restored.name == "原来的"
+    # the next new row gets a fresh primary key (PostgreSQL's sequences were reset)
+    assert PersonaFactory(name="恢复后新建", slug="after").pk > restored.pk
