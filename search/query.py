@@ -22,6 +22,8 @@ from .plan import SearchPlan, plan_for
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 200  # re-ranked in Python; backends return at most this many per type
+#: The attribute the backend's own relevance is put in (higher is better).
+BACKEND_SCORE = "_backend_score"
 
 
 class BadQuery(ValueError):
@@ -116,7 +118,8 @@ def find(q: str, scope: search_types.Scope, *, types=None, limit: int = 20) -> l
         candidates = search_type.candidates(scope)
         if candidates is None:
             continue
-        best = _ranked(backend.search(q, candidates), plan, search_type.title)[:limit]
+        results = backend.search(q, candidates).annotate_score(BACKEND_SCORE)
+        best = _ranked(results, plan, search_type.title)[:limit]
         for obj, shown in zip(best, search_type.describe(best), strict=True):
             # The first text holding a query token, else the last one (not checked: it is
             # the highlight's text either way).
@@ -131,11 +134,16 @@ def find(q: str, scope: search_types.Scope, *, types=None, limit: int = 20) -> l
 
 def _ranked(results, plan: SearchPlan, title_of) -> list:
     """Backend order, refined: whole-word title matches first, then title matches, then the
-    rest; `_score` is set on each object (higher is better) so hits of different types merge."""
+    rest; within each, the backend's score, and equal scores newest first (higher primary key):
+    the same order on every backend and after a backup is restored (a rebuilt index lists
+    equal scores in another order). `_score` is set on each object (higher is better) so hits
+    of different types merge."""
     candidates = list(results[:CANDIDATES])
     in_title = [plan.in_title(title_of(obj)) for obj in candidates]
+    score = [_backend_score(obj) for obj in candidates]
     order = sorted(
-        range(len(candidates)), key=lambda i: (not in_title[i][0], not in_title[i][1], i)
+        range(len(candidates)),
+        key=lambda i: (not in_title[i][0], not in_title[i][1], -score[i], -candidates[i].pk),
     )
     ranked = []
     for rank, i in enumerate(order):
@@ -144,3 +152,10 @@ def _ranked(results, plan: SearchPlan, title_of) -> list:
         obj._score = round(bonus + 1.0 / (rank + 1), 4)
         ranked.append(obj)
     return ranked
+
+
+def _backend_score(obj) -> float:
+    """The backend's relevance, rounded so that equal scores compare equal after float noise
+    (a rebuilt index's statistics sum in another order)."""
+    value = getattr(obj, BACKEND_SCORE, None)
+    return round(float(value), 6) if value is not None else 0.0

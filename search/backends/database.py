@@ -78,7 +78,13 @@ def fallback_query(query):
 def _indexer_for(base):
     class AnalysedObjectIndexer(base):
         def prepare_value(self, value):
-            return analysis.index_text(super().prepare_value(value))
+            # The indexer asks for every field's value once for the title, once for the body
+            # and once for autocomplete: segment each text once per object (a rebuild's cost).
+            text = super().prepare_value(value)
+            analysed = self.__dict__.setdefault("_analysed", {})
+            if text not in analysed:
+                analysed[text] = analysis.index_text(text)
+            return analysed[text]
 
     return AnalysedObjectIndexer
 

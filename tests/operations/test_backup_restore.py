@@ -56,13 +56,9 @@ def _api(client, token: str) -> dict[str, tuple[int, bytes, str]]:
     out = {}
     for path in paths:
         response = client.get(path, **auth)
+        # Search hits too, in the same order: equal scores are ordered by primary key
+        # (a rebuilt PostgreSQL index lists them in another order than the one written to).
         out[path] = (response.status_code, response.content, response.get("ETag", ""))
-        if "/search/" in path:
-            # The same hits, but not always in the same order: PostgreSQL's ranking of a rebuilt
-            # index differs from the incrementally written one among near-equal scores.
-            body = json.loads(response.content)
-            hits = sorted(f"{item['type']}:{item['id']}:{item['slug']}" for item in body["items"])
-            out[path] = (response.status_code, body["count"], hits)
     return out
 
 
@@ -124,7 +120,7 @@ def test_backup_restore_into_an_empty_installation_gives_the_same_content_and_ap
         pass
     assert sum(answer[0] == 200 for answer in before.values()) >= 10
     assert b"/media/images/" in before["/api/v1/personas/xiaomei/"][1]  # the avatar's rendition
-    assert before["/api/v1/search/?q=会员日"][1] >= 4
+    assert json.loads(before["/api/v1/search/?q=会员日"][1])["count"] >= 4
     shutil.rmtree(settings.MEDIA_ROOT)
     assert existing_content() == {"auth.user": 1}  # only this test's manager is left
     assert manifest["counts"]["content.script"] == 5

@@ -30,6 +30,17 @@ def test_title_matches_come_first_and_highlights_are_escaped(xiaomei):
     assert hits[0].score > hits[1].score
 
 
+def test_equal_scores_come_newest_first_on_every_backend(xiaomei):
+    same = [
+        MomentScriptFactory(persona=xiaomei, title="同样的标题", messages=[("text", "会员日快乐")])
+        for _ in range(4)
+    ]
+    MomentScriptFactory(persona=xiaomei, title="会员日专场", messages=[("text", "会员日快乐")])
+    hits = search("会员日", types=("script",))
+    assert [h.title for h in hits][0] == "会员日专场"  # the title match first
+    assert [h.id for h in hits[1:]] == sorted((s.pk for s in same), reverse=True)
+
+
 def test_bots_see_only_live_scripts_inside_their_window_admin_sees_drafts(xiaomei):
     MomentScriptFactory(persona=xiaomei, title="会员日草稿", publish=False)
     MomentScriptFactory(
