@@ -22,6 +22,7 @@ from core.api import (
     ApiError,
     Problem,
     aware,
+    cached_answer,
     invalid,
     iso,
     json_response,
@@ -261,17 +262,20 @@ def list_sequences(
     offset: int = Query(0, ge=0),
 ):
     """Summaries, most recently updated first; every filter narrows."""
-    sequences = visible_sequences(request)
-    if persona is not None:
-        sequences = sequences.filter(persona__slug=persona)
-    if channel is not None:
-        sequences = sequences.filter(channel=channel)
-    if trigger is not None:
-        sequences = sequences.filter(trigger=trigger)
-    sequences = sequences.select_related("persona").prefetch_related("audiences")
-    sequences = sequences.order_by("-updated_at", "-pk")
-    data = page(request, sequences, limit, offset, lambda items: [summary(s) for s in items])
-    return json_response(request, data)
+
+    def build():
+        sequences = visible_sequences(request)
+        if persona is not None:
+            sequences = sequences.filter(persona__slug=persona)
+        if channel is not None:
+            sequences = sequences.filter(channel=channel)
+        if trigger is not None:
+            sequences = sequences.filter(trigger=trigger)
+        sequences = sequences.select_related("persona").prefetch_related("audiences")
+        sequences = sequences.order_by("-updated_at", "-pk")
+        return page(request, sequences, limit, offset, lambda items: [summary(s) for s in items])
+
+    return cached_answer(request, build)
 
 
 @router.get("{slug}/", response={200: SequenceDetail, **ERRORS, 404: Problem},
@@ -279,8 +283,9 @@ def list_sequences(
 @strict_query
 def get_sequence(request: HttpRequest, slug: str):
     """A sequence with its steps and their messages; a step whose script cannot be sent now
-    has `available: false` and a `reason`."""
-    return json_response(request, detail(_load(request, slug), request))
+    has `available: false` and a `reason`. Answered from the cache until the sequence, one of
+    its scripts or the clock (a script's validity window) changes it."""
+    return cached_answer(request, lambda: detail(_load(request, slug), request))
 
 
 @router.get(
