@@ -7,7 +7,8 @@ CPU time (time.process_time: every thread, the MCP loop's too) per request, medi
 
     DATA_DIR=<a folder with a migrated demo database> .venv/bin/python -m bench.integrations
     ... --conn-max-age 60     # keep the SQLite connection between requests
-    ... --targets detail,mcp  # only these (detail, mcp, search, dify)
+    ... --targets detail,mcp  # only these (detail, mcp, search, dify, ping: MCP's fixed cost)
+    ... --profile mcp         # cProfile of one target (the request's thread only)
 
 DEBUG is off while measuring (no query log). bench/api.py measures the same targets under
 gunicorn, when the machine is quiet enough.
@@ -23,7 +24,7 @@ import statistics
 import time
 from urllib.parse import urlencode
 
-TARGETS = ("detail", "mcp", "search", "dify")
+TARGETS = ("detail", "mcp", "search", "dify", "ping")
 
 
 def environ(method: str, path: str, headers: dict, body: bytes = b"", query: str = "") -> dict:
@@ -76,7 +77,8 @@ def main() -> None:
     parser.add_argument("--query", default="会员")
     parser.add_argument("--conn-max-age", type=int, default=None,
                         help="override DATABASES['default']['CONN_MAX_AGE'] (SQLite: 0)")  # fmt: skip
-    parser.add_argument("--targets", default=",".join(TARGETS))
+    parser.add_argument("--targets", default="detail,mcp,search,dify")
+    parser.add_argument("--profile", choices=TARGETS, help="cProfile this target instead")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.dev")
     import django
@@ -103,6 +105,7 @@ def main() -> None:
             "params": {"name": "get_script", "arguments": {"id": script.pk}}}  # fmt: skip
     mcp_headers = {**auth, "HTTP_ACCEPT": "application/json, text/event-stream",
                    "HTTP_MCP_PROTOCOL_VERSION": "2025-11-25"}  # fmt: skip
+    ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
     ask = {"knowledge_id": "all", "query": args.query,
            "retrieval_setting": {"top_k": 5, "score_threshold": 0}}  # fmt: skip
     search_query = urlencode({"q": args.query, "limit": 5})
@@ -110,6 +113,8 @@ def main() -> None:
         "detail": ("REST detail", requester(handler, "GET", f"/api/v1/scripts/{script.pk}/", auth)),
         "mcp": ("MCP get_script", requester(handler, "POST", "/mcp", mcp_headers,
                                             json.dumps(call).encode())),
+        "ping": ("MCP ping", requester(handler, "POST", "/mcp", mcp_headers,
+                                       json.dumps(ping).encode())),
         "search": ("REST search limit=5", requester(handler, "GET", "/api/v1/search/", auth,
                                                     query=search_query)),
         "dify": ("Dify retrieval top_k=5", requester(handler, "POST", "/api/v1/dify/retrieval",
@@ -120,6 +125,19 @@ def main() -> None:
         status, content = run()
         if not status.startswith("200"):
             raise SystemExit(f"{name}: {status} {content[:300]!r}")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        run = every[args.profile][1]
+        with cProfile.Profile() as profile:
+            for _ in range(args.requests):
+                run()
+        stats = pstats.Stats(profile).sort_stats("cumulative")
+        stats.print_stats(45)
+        if os.environ.get("PROFILE_CALLEES"):
+            stats.print_callees(os.environ["PROFILE_CALLEES"])
+        return
     results = {name: [] for name in targets}
     for _round in range(args.rounds):
         for name, run in targets.items():
@@ -129,7 +147,7 @@ def main() -> None:
             results[name].append((time.process_time() - started) / args.requests * 1000)
     cpu = {name: statistics.median(values) for name, values in results.items()}
     for name, value in cpu.items():
-        print(f"{name}: {value:.2f} ms CPU/request")
+        print(f"{name}: {value:.2f} ms CPU/request (min {min(results[name]):.2f})")
     pairs = (
         ("MCP get_script", "REST detail", 1.3),
         ("Dify retrieval top_k=5", "REST search limit=5", 1.5),

@@ -34,16 +34,17 @@ from core.api import ApiError, dumps, problem
 from core.api.errors import problem_body
 from core.outages import classify, log_outage
 
-from . import mcp_loop
+from . import mcp_lean, mcp_loop
 from . import tools as tools_
 from .auth import authenticate
 
 MAX_BODY = 1024 * 1024  # report_usage carries up to 500 events; a call is otherwise small
 RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for resources/read
 _request: contextvars.ContextVar[HttpRequest] = contextvars.ContextVar("mcp_request")
-# Under HTTP: where the handlers send work for the request's thread (None under stdio).
-_calls: contextvars.ContextVar[queue.SimpleQueue | None] = contextvars.ContextVar(
-    "mcp_calls", default=None
+# Under HTTP: where the handlers send work for the request's thread (None under stdio), or
+# mcp_loop.Direct on the lean path (the handlers run on that thread already).
+_calls: contextvars.ContextVar[queue.SimpleQueue | mcp_loop.Direct | None] = (
+    contextvars.ContextVar("mcp_calls", default=None)
 )
 
 SCRIPT_URI = re.compile(r"^script://(\d{1,18})$")
@@ -176,6 +177,8 @@ async def _in_thread(function, *args):
     """Run `function(request, *args)` on the request's own thread (its database connection):
     under HTTP the request's thread waits on `_calls` and runs it (``_run_calls``)."""
     calls = _calls.get()
+    if isinstance(calls, mcp_loop.Direct):  # the lean path: already on the request's thread
+        return calls.run(function, _request.get(), *args)
     if calls is None:  # stdio: async_to_sync's thread-sensitive executor is the caller's
         return await sync_to_async(function, thread_sensitive=True)(_request.get(), *args)
     loop = asyncio.get_running_loop()
@@ -325,6 +328,21 @@ async def _serve(scope: dict, body: bytes) -> tuple[int, list, bytes]:
     return response["status"], response["headers"], response["body"]
 
 
+def _lean(request: HttpRequest, body: bytes) -> HttpResponse | None:
+    """The common case without the SDK's per-request transport (``mcp_lean``); None: not one."""
+    direct = mcp_loop.Direct()
+    context = contextvars.copy_context()
+    context.run(_request.set, request)
+    context.run(_calls.set, direct)
+    answered = context.run(mcp_lean.answer, server, request.headers, body)
+    if answered is None:
+        return None
+    if direct.outages:  # the SDK made it a JSON-RPC error; answer as REST does
+        return _outage_problem(request, direct.outages[0])
+    status, content = answered
+    return HttpResponse(content, status=status, content_type=mcp_lean.JSON)
+
+
 def _outage_problem(request: HttpRequest, error: BaseException) -> HttpResponse:
     outage = classify(error)
     log_outage(request, outage, error)
@@ -355,7 +373,11 @@ def _mcp(request: HttpRequest) -> HttpResponse:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > MAX_BODY:
         return HttpResponse(status=413)
-    status, headers, body, outages = _run(request, _scope(request), request.body)
+    body = request.body
+    answered = _lean(request, body)
+    if answered is not None:
+        return answered
+    status, headers, body, outages = _run(request, _scope(request), body)
     if outages:  # the SDK made it a JSON-RPC error; answer as REST does
         return _outage_problem(request, outages[0])
     response = HttpResponse(body, status=status)
