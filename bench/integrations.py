@@ -75,8 +75,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--query", default="会员")
-    parser.add_argument("--conn-max-age", type=int, default=None,
-                        help="override DATABASES['default']['CONN_MAX_AGE'] (SQLite: 0)")  # fmt: skip
+    parser.add_argument(
+        "--conn-max-age", type=int, help="override CONN_MAX_AGE of the database (SQLite: 0)"
+    )
     parser.add_argument("--targets", default="detail,mcp,search,dify")
     parser.add_argument("--profile", choices=TARGETS, help="cProfile this target instead")
     args = parser.parse_args()

@@ -43,8 +43,8 @@ RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for resources/read
 _request: contextvars.ContextVar[HttpRequest] = contextvars.ContextVar("mcp_request")
 # Under HTTP: where the handlers send work for the request's thread (None under stdio), or
 # mcp_loop.Direct on the lean path (the handlers run on that thread already).
-_calls: contextvars.ContextVar[queue.SimpleQueue | mcp_loop.Direct | None] = (
-    contextvars.ContextVar("mcp_calls", default=None)
+_calls: contextvars.ContextVar[queue.SimpleQueue | mcp_loop.Direct | None] = contextvars.ContextVar(
+    "mcp_calls", default=None
 )
 
 SCRIPT_URI = re.compile(r"^script://(\d{1,18})$")
