@@ -82,8 +82,9 @@ def call(request: HttpRequest, name: str, arguments: dict) -> types.CallToolResu
     except ApiError as error:
         extra = {k: v for k, v in error.extra.items() if k != "headers"}
         return _error_result(error.status, error.code, error.detail, **extra)
+    text = data.text if isinstance(data, tools_.Parsed) else dumps(data)  # get_script: as cached
     return types.CallToolResult(
-        content=[types.TextContent(type="text", text=dumps(data))], structured_content=data
+        content=[types.TextContent(type="text", text=text)], structured_content=data
     )
 
 
@@ -331,10 +332,12 @@ async def _serve(scope: dict, body: bytes) -> tuple[int, list, bytes]:
 def _lean(request: HttpRequest, body: bytes) -> HttpResponse | None:
     """The common case without the SDK's per-request transport (``mcp_lean``); None: not one."""
     direct = mcp_loop.Direct()
-    context = contextvars.copy_context()
-    context.run(_request.set, request)
-    context.run(_calls.set, direct)
-    answered = context.run(mcp_lean.answer, server, request.headers, body)
+    tokens = _request.set(request), _calls.set(direct)
+    try:
+        answered = mcp_lean.answer(server, request.META, body)
+    finally:
+        _request.reset(tokens[0])
+        _calls.reset(tokens[1])
     if answered is None:
         return None
     if direct.outages:  # the SDK made it a JSON-RPC error; answer as REST does

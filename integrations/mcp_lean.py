@@ -93,7 +93,13 @@ class Exchange:
 
     def __init__(self, request_id: RequestId):
         self.request_id = request_id
-        self.cancel_requested = Event()  # no peer can cancel: the reply is the response
+        self._cancel: Event | None = None
+
+    @property
+    def cancel_requested(self) -> Event:  # never set: no peer can cancel, the reply is all
+        if self._cancel is None:
+            self._cancel = Event()
+        return self._cancel
 
     async def send_raw_request(self, method: str, params: Mapping[str, Any] | None,
                                opts: CallOptions | None = None) -> dict[str, Any]:  # fmt: skip
@@ -108,28 +114,30 @@ class Exchange:
         return None
 
 
-class _Headers:
-    def __init__(self, headers):
-        self.headers = headers
+class _Accept:
+    """What ``check_accept_headers`` reads of a request: its headers' ``accept``."""
+
+    def __init__(self, accept: str):
+        self.headers = {"accept": accept}
 
 
-def _takes(headers) -> bool:
+def _takes(meta) -> bool:
     """Whether the full transport would get past its HTTP checks (else it answers them)."""
-    version = headers.get("mcp-protocol-version")
+    version = meta.get("HTTP_MCP_PROTOCOL_VERSION")
     if version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS:
         return False  # the SDK's 2026 single-exchange entry
-    content_type = headers.get("content-type")
+    content_type = meta.get("CONTENT_TYPE")
     if content_type is None or not content_type.lower().startswith(JSON):  # security middleware
         return False
     if JSON not in (part.strip() for part in content_type.split(";")[0].split(",")):  # transport
         return False
-    return check_accept_headers(_Headers(headers))[0]
+    return check_accept_headers(_Accept(meta.get("HTTP_ACCEPT", "")))[0]
 
 
-def answer(server, headers, body: bytes) -> tuple[int, bytes] | None:
+def answer(server, meta, body: bytes) -> tuple[int, bytes] | None:
     """(status, JSON body) for one POST as the SDK's stateless JSON transport would answer it,
-    or None when the full transport must answer. `headers`: case-insensitive (Django's)."""
-    if len(body) > DEFAULT_MAX_REQUEST_BODY_SIZE or not _takes(headers):
+    or None when the full transport must answer. `meta`: the WSGI environ (``request.META``)."""
+    if len(body) > DEFAULT_MAX_REQUEST_BODY_SIZE or not _takes(meta):
         return None
     try:
         message = jsonrpc_message_adapter.validate_python(pydantic_core.from_json(body),
@@ -138,23 +146,35 @@ def answer(server, headers, body: bytes) -> tuple[int, bytes] | None:
         return None
     if not isinstance(message, JSONRPCRequest):
         return 202, b""
-    version = headers.get("mcp-protocol-version") or DEFAULT_NEGOTIATED_VERSION
-    return 200, drive(_reply(server, version, message)).encode()
+    version = meta.get("HTTP_MCP_PROTOCOL_VERSION") or DEFAULT_NEGOTIATED_VERSION
+    return 200, drive(_reply(server, version, message))
 
 
-async def _reply(server, version: str, message: JSONRPCRequest) -> str:
+def _lifespan_state(server):
+    """The server's lifespan, entered once per process and server, as the SDK's session
+    manager enters it once for its lifetime (ours: the default, which yields {})."""
+    state = _lifespans.get(id(server), _lifespans)
+    if state is _lifespans:
+        state = _lifespans[id(server)] = drive(server.lifespan(server).__aenter__())
+    return state
+
+
+_lifespans: dict[int, Any] = {}
+
+
+async def _reply(server, version: str, message: JSONRPCRequest) -> bytes:
     connection = Connection.from_envelope(version, None, None)
-    async with server.lifespan(server) as lifespan_state:
-        runner = ServerRunner(server, connection, lifespan_state)
-        try:
-            result = await runner.on_request(Exchange(message.id), message.method, message.params)
-            reply = JSONRPCResponse(jsonrpc="2.0", id=message.id, result=result)
-        except Exception as error:  # the dispatcher's exception-to-wire boundary
-            data = handler_exception_to_error_data(error)
-            if data is None:
-                logger.exception("handler for %r raised", message.method)
-                data = ErrorData(code=0, message=str(error))
-            reply = JSONRPCError(jsonrpc="2.0", id=message.id, error=data)
-        finally:
-            await connection.exit_stack.aclose()
-    return reply.model_dump_json(by_alias=True, exclude_unset=True)
+    runner = ServerRunner(server, connection, _lifespan_state(server))
+    try:
+        result = await runner.on_request(Exchange(message.id), message.method, message.params)
+        reply = JSONRPCResponse(jsonrpc="2.0", id=message.id, result=result)
+    except Exception as error:  # the dispatcher's exception-to-wire boundary
+        data = handler_exception_to_error_data(error)
+        if data is None:
+            logger.exception("handler for %r raised", message.method)
+            data = ErrorData(code=0, message=str(error))
+        reply = JSONRPCError(jsonrpc="2.0", id=message.id, error=data)
+    finally:
+        await connection.exit_stack.aclose()
+    # = reply.model_dump_json(by_alias=True, exclude_unset=True), as bytes
+    return reply.__pydantic_serializer__.to_json(reply, by_alias=True, exclude_unset=True)
