@@ -1,13 +1,17 @@
 """The MCP server (Model Context Protocol): the delivery API's tools, resources and a prompt
 for LLM agents, on the official ``mcp`` SDK.
 
-``/mcp`` is served by the SDK's own Streamable HTTP transport in its stateless JSON mode: any
-app server process can answer any request, nothing is kept between requests. The project runs
-under WSGI, so ``mcp_view`` hands the request to the SDK's ASGI handler on one long-lived event
-loop per process (a daemon thread started at the first call, started again in a forked child);
-while it waits, the request's own thread runs every database access the handlers ask for
-(``_in_thread``), so the request's connection and transaction are the ones used. A dependency
-outage inside a tool answers like REST: 503 problem+json with Retry-After.
+``/mcp`` is stateless Streamable HTTP in JSON-response mode: any app server process can answer
+any request, nothing is kept between requests. The common case — a handshake-era POST whose body
+is one JSON-RPC request or notification — is answered by ``mcp_lean``: the SDK's own checks,
+JSON-RPC types and ``ServerRunner`` (params validation, the registered handlers below, result
+serialisation per protocol version), run on the request's own thread, so the tools use the
+request's database connection directly. Everything else goes to the SDK's transport itself: the
+project runs under WSGI, so ``_run`` hands the request to the SDK's ASGI handler on one
+long-lived event loop per process (``mcp_loop``), and the request's own thread runs every
+database access the handlers ask for (``_in_thread``). tests/integrations/test_mcp_lean.py
+holds the two to the same answers. A dependency outage inside a tool answers like REST: 503
+problem+json with Retry-After.
 
 Authentication, the failed-token throttle and the rate limit are the REST API's
 (``bots.auth``); tools call what the REST endpoints call (``integrations.tools``)."""
