@@ -148,10 +148,9 @@ def test_tool_results_and_errors_are_the_same(client, bot, xiaomei, scripts, mon
     ok = request("tools/call", {"name": "get_script", "arguments": {"id": mine.pk}})
     lean, full, served = both(client, bot.token, monkeypatch, ok)
     assert served and lean == full
-    assert lean[2]["result"]["structuredContent"]["title"] == "新品上市"
-    assert json.loads(lean[2]["result"]["content"][0]["text"]) == lean[2]["result"][
-        "structuredContent"
-    ]
+    result = lean[2]["result"]
+    assert result["structuredContent"]["title"] == "新品上市"
+    assert json.loads(result["content"][0]["text"]) == result["structuredContent"]
     missing = request("tools/call", {"name": "get_script", "arguments": {"id": theirs.pk}})
     lean, full, served = both(client, bot.token, monkeypatch, missing)
     assert served and lean == full
