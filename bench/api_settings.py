@@ -30,7 +30,11 @@ os.environ.update(
 )
 
 from site_config.settings.production import *  # noqa: E402,F403
-from site_config.settings.production import INSTALLED_APPS, WAGTAILSEARCH_BACKENDS  # noqa: E402
+from site_config.settings.production import (  # noqa: E402
+    DATABASES,
+    INSTALLED_APPS,
+    WAGTAILSEARCH_BACKENDS,
+)
 
 
 class BenchApiConfig(AppConfig):
@@ -73,4 +77,6 @@ class BenchApiConfig(AppConfig):
 INSTALLED_APPS = ["bench.api_settings.BenchApiConfig", *INSTALLED_APPS, "wagtail.api.v3"]
 ROOT_URLCONF = "bench.api_urls"
 WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = False
+if os.environ.get("BENCH_CONN_MAX_AGE"):  # bench/api.py --conn-max-age (SQLite's default: 0)
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])
 API_RATE_LIMIT = "100000000/m"

@@ -1,13 +1,17 @@
 """The MCP server (Model Context Protocol): the delivery API's tools, resources and a prompt
 for LLM agents, on the official ``mcp`` SDK.
 
-``/mcp`` is served by the SDK's own Streamable HTTP transport in its stateless JSON mode: any
-app server process can answer any request, nothing is kept between requests. The project runs
-under WSGI, so ``mcp_view`` hands the request to the SDK's ASGI handler on one long-lived event
-loop per process (a daemon thread started at the first call, started again in a forked child);
-while it waits, the request's own thread runs every database access the handlers ask for
-(``_in_thread``), so the request's connection and transaction are the ones used. A dependency
-outage inside a tool answers like REST: 503 problem+json with Retry-After.
+``/mcp`` is stateless Streamable HTTP in JSON-response mode: any app server process can answer
+any request, nothing is kept between requests. The common case — a handshake-era POST whose body
+is one JSON-RPC request or notification — is answered by ``mcp_lean``: the SDK's own checks,
+JSON-RPC types and ``ServerRunner`` (params validation, the registered handlers below, result
+serialisation per protocol version), run on the request's own thread, so the tools use the
+request's database connection directly. Everything else goes to the SDK's transport itself: the
+project runs under WSGI, so ``_run`` hands the request to the SDK's ASGI handler on one
+long-lived event loop per process (``mcp_loop``), and the request's own thread runs every
+database access the handlers ask for (``_in_thread``). tests/integrations/test_mcp_lean.py
+holds the two to the same answers. A dependency outage inside a tool answers like REST: 503
+problem+json with Retry-After.
 
 Authentication, the failed-token throttle and the rate limit are the REST API's
 (``bots.auth``); tools call what the REST endpoints call (``integrations.tools``)."""
@@ -34,15 +38,16 @@ from core.api import ApiError, dumps, problem
 from core.api.errors import problem_body
 from core.outages import classify, log_outage
 
-from . import mcp_loop
+from . import mcp_lean, mcp_loop
 from . import tools as tools_
 from .auth import authenticate
 
 MAX_BODY = 1024 * 1024  # report_usage carries up to 500 events; a call is otherwise small
 RESOURCE_NOT_FOUND = -32002  # the MCP specification's code for resources/read
 _request: contextvars.ContextVar[HttpRequest] = contextvars.ContextVar("mcp_request")
-# Under HTTP: where the handlers send work for the request's thread (None under stdio).
-_calls: contextvars.ContextVar[queue.SimpleQueue | None] = contextvars.ContextVar(
+# Under HTTP: where the handlers send work for the request's thread (None under stdio), or
+# mcp_loop.Direct on the lean path (the handlers run on that thread already).
+_calls: contextvars.ContextVar[queue.SimpleQueue | mcp_loop.Direct | None] = contextvars.ContextVar(
     "mcp_calls", default=None
 )
 
@@ -81,8 +86,9 @@ def call(request: HttpRequest, name: str, arguments: dict) -> types.CallToolResu
     except ApiError as error:
         extra = {k: v for k, v in error.extra.items() if k != "headers"}
         return _error_result(error.status, error.code, error.detail, **extra)
+    text = data.text if isinstance(data, tools_.Parsed) else dumps(data)  # get_script: as cached
     return types.CallToolResult(
-        content=[types.TextContent(type="text", text=dumps(data))], structured_content=data
+        content=[types.TextContent(type="text", text=text)], structured_content=data
     )
 
 
@@ -176,6 +182,8 @@ async def _in_thread(function, *args):
     """Run `function(request, *args)` on the request's own thread (its database connection):
     under HTTP the request's thread waits on `_calls` and runs it (``_run_calls``)."""
     calls = _calls.get()
+    if isinstance(calls, mcp_loop.Direct):  # the lean path: already on the request's thread
+        return calls.run(function, _request.get(), *args)
     if calls is None:  # stdio: async_to_sync's thread-sensitive executor is the caller's
         return await sync_to_async(function, thread_sensitive=True)(_request.get(), *args)
     loop = asyncio.get_running_loop()
@@ -325,6 +333,23 @@ async def _serve(scope: dict, body: bytes) -> tuple[int, list, bytes]:
     return response["status"], response["headers"], response["body"]
 
 
+def _lean(request: HttpRequest, body: bytes) -> HttpResponse | None:
+    """The common case without the SDK's per-request transport (``mcp_lean``); None: not one."""
+    direct = mcp_loop.Direct()
+    tokens = _request.set(request), _calls.set(direct)
+    try:
+        answered = mcp_lean.answer(server, request.META, body)
+    finally:
+        _request.reset(tokens[0])
+        _calls.reset(tokens[1])
+    if answered is None:
+        return None
+    if direct.outages:  # the SDK made it a JSON-RPC error; answer as REST does
+        return _outage_problem(request, direct.outages[0])
+    status, content = answered
+    return HttpResponse(content, status=status, content_type=mcp_lean.JSON)
+
+
 def _outage_problem(request: HttpRequest, error: BaseException) -> HttpResponse:
     outage = classify(error)
     log_outage(request, outage, error)
@@ -355,7 +380,11 @@ def _mcp(request: HttpRequest) -> HttpResponse:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > MAX_BODY:
         return HttpResponse(status=413)
-    status, headers, body, outages = _run(request, _scope(request), request.body)
+    body = request.body
+    answered = _lean(request, body)
+    if answered is not None:
+        return answered
+    status, headers, body, outages = _run(request, _scope(request), body)
     if outages:  # the SDK made it a JSON-RPC error; answer as REST does
         return _outage_problem(request, outages[0])
     response = HttpResponse(body, status=status)

@@ -1,5 +1,6 @@
 """The MCP view's event loop: one per process, on a daemon thread, and the queue through which
-coroutines on it hand database work back to the request's own thread."""
+coroutines on it hand database work back to the request's own thread (the full SDK transport);
+``Direct`` for the lean path, whose handlers already run on that thread."""
 
 from __future__ import annotations
 
@@ -48,6 +49,22 @@ def _set_result(future: asyncio.Future, value) -> None:
 def _set_exception(future: asyncio.Future, error: BaseException) -> None:
     if not future.done():
         future.set_exception(error)
+
+
+class Direct:
+    """The lean path's stand-in for the queue: the handlers already run on the request's
+    thread, so a call runs in place; outages are noted as ``run_calls`` notes them."""
+
+    def __init__(self):
+        self.outages: list[BaseException] = []
+
+    def run(self, function, *args):
+        try:
+            return function(*args)
+        except Exception as error:
+            if classify(error) is not None:
+                self.outages.append(error)
+            raise
 
 
 def run_calls(calls: queue.SimpleQueue, outages: list) -> None:

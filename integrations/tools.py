@@ -123,8 +123,19 @@ def search_scripts(request: HttpRequest, args: SearchArgs) -> dict:
     return _list(hits)
 
 
+class Parsed(dict):
+    """A tool's result parsed from the JSON it keeps (``text``), so that the result's text
+    content is those very bytes instead of a second serialisation."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: bytes):
+        super().__init__(json.loads(text))
+        self.text = text
+
+
 def get_script(request: HttpRequest, args: ScriptArgs) -> dict:
-    return json.loads(scripts_api.detail_json(request, args.id))
+    return Parsed(scripts_api.detail_json(request, args.id))  # the REST detail's cached body
 
 
 def render_script(request: HttpRequest, args: RenderArgs) -> dict:
