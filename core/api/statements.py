@@ -73,15 +73,25 @@ def first_row(key: tuple, build, moment: datetime, value: int | str) -> tuple | 
         return cursor.fetchone()
 
 
+_converters: dict[tuple, list] = {}
+
+
 def convert(model, names: tuple[str, ...], row: tuple) -> dict:
-    """A raw row of `model`'s concrete fields `names` as the ORM would return the values."""
+    """A raw row of `model`'s concrete fields `names` as the ORM would return the values (the
+    converters are looked up once per process, model and field list)."""
+    key = (connection.alias, connection.vendor, model, names)
+    plan = _converters.get(key)
+    if plan is None:
+        plan = []
+        for name in names:
+            field = model._meta.get_field(name)
+            column = field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            plan.append((name, column, tuple(found)))
+        _converters[key] = plan
     out = {}
-    for name, value in zip(names, row, strict=True):
-        field = model._meta.get_field(name)
-        column = field.get_col(model._meta.db_table)
-        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
+    for (name, column, converters), value in zip(plan, row, strict=True):
+        for converter in converters:
             value = converter(value, column, connection)
         out[name] = value
     return out
