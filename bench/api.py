@@ -502,7 +502,9 @@ def main() -> None:
     )
     parser.add_argument("--only", help="only these targets, e.g. detail,mcp (keys as in checks)")
     parser.add_argument(
-        "--conn-max-age", type=int, help="CONN_MAX_AGE of the bench's database (default: the settings', 60 s)"
+        "--conn-max-age",
+        type=int,
+        help="CONN_MAX_AGE of the bench's database (default: the settings', 60 s)",
     )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -77,6 +77,7 @@ class BenchApiConfig(AppConfig):
 INSTALLED_APPS = ["bench.api_settings.BenchApiConfig", *INSTALLED_APPS, "wagtail.api.v3"]
 ROOT_URLCONF = "bench.api_urls"
 WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = False
-if os.environ.get("BENCH_CONN_MAX_AGE"):  # bench/api.py --conn-max-age (default: DB_CONN_MAX_AGE, 60)
+# bench/api.py --conn-max-age (default: the settings' DB_CONN_MAX_AGE, 60 s)
+if os.environ.get("BENCH_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])
 API_RATE_LIMIT = "100000000/m"
