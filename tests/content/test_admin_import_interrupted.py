@@ -60,7 +60,7 @@ def test_an_import_whose_worker_died_is_interrupted_and_can_be_tried_again(
     assert status["result"]["interrupted"] == "importing"
     page = copywriter_client.get(url).content.decode()
     assert "data-import-interrupted" in page and "data-import-retry" in page
-    assert "Nothing was written" in page
+    assert "没有写入任何内容" in page  # Nothing was written
     assert not Script.objects.exists()
 
     copywriter_client.post(url)  # 再试一次 (the tests' task backend runs it at once)

@@ -28,7 +28,8 @@ def killed(world, django_user_model, tmp_path):
 def test_an_interrupted_import_says_so_and_is_tried_again(killed, login, page, shoot):
     login("copywriter")
     page.goto(killed)
-    expect(page.locator("[data-import-interrupted]")).to_contain_text("Nothing was written")
+    nothing_written = "没有写入任何内容"  # Nothing was written
+    expect(page.locator("[data-import-interrupted]")).to_contain_text(nothing_written)
     expect(page.locator("[role=progressbar]")).to_have_count(0)  # no spinner for ever
     shoot("import-interrupted")
     page.locator("[data-import-retry]").click()
