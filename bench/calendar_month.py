@@ -11,9 +11,10 @@ import os
 import platform
 import statistics
 import tempfile
-import time
 from datetime import date
 from datetime import time as clock
+
+from bench.pages import time_page
 
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="siyu-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.dev")
@@ -34,9 +35,7 @@ def main() -> None:
     django.setup()
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from core import roles
     from editorial_calendar.generate import generate
@@ -73,23 +72,7 @@ def main() -> None:
     client.force_login(manager)
 
     url = "/admin/calendar/?month=2026-11"
-    client.get(url)  # warm up
-    timings = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"month view answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    if args.profile:
-        import cProfile
-        import pstats
-
-        profiler = cProfile.Profile()
-        profiler.runcall(client.get, url)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    timings, queries, response = time_page(client, url, args.runs, args.profile, "month view")
     print(
         f"month view, {args.entries} entries: median {statistics.median(timings):.0f} ms, "
         f"min {min(timings):.0f} ms, max {max(timings):.0f} ms over {args.runs} runs; "

@@ -16,6 +16,8 @@ import tempfile
 import time
 from datetime import timedelta
 
+from bench.pages import time_page
+
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="siyu-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.dev")
 os.environ["DEBUG"] = "false"
@@ -41,9 +43,7 @@ def main() -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # moderation mails
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from bots.models import BotClient, ReportedEvent
@@ -135,23 +135,8 @@ def main() -> None:
             spent.append((time.perf_counter() - start) * 1000)
         print(f"  {name}: median {statistics.median(spent):.0f} ms")
     for url in ("/admin/", "/admin/?days=30"):
-        client.get(url)  # warm up
-        timings = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"home page answered {response.status_code}")
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        if args.profile:
-            import cProfile
-            import pstats
-
-            profiler = cProfile.Profile()
-            profiler.runcall(client.get, url)
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        timings, queries, response = time_page(client, url, args.runs, args.profile,
+                                               "home page")  # fmt: skip
         print(
             f"manager home {url}, demo + {args.entries} entries + {args.scripts} scripts "
             f"({args.in_moderation} in moderation) + {args.events} events: "
