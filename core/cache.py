@@ -15,6 +15,7 @@ import functools
 import time
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis import exceptions as redis_errors
 
 RETRY_SECONDS = 5.0
@@ -41,8 +42,28 @@ def _guarded(method):
     return call
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's client makes a new ``redis.Redis`` for every cache call, and redis-py 8 fills
+    about 170 response callbacks into each new one: ≈ 0.25 ms of CPU per call, more than the
+    round trip itself. One ``redis.Redis`` per connection pool, reused (it is thread-safe: the
+    pool hands each command a connection, and re-creates its connections after a fork)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_reused", {})
+        client = clients.get(id(pool))
+        if client is None or client.connection_pool is not pool:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class RedisCache(DjangoRedisCache):
-    """django.core.cache.backends.redis.RedisCache that stops asking a Redis that failed."""
+    """django.core.cache.backends.redis.RedisCache that stops asking a Redis that failed, and
+    reuses its ``redis.Redis`` clients."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClients
 
 
 for _name in (
