@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core import generation
 from core.cache import cache_is_shared
 from core.outages import is_cache_failure
 
@@ -60,14 +61,18 @@ def _safely(method, *args):
         return None
 
 
-def lookup(token: str, load):
-    """``load(token)`` (the database check: a BotClient or None), through the shared cache."""
+def lookup(token: str, load, request=None):
+    """``load(token)`` (the database check: a BotClient or None), through the shared cache.
+    Given the request, the delivery generation is read in the same round trip for it."""
     if not shared():
         return load(token)
     key = _key(token)
-    found = _safely(cache.get_many, [VERSION_KEY, key])
+    keys = [VERSION_KEY, key] if request is None else [VERSION_KEY, key, generation.CACHE_KEY]
+    found = _safely(cache.get_many, keys)
     if found is None:  # the cache is down
         return load(token)
+    if request is not None:
+        generation.remember(request, found.get(generation.CACHE_KEY))
     version = found.get(VERSION_KEY)
     if version is None:
         _safely(cache.add, VERSION_KEY, uuid.uuid4().hex, None)

@@ -66,7 +66,7 @@ class BotClient(models.Model):
         return client, token
 
     @classmethod
-    def authenticate(cls, token: str) -> BotClient | None:
+    def authenticate(cls, token: str, request=None) -> BotClient | None:
         """The active client holding `token`, or None (unknown, expired or revoked); through
         the shared cache when there is one (``bots.credentials``: versioned, so a revocation
         or scope change applies at every process's next request)."""
@@ -74,7 +74,7 @@ class BotClient(models.Model):
             return None
         from .credentials import lookup
 
-        return lookup(token, cls._authenticate_in_database)
+        return lookup(token, cls._authenticate_in_database, request)
 
     @classmethod
     def _authenticate_in_database(cls, token: str) -> BotClient | None:

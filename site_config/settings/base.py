@@ -300,7 +300,6 @@ def env_rate(name: str, default: str) -> str:
 
 
 API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/m")
-RATELIMIT_USE_CACHE = "default"
 
 # Delivery API on PostgreSQL: every SQL statement of an API request is cancelled after this
 # many milliseconds (the bot gets 503 with Retry-After); 0 turns the limit off. The admin,
