@@ -15,7 +15,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from core.outages import classify, is_cache_failure, without_waiting
-from core.throttle import API_AUTH, client_address, usage, warn_cache_down
+from core.throttle import API_AUTH, API_REQUESTS, client_address, usage, warn_cache_down
 
 from .models import BotClient
 
@@ -93,7 +93,11 @@ class ClientRateThrottle(BaseThrottle):
         if getattr(request, "auth", None) is None:
             return True
         try:
-            found = usage("api_v1", str(request.auth.pk), settings.API_RATE_LIMIT)
+            # Counted already in the token check's round trip when the cache is shared
+            # (bots.credentials); the same counter otherwise.
+            found = getattr(request, "rate_usage", None) or usage(
+                API_REQUESTS, request.auth.token_hash, settings.API_RATE_LIMIT
+            )
         except Exception as error:
             if not is_cache_failure(error):
                 raise

@@ -21,7 +21,8 @@ TOKEN_PREFIX = "siyu_"  # noqa: S105 - a public marker, not a secret
 PREFIX_LENGTH = 8  # characters after TOKEN_PREFIX kept in clear to find the client
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the database stores of a token (token_hash)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -58,7 +59,7 @@ class BotClient(models.Model):
         client = cls.objects.create(
             name=name,
             token_prefix=prefix,
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             all_personas=all_personas,
             expires_at=expires_at,
         )
@@ -91,7 +92,7 @@ class BotClient(models.Model):
         if row is None:
             return None
         client = cls.from_db("default", names, tuple(convert(cls, names, row).values()))
-        if not hmac.compare_digest(client.token_hash, _digest(token)):
+        if not hmac.compare_digest(client.token_hash, token_digest(token)):
             return None
         return client if client.is_active else None
 

@@ -72,23 +72,46 @@ class Usage:
         return self.count > self.limit
 
 
-def usage(group: str, value: str, rate: str, amount: int = 1) -> Usage:
-    """Add `amount` (0: only look) to `value`'s counter in `group` for the current window of
-    `rate` and return the usage. Raises the cache's error when the cache is down."""
+@dataclass(frozen=True)
+class Window:
+    """The current window of one counter: its cache key, how long the key must live, the
+    limit and the seconds left."""
+
+    key: str
+    ttl: int
+    limit: int
+    time_left: int
+
+    def usage(self, count: int) -> Usage:
+        return Usage(count, self.limit, self.time_left)
+
+
+def window(group: str, value: str, rate: str) -> Window:
+    """`value`'s counter in `group` for the current window of `rate` ("N/period")."""
     limit, period = parse_rate(rate)
     now = int(time.time())
     end = now - now % period + zlib.crc32(value.encode()) % period
     if end <= now:
         end += period
     name = hashlib.blake2b(f"{group}\0{value}\0{period}".encode(), digest_size=12).hexdigest()
-    key = f"rl:{name}:{end}"
+    return Window(f"rl:{name}:{end}", end - now + 1, limit, end - now)
+
+
+def usage(group: str, value: str, rate: str, amount: int = 1) -> Usage:
+    """Add `amount` (0: only look) to `value`'s counter in `group` for the current window of
+    `rate` and return the usage. Raises the cache's error when the cache is down."""
+    found = window(group, value, rate)
     count_method = getattr(cache, "count", None)
     if count_method is not None:
-        count = count_method(key, amount, end - now + 1)
+        count = count_method(found.key, amount, found.ttl)
     else:
-        cache.add(key, 0, end - now + 1)
-        count = cache.incr(key, amount) if amount else int(cache.get(key) or 0)
-    return Usage(count, limit, end - now)
+        cache.add(found.key, 0, found.ttl)
+        count = cache.incr(found.key, amount) if amount else int(cache.get(found.key) or 0)
+    return found.usage(count)
+
+
+#: The delivery API's requests per bot client (API_RATE_LIMIT), keyed by the client's token hash.
+API_REQUESTS = "api_v1"
 
 
 @dataclass(frozen=True)
