@@ -66,7 +66,7 @@ def lookup(token: str, load, request=None):
     Given the request, the same round trip reads the delivery generation and counts the
     request against the token's rate limit (``rate_usage``): one round trip in all."""
     if not shared():
-        return load(token)
+        return load(token, request)
     key = _key(token)
     if request is None:
         found = _safely(cache.get_many, [VERSION_KEY, key])

@@ -98,10 +98,21 @@ def current(request=None) -> int | None:
 
 
 def remember(request, value: int | None) -> None:
-    """`value` was read from the shared cache under CACHE_KEY along with something else (the
-    token check reads it in the same round trip): this request's generation, unless None."""
-    if value is not None and cache_is_shared():
+    """`value` was read where the generation lives (the shared cache under CACHE_KEY, or
+    ``in_database()``) along with something else — the token check reads it in its own
+    round trip or statement: this request's generation, unless None."""
+    if value is not None:
         request.__dict__["_delivery_generation"] = value
+
+
+def in_database():
+    """The generation's database row as an expression, to select with another query (only
+    meaningful without a shared cache)."""
+    from django.db.models import Subquery
+
+    from .models import Generation
+
+    return Subquery(Generation.objects.filter(name=NAME).values("value")[:1])
 
 
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:

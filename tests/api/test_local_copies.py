@@ -109,3 +109,26 @@ def test_the_local_store_stays_within_its_byte_limit(settings):
     local.put("huge", b"x" * 20_000, 20_000)
     assert local.get("huge") is None  # larger than the whole store: not kept
     local.clear()
+
+
+def test_without_a_shared_cache_a_repeated_detail_costs_one_statement(
+    api, xiaomei, django_assert_num_queries, settings
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    script = MomentScriptFactory(persona=xiaomei, title="会员日")
+    path = f"scripts/{script.pk}/"
+    first = api.get(path)
+    api.post(f"{path}render", {"variables": {}})
+    # The token check, which reads the delivery generation in the same statement.
+    with django_assert_num_queries(1):
+        assert api.get(path).content == first.content
+    with django_assert_num_queries(1):
+        assert api.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with django_assert_num_queries(1):
+        assert api.post(f"{path}render", {"variables": {}}).status_code == 200
+    script.title = "会员日改"
+    script.save_revision().publish()
+    assert body(api.get(path))["title"] == "会员日改"
