@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from time import time as time_now
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -81,9 +82,6 @@ def cached_answer(request: HttpRequest, build, parts: tuple = ()) -> HttpRespons
     return response
 
 
-_NOTHING = object()
-
-
 def memo(request: HttpRequest, parts: tuple, build):
     """`build()` (any value, None included) computed once per process while the
     delivery generation and the clock boundary stay what they are now: for what depends only
@@ -93,8 +91,11 @@ def memo(request: HttpRequest, parts: tuple, build):
     if now_key is None:
         return build()
     key = ("memo", *now_key, *parts)
-    value = local.get(key, _NOTHING)
-    if value is _NOTHING:
-        value = build()
-        local.put(key, value, 100)
-    return value
+    now = time_now()
+    entry = local.get(key)
+    if entry is None or entry[0] <= now:
+        # Kept BODY_CACHE_SECONDS at most, as answers are: rows changed by hand in SQL
+        # (no signal, no bump) show within that time.
+        entry = (now + BODY_CACHE_SECONDS, build())
+        local.put(key, entry, 100)
+    return entry[1]
