@@ -90,6 +90,8 @@ class RankedPostgresResults(BaseSearchResults):
         super().__init__(*args, **kwargs)
         #: Blocks read, by (compiler, before): shared by the clones (a count, then a page).
         self._blocks: dict = {}
+        #: What the queryset's filters answered, by pk (shared too).
+        self._known: dict[int, bool] = {}
         #: Whether count() estimated (added; see _count).
         self.count_estimated = False
 
@@ -103,7 +105,7 @@ class RankedPostgresResults(BaseSearchResults):
 
     def _clone(self):
         clone = super()._clone()
-        clone.fallback, clone._blocks = self.fallback, self._blocks
+        clone.fallback, clone._blocks, clone._known = self.fallback, self._blocks, self._known
         return clone
 
     # -- SQL pieces ---------------------------------------------------------------------------
@@ -208,9 +210,13 @@ class RankedPostgresResults(BaseSearchResults):
             return cursor.fetchone()[0]
 
     def _allowed(self, pks: list[int]) -> set[int]:
-        """Which of `pks` the queryset holds."""
-        queryset = self.query_compiler.queryset.order_by()
-        return set(queryset.filter(pk__in=pks).values_list("pk", flat=True))
+        """Which of `pks` the queryset holds (each pk asked once per search)."""
+        unknown = [pk for pk in pks if pk not in self._known]
+        if unknown:
+            queryset = self.query_compiler.queryset.order_by()
+            held = set(queryset.filter(pk__in=unknown).values_list("pk", flat=True))
+            self._known.update((pk, pk in held) for pk in unknown)
+        return {pk for pk in pks if self._known[pk]}
 
     def _ranked(self, compiler, end: int | None) -> list[tuple[int, float]]:
         """(pk, rank) of the queryset's matches in order, at least up to `end` (all if None)."""
