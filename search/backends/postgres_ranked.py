@@ -163,7 +163,8 @@ class RankedPostgresResults(BaseSearchResults):
                 block = Block(_best_first(rows), None, top, len(rows))
                 break
             hi, density = lo, len(rows) / (top - lo)
-            window = int((BLOCK - len(rows)) / density * 1.5) if density else window * 8
+            # None met yet: a rare word, or one of older campaigns (中秋 in spring): wider.
+            window = int((BLOCK - len(rows)) / density * 1.5) if density else window * 16
         self._blocks[key] = block
         return block
 
