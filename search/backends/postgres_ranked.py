@@ -112,7 +112,13 @@ class RankedPostgresResults(BaseSearchResults):
 
     def _sql(self, compiler):
         """(table, rank SQL, match SQL, params of each) for a query compiler: modelsearch's own
-        expressions, on the index table's columns."""
+        expressions, on the index table's columns (compiled once per search)."""
+        key = ("sql", id(compiler))
+        if key not in self._blocks:
+            self._blocks[key] = self._compile(compiler)
+        return self._blocks[key]
+
+    def _compile(self, compiler):
         from modelsearch.conf import get_app_config
 
         entries = get_app_config().get_model("IndexEntry").objects.all()
