@@ -19,8 +19,11 @@ SQLite, with one rule more that bounds the cost of a common word:
 * a queryset that keeps very few of the model's matches (a narrow filter) is joined to the
   matches in SQL instead, in the same order.
 
-`count()` is exact (the matches in the queryset). The order is the same for every queryset:
-the model's order, restricted to the queryset (backend, API and admin alike).
+A block is read in windows of entry ids, newest first, sized by the density of matches met,
+so it reads about BLOCK rows however common the text is. `count()` is exact when the model's
+matches fit in one block; beyond, it is estimated from the first block and `count_estimated`
+says so (an exact count reads every match). The order is the same for every queryset: the
+model's order, restricted to the queryset (backend, API and admin alike).
 """
 
 from __future__ import annotations
