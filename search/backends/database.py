@@ -9,7 +9,8 @@ database backend for the current vendor with two changes:
 * querying: a text query's plan (search.plan, the rules both backends compile) becomes "all
   the query's bigrams (and Latin words)", ranked by the database's BM25; when that finds
   nothing, "any of its bigrams" (typo tolerance); a one-character query is a prefix. The
-  Whoosh backend matches the same documents (it also ranks jieba-word matches higher).
+  Whoosh backend matches the same documents (it also ranks jieba-word matches higher). Both
+  vendors rank in the index table first (RankedFTS5Results; PostgreSQL: postgres_ranked).
 
 Configure with ``{"BACKEND": "search.backends.database"}`` (plus modelsearch's usual options).
 """
@@ -27,7 +28,7 @@ from modelsearch.query import And, MatchAll, Not, Or, Phrase, PlainText
 
 from .. import analysis
 from ..plan import plan_for
-from . import DatabaseOrderingMixin
+from . import DatabaseOrderingMixin, postgres_ranked
 
 _PATCH_LOCK = threading.RLock()
 
@@ -202,11 +203,6 @@ class RankedFTS5Results(BaseSearchResults):
             )
             return cursor.fetchone()[0] > bound
 
-    @classmethod
-    def _few_entries(cls, table: str, content_types) -> bool:
-        """Whether the index holds at most FEW_ENTRIES rows of these content types."""
-        return cls._entry_count(table, content_types) <= FEW_ENTRIES
-
     @staticmethod
     def _entry_count(table: str, content_types) -> int:
         """The index rows of these content types, up to FEW_ENTRIES + 1 (counted at most every
@@ -279,7 +275,7 @@ class RankedFTS5Results(BaseSearchResults):
         """(pk, rank) of the best matches in the queryset, at least up to `end` (all if None);
         empty only if nothing in the queryset matches."""
         content_types = set(self._content_types())
-        if end is not None and not self._few_entries(table, content_types):
+        if end is not None and self._entry_count(table, content_types) > FEW_ENTRIES:
             n = end + self.MARGIN
             rows = self._best_rows(table, match, n)
             ranked = [(pk, rank) for rank, ct, pk in rows if ct in content_types]
@@ -352,6 +348,8 @@ class ChineseSearchMixin:
             if fallback is not None:
                 results.fallback = _fts5_match(fallback, prefix=False)
             return results
+        if isinstance(results, postgres_ranked.RankedPostgresResults):  # the same on PostgreSQL
+            return results.falling_back_to(fallback)
         if fallback is not None and results.count() == 0:
             return self._search_analysed(
                 query_compiler_class, fallback, model_or_queryset, prefix=False, **kwargs
@@ -360,6 +358,8 @@ class ChineseSearchMixin:
 
     def _search_analysed(self, query_compiler_class, query, model_or_queryset, *, prefix, **kwargs):
         results = super()._search(query_compiler_class, query, model_or_queryset, **kwargs)
+        if postgres_ranked.applies(results, query, kwargs):
+            return postgres_ranked.RankedPostgresResults(self, results.query_compiler)
         match = _fts5_match(query, prefix=prefix)
         use_fast_path = (
             connection.vendor == "sqlite"

@@ -159,6 +159,19 @@ def test_search_index_rebuild_and_check(corpus, capsys):
     assert str(corpus["mask"].pk) in capsys.readouterr().out
 
 
+def test_a_rebuild_leaves_every_title_norm_as_a_full_pass_computes_it(corpus):
+    """The rebuild makes one title_norm pass, at the end (search.index_admin): every model's
+    entries — those rebuilt before the last model's too — hold what a full pass gives."""
+    from modelsearch.conf import get_app_config
+
+    entries = get_app_config().get_model("IndexEntry").objects.order_by("id")
+    call_command("search_index", "rebuild", stdout=io.StringIO())
+    rebuilt = list(entries.values_list("content_type_id", "object_id", "title_norm"))
+    assert len({ct for ct, _pk, _norm in rebuilt}) > 1  # personas, then scripts
+    get_search_backend().get_index_for_model(Script)._refresh_title_norms(full=True)
+    assert list(entries.values_list("content_type_id", "object_id", "title_norm")) == rebuilt
+
+
 def test_generated_hot_topics_are_searchable_and_the_index_is_complete_after_the_demo():
     call_command("load_demo", stdout=io.StringIO())
     call_command("search_index", "check", stdout=io.StringIO())
