@@ -102,12 +102,27 @@ def _store(cache: dict, key, entry, limit: int = MAX_ENTRIES):
     return entry
 
 
+class Member:
+    """One member's timeline (``schedule.timeline``) with its times, for ``schedule.window``."""
+
+    __slots__ = ("items", "ats")
+
+    def __init__(self, items: list[schedule.Scheduled]):
+        self.items = items
+        self.ats = [item.at for item in items]
+
+    def next_due_at(self, hi: int) -> datetime | None:
+        """The time of the first step after a window ending at `hi` (None: nothing left)."""
+        return self.ats[hi] if hi < len(self.ats) else None
+
+
 class ParsedSequence:
     """One published sequence as `due` reads it (also the engine's input: the timing fields
     and ``steps``)."""
 
-    def __init__(self, sequence: Sequence):
+    def __init__(self, sequence: Sequence, stamp: tuple = ()):
         self.built = clock.monotonic()
+        self.stamp = stamp
         self.pk = sequence.pk
         self.slug = sequence.slug
         self.quiet_start = sequence.quiet_start
@@ -120,16 +135,16 @@ class ParsedSequence:
         self.fields = [step_fields(index, step) for index, step in enumerate(self.steps)]
         self._streams: dict[int, object] = {}
         self._api: dict[tuple[int, str], list] = {}
-        self._timelines: dict[datetime, list[schedule.Scheduled]] = {}
+        self._timelines: dict[datetime, Member] = {}
 
-    def timeline(self, started_at: datetime) -> list[schedule.Scheduled]:
+    def member(self, started_at: datetime) -> Member:
         """``schedule.timeline`` for a member who started at `started_at` (kept for the
         latest starts asked about: a cohort's members share one). ScheduleError as there."""
-        items = self._timelines.get(started_at)
-        if items is None:  # (read once: another thread may clear the dict meanwhile)
-            items = _store(self._timelines, started_at, schedule.timeline(self, started_at),
-                           MAX_TIMELINES)  # fmt: skip
-        return items
+        member = self._timelines.get(started_at)
+        if member is None:  # (read once: another thread may clear the dict meanwhile)
+            member = Member(schedule.timeline(self, started_at))
+            _store(self._timelines, started_at, member, MAX_TIMELINES)
+        return member
 
     def stream(self, index: int):
         """The messages written in place in step `index`, as blocks."""
@@ -188,7 +203,7 @@ def parsed_sequence(request: HttpRequest, slug: str) -> ParsedSequence:
     stamp = sequence_stamp(request, slug)
     entry = _sequences.get(stamp)
     if entry is None or not _fresh(entry):
-        entry = _store(_sequences, stamp, ParsedSequence(Sequence.objects.get(pk=stamp[0])))
+        entry = _store(_sequences, stamp, ParsedSequence(Sequence.objects.get(pk=stamp[0]), stamp))
     return entry
 
 
