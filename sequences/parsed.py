@@ -1,7 +1,8 @@
 """What `due` reads from a sequence and its scripts, parsed once per process and stamp.
 
-A `due` answer depends on the member's window, so it cannot be cached as a body (as the script
-detail is). What it is made of can: the sequence's timing fields and steps, each step's fixed
+A `due` answer depends on the member's window, so it cannot be cached as one body (as the script
+detail is; ``sequences.window`` keeps the parts that do not depend on `now`). What it is made
+of can: the sequence's timing fields and steps, each step's fixed
 fields, the messages written in place (as blocks, and in the API shape per site address), and
 each sent script (its loaded row and its messages in the API shape). Entries are keyed by a
 stamp read from the database on every call, so an edit, a publish or an unpublish in any
@@ -10,8 +11,9 @@ process is seen on the next call:
 - a sequence by (id, updated_at, live revision), read by the visibility query itself
   (``sequence_stamp``: compiled once per client and scope, ``core.api.statements``);
 - a script by (id, updated_at, live revision, live, go-live, expiry, validity window): every
-  field ``Script.is_deliverable`` reads, read only when a due step sends a script, so the
-  availability of a step is decided, as before, by ``is_deliverable`` at the member's `now`.
+  field ``Script.is_deliverable`` reads, read (``script_stamp``, a compiled statement) only
+  when a due step sends a script, so the availability of a step is decided, as before, by
+  ``is_deliverable`` at the member's `now`.
 
 Entries also expire after ``BODY_CACHE_SECONDS`` (as the detail's bodies do), which bounds
 staleness from writes that bypass the stamp (a bulk ``update()``).
@@ -207,13 +209,25 @@ def parsed_sequence(request: HttpRequest, slug: str) -> ParsedSequence:
     return entry
 
 
+def script_stamp(script_id: int) -> tuple | None:
+    """(id, updated_at, live revision, live, go-live, expiry, validity window) of script
+    `script_id` as the database returns them, or None: one statement compiled once per
+    process (``core.api.statements``), not a queryset per call."""
+
+    def build(_moment, value):
+        return Script.objects.filter(pk=value).order_by().values_list(*SCRIPT_STAMP)[:1]
+
+    return first_row(("due-script-stamp",), build, timezone.now(), script_id)
+
+
 def parsed_scripts(ids) -> dict[int, ParsedScript]:
-    """The scripts `ids` by id (missing ones left out): one query of their stamps, the rows
-    loaded only for stamps not cached."""
-    if not ids:
-        return {}
+    """The scripts `ids` by id (missing ones left out): one stamp query per script (a window
+    sends one or two), the rows loaded only for stamps not cached."""
     out, missing = {}, {}
-    for row in Script.objects.filter(pk__in=ids).values_list(*SCRIPT_STAMP):
+    for script_id in ids:
+        row = script_stamp(script_id)
+        if row is None:
+            continue
         entry = _scripts.get(row)
         if entry is None or not _fresh(entry):
             missing[row[0]] = row
