@@ -7,11 +7,13 @@ In process (Django test client, test settings: a fresh SQLite database in a temp
 folder, locmem cache), so the figure is the server's CPU per request without HTTP or a load
 generator: process CPU time of N requests / N, after 20 warm-up requests per target. The
 targets take turns (``--rounds`` rounds of N / rounds calls each) and the figure is the median
-of the rounds, so a burst of load on a shared machine lands on every target alike. Query
-strings are encoded before the clock starts (a bot's HTTP client encodes them, not the
-server). Data: a persona, a chat script of 3 text messages and the 21-day camp of the tests
-(26 steps: 21 daily check-ins written in place; the 3 weekly lives and the graduation send the
-script, all four on day 20 at 20:00; quiet hours 22:00–08:00). Targets:
+of the rounds, so a burst of load on a shared machine lands on every target alike (and the
+setup's objects are frozen out of the garbage collector: a full collection of them costs
+≈ 0.2 s and would land on whichever target runs then). Query strings are encoded before the
+clock starts (a bot's HTTP client encodes them, not the server). Data: a persona, a chat
+script of 3 text messages and the 21-day camp of the tests (26 steps: 21 daily check-ins
+written in place; the 3 weekly lives and the graduation send the script, all four on day 20 at
+20:00; quiet hours 22:00–08:00). Targets:
 
 - script detail 200, body cached (what every repeated GET costs) and uncached (cache cleared
   before each request: the cost of building it);
@@ -25,6 +27,7 @@ script, all four on day 20 at 20:00; quiet hours 22:00–08:00). Targets:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -96,6 +99,8 @@ def main() -> None:
             response = http.get(path, QUERY_STRING=query)
             if response.status_code != 200:
                 raise SystemExit(f"{name}: {response.status_code} {response.content[:300]!r}")
+    gc.collect()
+    gc.freeze()  # the setup's objects: a full collection of them would land on one target
     share = max(1, args.calls // args.rounds)
     rounds: dict[str, list[float]] = {name: [] for name, *_ in targets}
     sizes = {}
