@@ -67,3 +67,19 @@ def test_the_answer_over_http_has_the_etag_of_its_body(api, camp, bot):
         assert response["ETag"] == make_etag(whole) and response["Vary"] == "Authorization"
         again = api.get("sequences/camp/due", params, HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304 and again["ETag"] == response["ETag"]
+
+
+def test_a_repeated_window_with_a_script_reads_the_two_stamps_and_nothing_else(api, camp):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = CAMP_START + timedelta(days=20, hours=21)  # the lives and the graduation: one script
+    params = {"started_at": CAMP_START.isoformat(), "now": now.isoformat(),
+              "since": (now - timedelta(hours=2)).isoformat()}  # fmt: skip
+    first = api.get("sequences/camp/due", params)
+    assert [step["available"] for step in body(first)["steps"]] == [True] * 4
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("sequences/camp/due", params).content == first.content
+    sqls = [query["sql"] for query in queries if "token_prefix" not in query["sql"]]
+    assert len(sqls) == 2, sqls  # the sequence's stamp and the script's (the token aside)
+    assert "sequences_sequence" in sqls[0] and "content_script" in sqls[1]
