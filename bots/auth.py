@@ -10,13 +10,12 @@ from django.conf import settings
 from django.db import Error as DatabaseError  # InterfaceError too (a lost connection)
 from django.http import HttpRequest
 from django.utils import timezone
-from django_ratelimit.core import get_usage
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from core.outages import classify, is_cache_failure, without_waiting
-from core.throttle import API_AUTH, client_address, warn_cache_down
+from core.throttle import API_AUTH, API_REQUESTS, client_address, usage, warn_cache_down
 
 from .models import BotClient
 
@@ -41,7 +40,7 @@ class BotTokenAuth(HttpBearer):
     address, and one misconfigured bot must not lock the others out."""
 
     def authenticate(self, request: HttpRequest, token: str) -> BotClient | None:
-        client = BotClient.authenticate(token.strip())
+        client = BotClient.authenticate(token.strip(), request)
         if client is None:
             address = client_address(request)
             wait = API_AUTH.wait(request, address)
@@ -81,10 +80,6 @@ def record_use(client: BotClient) -> None:
     _last_used_written[client.token_hash] = client.last_used_at = now
 
 
-def _client_key(group: str, request: HttpRequest) -> str:
-    return str(request.auth.pk)
-
-
 class ClientRateThrottle(BaseThrottle):
     """Per bot client, counted in the cache (Redis when configured, so every worker process
     shares the counters); over the limit → 429 with Retry-After. With the cache down the
@@ -98,21 +93,19 @@ class ClientRateThrottle(BaseThrottle):
         if getattr(request, "auth", None) is None:
             return True
         try:
-            usage = get_usage(
-                request,
-                group="api_v1",
-                key=_client_key,
-                rate=settings.API_RATE_LIMIT,
-                increment=True,
+            # Counted already in the token check's round trip when the cache is shared
+            # (bots.credentials); the same counter otherwise.
+            found = getattr(request, "rate_usage", None) or usage(
+                API_REQUESTS, request.auth.token_hash, settings.API_RATE_LIMIT
             )
         except Exception as error:
             if not is_cache_failure(error):
                 raise
             warn_cache_down("the API rate limit", error)
             return True
-        if usage is None or not usage["should_limit"]:
+        if not found.over:
             return True
-        request.rate_limit_wait = max(1, int(usage["time_left"]))
+        request.rate_limit_wait = max(1, found.time_left)
         return False
 
     def wait(self) -> float | None:  # ninja asks after allow_request; the request holds it

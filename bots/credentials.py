@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core import generation, throttle
 from core.cache import cache_is_shared
 from core.outages import is_cache_failure
 
@@ -60,12 +61,17 @@ def _safely(method, *args):
         return None
 
 
-def lookup(token: str, load):
-    """``load(token)`` (the database check: a BotClient or None), through the shared cache."""
+def lookup(token: str, load, request=None):
+    """``load(token)`` (the database check: a BotClient or None), through the shared cache.
+    Given the request, the same round trip reads the delivery generation and counts the
+    request against the token's rate limit (``rate_usage``): one round trip in all."""
     if not shared():
-        return load(token)
+        return load(token, request)
     key = _key(token)
-    found = _safely(cache.get_many, [VERSION_KEY, key])
+    if request is None:
+        found = _safely(cache.get_many, [VERSION_KEY, key])
+    else:
+        found = _read_and_count(request, token, [VERSION_KEY, key, generation.CACHE_KEY])
     if found is None:  # the cache is down
         return load(token)
     version = found.get(VERSION_KEY)
@@ -83,6 +89,23 @@ def lookup(token: str, load):
         if scope is not None:
             client._scope, client._checked_scope = set(scope), scope
     return client
+
+
+def _read_and_count(request, token: str, keys: list[str]) -> dict | None:
+    from .models import token_digest
+
+    window = throttle.window(throttle.API_REQUESTS, token_digest(token), settings.API_RATE_LIMIT)
+    both = getattr(cache, "get_many_and_count", None)
+    if both is None:  # a shared cache without it (Django's own Redis backend): two trips
+        found = _safely(cache.get_many, keys)
+    else:
+        answer = _safely(both, keys, window.key, 1, window.ttl)
+        found = None if answer is None else answer[0]
+        if answer is not None:
+            request.rate_usage = window.usage(answer[1])
+    if found is not None:
+        generation.remember(request, found.get(generation.CACHE_KEY))
+    return found
 
 
 def _client(row: tuple, scope: list[int] | None):

@@ -21,7 +21,8 @@ TOKEN_PREFIX = "siyu_"  # noqa: S105 - a public marker, not a secret
 PREFIX_LENGTH = 8  # characters after TOKEN_PREFIX kept in clear to find the client
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the database stores of a token (token_hash)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -58,7 +59,7 @@ class BotClient(models.Model):
         client = cls.objects.create(
             name=name,
             token_prefix=prefix,
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             all_personas=all_personas,
             expires_at=expires_at,
         )
@@ -66,7 +67,7 @@ class BotClient(models.Model):
         return client, token
 
     @classmethod
-    def authenticate(cls, token: str) -> BotClient | None:
+    def authenticate(cls, token: str, request=None) -> BotClient | None:
         """The active client holding `token`, or None (unknown, expired or revoked); through
         the shared cache when there is one (``bots.credentials``: versioned, so a revocation
         or scope change applies at every process's next request)."""
@@ -74,24 +75,37 @@ class BotClient(models.Model):
             return None
         from .credentials import lookup
 
-        return lookup(token, cls._authenticate_in_database)
+        return lookup(token, cls._authenticate_in_database, request)
 
     @classmethod
-    def _authenticate_in_database(cls, token: str) -> BotClient | None:
+    def _authenticate_in_database(cls, token: str, request=None) -> BotClient | None:
         # One small query on every request without a shared cache: compiled once per process.
+        # Given the request, the same statement reads the delivery generation (kept in the
+        # database when there is no shared cache) for it: one query where there were two.
+        from core import generation
         from core.api.statements import convert, first_row
+        from core.cache import cache_is_shared
 
         prefix = token[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + PREFIX_LENGTH]
         names = tuple(field.attname for field in cls._meta.concrete_fields)
+        with_generation = request is not None and not cache_is_shared()
 
         def build(_moment, value):
-            return cls.objects.filter(token_prefix=value).order_by().values_list(*names)[:1]
+            rows = cls.objects.filter(token_prefix=value).order_by()
+            if with_generation:
+                rows = rows.annotate(delivery=generation.in_database())
+                return rows.values_list(*names, "delivery")[:1]
+            return rows.values_list(*names)[:1]
 
-        row = first_row(("bot-token",), build, timezone.now(), prefix)
+        key = ("bot-token", with_generation)
+        row = first_row(key, build, timezone.now(), prefix)
         if row is None:
             return None
+        if with_generation:
+            generation.remember(request, row[-1])
+            row = row[:-1]
         client = cls.from_db("default", names, tuple(convert(cls, names, row).values()))
-        if not hmac.compare_digest(client.token_hash, _digest(token)):
+        if not hmac.compare_digest(client.token_hash, token_digest(token)):
             return None
         return client if client.is_active else None
 

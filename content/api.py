@@ -28,6 +28,7 @@ from core.api import (
     iso,
     json_response,
     make_etag,
+    memo,
     page,
     strict_query,
 )
@@ -203,7 +204,8 @@ STAMP_FIELDS = ("pk", "updated_at", "live_revision_id", "persona__slug")
 def _stamp(request: HttpRequest, script_id: int):
     """(id, updated_at, live revision, persona) of a visible script as the database returns
     them, without loading its body: the statement is compiled once per client and scope
-    (``core.api.statements``), so a 304 costs little more than the query itself."""
+    (``core.api.statements``), and kept in the process while the delivery generation stands
+    (``core.api.answers.memo``), so a 304 costs little more than the token check."""
     client = request.auth
     scope = tuple(client.__dict__.get("_checked_scope", ())) or None
     key = ("script-stamp", client.pk, client.all_personas, scope)
@@ -212,7 +214,9 @@ def _stamp(request: HttpRequest, script_id: int):
         rows = visible_scripts(request, moment).filter(pk=pk).order_by()
         return rows.values_list(*STAMP_FIELDS)[:1]
 
-    stamp = script_id <= MAX_ID and first_row(key, build, timezone.now(), script_id)
+    stamp = script_id <= MAX_ID and memo(
+        request, (*key, script_id), lambda: first_row(key, build, timezone.now(), script_id)
+    )
     if not stamp:
         raise ApiError(404, "not_found", _("No script %(id)s.") % {"id": script_id})
     return stamp

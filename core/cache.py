@@ -65,12 +65,38 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = ReusedClients
 
+    def count(self, key, amount: int, timeout: int) -> int:
+        """Add `amount` to the counter `key` (created at 0 to live `timeout` seconds when it
+        is missing) and return its value: one round trip (Django's add + incr take three)."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.set(key, 0, ex=max(int(timeout), 1), nx=True)
+        pipe.incrby(key, amount)
+        return int(pipe.execute()[-1])
+
+    def get_many_and_count(self, keys, counter, amount: int, timeout: int):
+        """``get_many(keys)`` and ``count(counter, amount, timeout)`` in one round trip:
+        (the found values by key, the counter's value)."""
+        made = {self.make_and_validate_key(key): key for key in keys}
+        counter = self.make_and_validate_key(counter)
+        client = self._cache.get_client(counter, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.mget(list(made))
+        pipe.set(counter, 0, ex=max(int(timeout), 1), nx=True)
+        pipe.incrby(counter, amount)
+        values, _added, count = pipe.execute()
+        loads = self._cache._serializer.loads
+        pairs = zip(made, values, strict=True)
+        found = {made[key]: loads(value) for key, value in pairs if value is not None}
+        return found, int(count)
+
 
 for _name in (
     "add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many",
-    "delete_many", "clear",
+    "delete_many", "clear", "count", "get_many_and_count",
 ):  # fmt: skip
-    setattr(RedisCache, _name, _guarded(getattr(DjangoRedisCache, _name)))
+    setattr(RedisCache, _name, _guarded(getattr(RedisCache, _name)))
 
 
 #: Backends whose entries live in one process: a value written there is not seen by the others.

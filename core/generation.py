@@ -52,6 +52,9 @@ def _new_value() -> int:
     return secrets.randbits(62)
 
 
+_UNREAD = object()
+
+
 class _CacheDown(Exception):
     pass
 
@@ -67,9 +70,15 @@ def shared_cache_call(method, *args):
 
 
 # Reading and changing ------------------------------------------------------------------------
-def current() -> int | None:
+def current(request=None) -> int | None:
     """The delivery generation now, or None when it cannot be read (the cache is down: then
-    nothing may be answered from the cache)."""
+    nothing may be answered from the cache). Given the request, it is read once per request
+    (its stamps, bodies and answers then agree on one generation)."""
+    if request is not None:
+        known = request.__dict__.get("_delivery_generation", _UNREAD)
+        if known is _UNREAD:
+            known = request.__dict__["_delivery_generation"] = current()
+        return known
     if cache_is_shared():
         from django.core.cache import cache
 
@@ -86,6 +95,24 @@ def current() -> int | None:
         cursor.execute("SELECT value FROM core_generation WHERE name = %s", [NAME])
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def remember(request, value: int | None) -> None:
+    """`value` was read where the generation lives (the shared cache under CACHE_KEY, or
+    ``in_database()``) along with something else — the token check reads it in its own
+    round trip or statement: this request's generation, unless None."""
+    if value is not None:
+        request.__dict__["_delivery_generation"] = value
+
+
+def in_database():
+    """The generation's database row as an expression, to select with another query (only
+    meaningful without a shared cache)."""
+    from django.db.models import Subquery
+
+    from .models import Generation
+
+    return Subquery(Generation.objects.filter(name=NAME).values("value")[:1])
 
 
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:

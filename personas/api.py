@@ -20,6 +20,7 @@ from core.api import (
     cached_answer,
     conditional,
     iso,
+    memo,
     page,
     strict_query,
 )
@@ -126,11 +127,15 @@ def list_personas(
 @strict_query
 def get_persona(request: HttpRequest, slug: str):
     """A persona with its brief: the persona as an LLM system prompt."""
-    stamp = (
-        request.auth.visible_personas()
-        .filter(slug=slug)
-        .values_list("pk", "updated_at", "live_revision_id")
-        .first()
+    stamp = memo(
+        request,
+        ("persona-stamp", request.auth.pk, slug),
+        lambda: (
+            request.auth.visible_personas()
+            .filter(slug=slug)
+            .values_list("pk", "updated_at", "live_revision_id")
+            .first()
+        ),
     )
     if stamp is None:
         raise ApiError(404, "not_found", _("No persona “%(slug)s”.") % {"slug": slug})

@@ -1,7 +1,16 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from core import roles
+from core import local, roles
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_copies():
+    """Per-process copies of cached answers (core/local.py) are keyed by the delivery
+    generation, whose database row rolls back with each test: forget them between tests."""
+    local.clear()
+    yield
+    local.clear()
 
 
 @pytest.fixture

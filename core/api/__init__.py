@@ -2,7 +2,7 @@
 and the body cache (responses), strict query parameters, dates and pagination (params), and the
 middleware that keeps /api/ speaking JSON (middleware, input_guard, statement_timeout)."""
 
-from .answers import cached_answer
+from .answers import cached_answer, memo
 from .errors import (
     API_PREFIX,
     ERRORS,
@@ -52,6 +52,7 @@ __all__ = [
     "aware",
     "cache_call",
     "cached_answer",
+    "memo",
     "cached_json",
     "conditional",
     "dumps",

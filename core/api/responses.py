@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from datetime import date, datetime, time
+from time import time as time_now
 from typing import Any
 
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.renderers import BaseRenderer
 
+from core import local
 from core.outages import is_cache_failure
 
 logger = logging.getLogger(__name__)
@@ -103,13 +105,20 @@ def conditional(request: HttpRequest, kind: str, stamp: tuple, build) -> HttpRes
 def cached_json(request: HttpRequest, etag: str, build) -> HttpResponse:
     """A 200 whose body is cached under its ETag: the ETag already names everything the body
     depends on, so the same ETag means the same bytes (for BODY_CACHE_SECONDS at most, which
-    bounds staleness from changes the ETag cannot see, e.g. a tag renamed in the tag admin)."""
-    key = f"api:body:{etag.strip(chr(34))}"
-    body = cache_call(cache.get, key)
-    if body is None:
-        body = dumps(build())
-        cache_call(cache.set, key, body, BODY_CACHE_SECONDS)
-    response = HttpResponse(body, content_type=JSON)
+    bounds staleness from changes the ETag cannot see, e.g. a tag renamed in the tag admin).
+    Bodies this process served are also kept in it (``core.local``) until that moment."""
+    key = f"api:body:v2:{etag.strip(chr(34))}"
+    now = time_now()
+    entry = local.get(key)
+    if entry is None:
+        entry = cache_call(cache.get, key)
+        if entry is not None:
+            local.put(key, entry, len(entry[1]))
+    if entry is None or entry[0] <= now:
+        entry = (now + BODY_CACHE_SECONDS, dumps(build()))
+        cache_call(cache.set, key, entry, BODY_CACHE_SECONDS)
+        local.put(key, entry, len(entry[1]))
+    response = HttpResponse(entry[1], content_type=JSON)
     response["ETag"] = etag
     response["Vary"] = "Authorization"
     return response

@@ -167,6 +167,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process keeps the API answers and bodies it served (core/local.py): at most this many
+# bytes, least recently used first out.
+try:
+    LOCAL_CACHE_BYTES = int(os.environ.get("LOCAL_CACHE_MB", "").strip() or "32") * 1024 * 1024
+except ValueError:
+    raise ImproperlyConfigured("LOCAL_CACHE_MB must be a whole number of megabytes") from None
+if LOCAL_CACHE_BYTES < 0:
+    raise ImproperlyConfigured("LOCAL_CACHE_MB must be 0 or more")
 # Progress of background jobs (admin imports): the worker writes it, the web process reads it,
 # so it needs a cache both see: the shared one when there is one, else files in the data folder
 # (the embedded setup is one machine).
@@ -300,7 +308,6 @@ def env_rate(name: str, default: str) -> str:
 
 
 API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/m")
-RATELIMIT_USE_CACHE = "default"
 
 # Delivery API on PostgreSQL: every SQL statement of an API request is cancelled after this
 # many milliseconds (the bot gets 503 with Retry-After); 0 turns the limit off. The admin,

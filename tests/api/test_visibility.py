@@ -54,7 +54,7 @@ def test_calendar_shows_no_script_the_bot_cannot_see(api, xiaomei, on_wechat):
 
 # Item 3: Wagtail's expiry and go-live apply at once, without publish_scheduled ------------------
 @pytest.mark.usefixtures("search_backend")
-def test_an_expired_script_is_gone_from_detail_list_and_search(api, xiaomei):
+def test_an_expired_script_is_gone_from_detail_list_and_search(api, xiaomei, monkeypatch):
     kept = MomentScriptFactory(persona=xiaomei, title="会员日福利")
     script = MomentScriptFactory(
         persona=xiaomei, title="会员日限时", expire_at=timezone.now() + timedelta(hours=1)
@@ -64,8 +64,10 @@ def test_an_expired_script_is_gone_from_detail_list_and_search(api, xiaomei):
         kept.pk,
         script.pk,
     }
-    # The expiry passes; publish_scheduled has not run, so the row is still live.
-    Script.objects.filter(pk=script.pk).update(expire_at=timezone.now() - timedelta(seconds=1))
+    # The expiry passes (the clock moves, nothing is written); publish_scheduled has not run,
+    # so the row is still live.
+    later = timezone.now() + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     assert Script.objects.get(pk=script.pk).live is True
     assert_problem(api.get(f"scripts/{script.pk}/"), 404, "not_found")
     assert_problem(api.post(f"scripts/{script.pk}/render", {"variables": {}}), 404)
