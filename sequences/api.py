@@ -224,7 +224,7 @@ def due_steps(request: HttpRequest, window: Window, variables: dict[str, str] | 
     """The due steps of `window` in the API shape, with their messages."""
     sequence, now = window.sequence, window.now
     items = window.items
-    scripts = parsed_scripts({item.block.value.get("script") for item in items} - {None})
+    scripts = parsed_scripts(request, {item.block.value.get("script") for item in items} - {None})
     steps = []
     for item in items:
         script_id = item.block.value.get("script")

@@ -5,8 +5,9 @@ detail is; ``sequences.window`` keeps the parts that do not depend on `now`). Wh
 of can: the sequence's timing fields and steps, each step's fixed
 fields, the messages written in place (as blocks, and in the API shape per site address), and
 each sent script (its loaded row and its messages in the API shape). Entries are keyed by a
-stamp read from the database on every call, so an edit, a publish or an unpublish in any
-process is seen on the next call:
+stamp read from the database and kept in the process only while the delivery generation and
+the next clock boundary stand (``core.api.memo``, as the script detail's stamp is), so an
+edit, a publish or an unpublish in any process is seen on the next call:
 
 - a sequence by (id, updated_at, live revision), read by the visibility query itself
   (``sequence_stamp``: compiled once per client and scope, ``core.api.statements``);
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from content import messages as msgs
 from content.models import Script
-from core.api import ApiError, iso
+from core.api import ApiError, iso, memo
 from core.api.responses import BODY_CACHE_SECONDS
 from core.api.statements import first_row
 
@@ -194,7 +195,10 @@ def sequence_stamp(request: HttpRequest, slug: str, moment: datetime | None = No
         rows = client.visible(Sequence.objects.all(), at).filter(slug=value).order_by()
         return rows.values_list("pk", "updated_at", "live_revision_id")[:1]
 
-    stamp = first_row(key, build, moment or timezone.now(), slug)
+    if moment is None:  # now: kept while the delivery generation and the clock stand
+        stamp = memo(request, (*key, slug), lambda: first_row(key, build, timezone.now(), slug))
+    else:
+        stamp = first_row(key, build, moment, slug)
     if not stamp:
         raise ApiError(404, "not_found", _("No sequence “%(slug)s”.") % {"slug": slug})
     return stamp
@@ -209,23 +213,25 @@ def parsed_sequence(request: HttpRequest, slug: str) -> ParsedSequence:
     return entry
 
 
-def script_stamp(script_id: int) -> tuple | None:
+def script_stamp(request: HttpRequest, script_id: int) -> tuple | None:
     """(id, updated_at, live revision, live, go-live, expiry, validity window) of script
     `script_id` as the database returns them, or None: one statement compiled once per
-    process (``core.api.statements``), not a queryset per call."""
+    process (``core.api.statements``), kept while the delivery generation stands."""
+    key = ("due-script-stamp",)
 
     def build(_moment, value):
         return Script.objects.filter(pk=value).order_by().values_list(*SCRIPT_STAMP)[:1]
 
-    return first_row(("due-script-stamp",), build, timezone.now(), script_id)
+    return memo(request, (*key, script_id),
+                lambda: first_row(key, build, timezone.now(), script_id))  # fmt: skip
 
 
-def parsed_scripts(ids) -> dict[int, ParsedScript]:
-    """The scripts `ids` by id (missing ones left out): one stamp query per script (a window
-    sends one or two), the rows loaded only for stamps not cached."""
+def parsed_scripts(request: HttpRequest, ids) -> dict[int, ParsedScript]:
+    """The scripts `ids` by id (missing ones left out): one stamp per script (a window sends
+    one or two), the rows loaded only for stamps not cached."""
     out, missing = {}, {}
     for script_id in ids:
-        row = script_stamp(script_id)
+        row = script_stamp(request, script_id)
         if row is None:
             continue
         entry = _scripts.get(row)
