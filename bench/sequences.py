@@ -52,6 +52,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
+    from core import local
+
     call_command("migrate", verbosity=0)
     from bots.models import BotClient
     from tests.content.factories import ChatScriptFactory
@@ -110,6 +112,7 @@ def main() -> None:
             for n in range(turn * share, (turn + 1) * share):
                 if clear:
                     cache.clear()
+                    local.clear()  # the process's own copies (core.local) too
                 query = queries[n % len(queries)]
                 started = time.process_time()
                 response = http.get(path, QUERY_STRING=query)
