@@ -20,7 +20,8 @@ that other load on a shared machine affects every target alike). Targets:
 - our script detail, 200 and 304 (If-None-Match with its ETag), for a demo moment with images
   and for one of the inserted text-only scripts;
 - Wagtail API v3's snippet detail of the same two objects (api_fields comparable to ours);
-- our script list (limit=20), render (POST with every declared variable) and calendar.
+- our script list (limit=20), render (POST with every declared variable), calendar and a
+  sequence's due (the demo camp, one hour with one step due: the issue asks ≤ the detail).
 
 Per target it prints requests/s, p50/p99 latency, unexpected answers (any status other than the
 expected 200/304, or a connection error: reported, never dropped), body size, the server's CPU
@@ -396,6 +397,14 @@ def wait_for(port: int, server: subprocess.Popen, log: Path) -> None:
     raise SystemExit("gunicorn did not answer /api/v1/health:\n" + log.read_text()[-3000:])
 
 
+# The demo camp (sequences/demo.py): day 2's 07:30 check-in, moved to 08:00 by quiet hours.
+DUE = "/api/v1/sequences/fat-loss-camp-21d/due?" + "&".join(
+    f"{name}={quote(value)}" for name, value in (
+        ("started_at", "2027-03-01T00:00:00+08:00"), ("since", "2027-03-02T07:00:00+08:00"),
+        ("now", "2027-03-02T08:00:00+08:00"))
+)  # fmt: skip
+
+
 def targets(data: dict, port: int) -> list[Target]:
     ours = {"Authorization": f"Bearer {data['bot_token']}"}
     theirs = {"Authorization": f"Bearer {data['wagtail_token']}"}
@@ -423,6 +432,7 @@ def targets(data: dict, port: int) -> list[Target]:
         Target("render", f"render {rich} ({len(values)} variables)",
                f"/api/v1/scripts/{rich}/render", method="POST", headers=ours, body=render_body),
         Target("calendar", "calendar (default: 8 days)", "/api/v1/calendar/", headers=ours),
+        Target("due", "sequence due, demo camp, 1 hour, 1 step", DUE, headers=ours),
         *integration_targets(ours, rich),
     ]  # fmt: skip
 
@@ -471,6 +481,7 @@ def checks(rows: dict[str, dict]) -> list[str]:
         ]
     for label, ours, base, limit in (
         ("MCP get_script vs the detail", "mcp", "detail", 1.3),
+        ("sequence due vs the detail", "due", "detail", 1.0),
         ("Dify retrieval vs search", "dify", "search", 1.5),
     ):
         if ours in rows and base in rows:

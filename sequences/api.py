@@ -23,9 +23,9 @@ from core.api import (
     Problem,
     aware,
     cached_answer,
+    dumps,
     invalid,
     iso,
-    json_response,
     page,
     strict_query,
 )
@@ -35,6 +35,7 @@ from .enums import LOCAL_TZ
 from .models import Sequence
 from .parsed import MESSAGES, RawStep, parsed_scripts, parsed_sequence, script_fields, step_fields
 from .schemas import ChannelName, DueOut, SequenceDetail, SequenceList, TriggerName
+from .window import Window, answer, response
 
 router = Router(tags=["sequences"])
 
@@ -195,31 +196,37 @@ def _parse_variables(raw: str | None) -> dict[str, str] | None:
     return values
 
 
-def due_body(
+def due_window(
     request: HttpRequest,
     slug: str,
     started_at: datetime,
     now: datetime | None = None,
     since: datetime | None = None,
-    variables: dict[str, str] | None = None,
-) -> dict:
-    """The body of /due: the steps due in (since, now] for a member who started at
-    `started_at`, with their messages, and `next_due_at`. ApiError 404/422. MCP's sop_due
-    calls it too."""
+) -> Window:
+    """The window of a /due call: the visible sequence `slug` (parsed), the member's timeline
+    and the slice due in (since, now]. ApiError 404/422."""
     started_at = _moment(started_at, "started_at")
     now = _moment(now, "now") or timezone.now().astimezone(LOCAL_TZ)
     since = _moment(since, "since")
     sequence = parsed_sequence(request, slug)  # one stamp query; parsed once per stamp
     try:
-        result = schedule.due(sequence, started_at, now, since, sequence.timeline(started_at))
+        member = sequence.member(started_at)
+        lo, hi = schedule.window(member.ats, started_at, now, since)
     except schedule.ScheduleError as error:
         raise ApiError(
             422, error.code, error.message,
             errors=[{"loc": ["query", error.field or "steps"], "message": error.message}],
         ) from None  # fmt: skip
-    scripts = parsed_scripts({item.block.value.get("script") for item in result.steps} - {None})
+    return Window(sequence, member, lo, hi, started_at, now, since)
+
+
+def due_steps(request: HttpRequest, window: Window, variables: dict[str, str] | None) -> list:
+    """The due steps of `window` in the API shape, with their messages."""
+    sequence, now = window.sequence, window.now
+    items = window.items
+    scripts = parsed_scripts(request, {item.block.value.get("script") for item in items} - {None})
     steps = []
-    for item in result.steps:
+    for item in items:
         script_id = item.block.value.get("script")
         data = dict(sequence.fields[item.index])
         where = data["title"] or _("Step %(n)d") % {"n": item.index + 1}
@@ -238,15 +245,49 @@ def due_body(
         data["due_at"] = iso(item.at)
         data["scheduled_at"] = iso(item.nominal)
         steps.append(data)
+    return steps
+
+
+def due_body(
+    request: HttpRequest,
+    slug: str,
+    started_at: datetime,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    variables: dict[str, str] | None = None,
+) -> dict:
+    """The body of /due: the steps due in (since, now] for a member who started at
+    `started_at`, with their messages, and `next_due_at`. ApiError 404/422. MCP's sop_due
+    calls it too."""
+    return _body(request, due_window(request, slug, started_at, now, since), variables)
+
+
+def _body(request: HttpRequest, window: Window, variables: dict[str, str] | None) -> dict:
     return {
-        "sequence": sequence.slug,
-        "started_at": iso(started_at),
-        "since": iso(since or started_at),
-        "now": iso(now),
-        "steps": steps,
-        "next_due_at": iso(result.next_due_at),
-        "exit_conditions": list(sequence.exit_conditions),
+        "sequence": window.sequence.slug,
+        "started_at": iso(window.started_at),
+        "since": iso(window.since or window.started_at),
+        "now": iso(window.now),
+        "steps": due_steps(request, window, variables),
+        "next_due_at": iso(window.member.next_due_at(window.hi)),
+        "exit_conditions": list(window.sequence.exit_conditions),
     }
+
+
+def due_json(
+    request: HttpRequest,
+    slug: str,
+    started_at: datetime,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    variables: dict[str, str] | None = None,
+) -> bytes:
+    """``dumps(due_body(...))``, byte for byte, joined from kept pieces when the answer's
+    steps depend on nothing but the window (``sequences.window``)."""
+    window = due_window(request, slug, started_at, now, since)
+    if variables is not None or window.sends_scripts():
+        return dumps(_body(request, window, variables))
+    return answer(window, request, lambda: due_steps(request, window, None), iso)
 
 
 # Endpoints -----------------------------------------------------------------------------------
@@ -312,5 +353,5 @@ def sequence_due(
     (`since` defaults to `started_at`, `now` to the server's time; every time needs an
     offset), moved out of quiet hours, plus `next_due_at`. Call again with since = the
     previous now: each step is returned once."""
-    body = due_body(request, slug, started_at, now, since, _parse_variables(variables))
-    return json_response(request, body)
+    body = due_json(request, slug, started_at, now, since, _parse_variables(variables))
+    return response(request, body)

@@ -1,17 +1,20 @@
 """What `due` reads from a sequence and its scripts, parsed once per process and stamp.
 
-A `due` answer depends on the member's window, so it cannot be cached as a body (as the script
-detail is). What it is made of can: the sequence's timing fields and steps, each step's fixed
+A `due` answer depends on the member's window, so it cannot be cached as one body (as the script
+detail is; ``sequences.window`` keeps the parts that do not depend on `now`). What it is made
+of can: the sequence's timing fields and steps, each step's fixed
 fields, the messages written in place (as blocks, and in the API shape per site address), and
 each sent script (its loaded row and its messages in the API shape). Entries are keyed by a
-stamp read from the database on every call, so an edit, a publish or an unpublish in any
-process is seen on the next call:
+stamp read from the database and kept in the process only while the delivery generation and
+the next clock boundary stand (``core.api.memo``, as the script detail's stamp is), so an
+edit, a publish or an unpublish in any process is seen on the next call:
 
 - a sequence by (id, updated_at, live revision), read by the visibility query itself
   (``sequence_stamp``: compiled once per client and scope, ``core.api.statements``);
 - a script by (id, updated_at, live revision, live, go-live, expiry, validity window): every
-  field ``Script.is_deliverable`` reads, read only when a due step sends a script, so the
-  availability of a step is decided, as before, by ``is_deliverable`` at the member's `now`.
+  field ``Script.is_deliverable`` reads, read (``script_stamp``, a compiled statement) only
+  when a due step sends a script, so the availability of a step is decided, as before, by
+  ``is_deliverable`` at the member's `now`.
 
 Entries also expire after ``BODY_CACHE_SECONDS`` (as the detail's bodies do), which bounds
 staleness from writes that bypass the stamp (a bulk ``update()``).
@@ -28,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from content import messages as msgs
 from content.models import Script
-from core.api import ApiError, iso
+from core.api import ApiError, iso, memo
 from core.api.responses import BODY_CACHE_SECONDS
 from core.api.statements import first_row
 
@@ -102,12 +105,27 @@ def _store(cache: dict, key, entry, limit: int = MAX_ENTRIES):
     return entry
 
 
+class Member:
+    """One member's timeline (``schedule.timeline``) with its times, for ``schedule.window``."""
+
+    __slots__ = ("items", "ats")
+
+    def __init__(self, items: list[schedule.Scheduled]):
+        self.items = items
+        self.ats = [item.at for item in items]
+
+    def next_due_at(self, hi: int) -> datetime | None:
+        """The time of the first step after a window ending at `hi` (None: nothing left)."""
+        return self.ats[hi] if hi < len(self.ats) else None
+
+
 class ParsedSequence:
     """One published sequence as `due` reads it (also the engine's input: the timing fields
     and ``steps``)."""
 
-    def __init__(self, sequence: Sequence):
+    def __init__(self, sequence: Sequence, stamp: tuple = ()):
         self.built = clock.monotonic()
+        self.stamp = stamp
         self.pk = sequence.pk
         self.slug = sequence.slug
         self.quiet_start = sequence.quiet_start
@@ -120,16 +138,16 @@ class ParsedSequence:
         self.fields = [step_fields(index, step) for index, step in enumerate(self.steps)]
         self._streams: dict[int, object] = {}
         self._api: dict[tuple[int, str], list] = {}
-        self._timelines: dict[datetime, list[schedule.Scheduled]] = {}
+        self._timelines: dict[datetime, Member] = {}
 
-    def timeline(self, started_at: datetime) -> list[schedule.Scheduled]:
+    def member(self, started_at: datetime) -> Member:
         """``schedule.timeline`` for a member who started at `started_at` (kept for the
         latest starts asked about: a cohort's members share one). ScheduleError as there."""
-        items = self._timelines.get(started_at)
-        if items is None:  # (read once: another thread may clear the dict meanwhile)
-            items = _store(self._timelines, started_at, schedule.timeline(self, started_at),
-                           MAX_TIMELINES)  # fmt: skip
-        return items
+        member = self._timelines.get(started_at)
+        if member is None:  # (read once: another thread may clear the dict meanwhile)
+            member = Member(schedule.timeline(self, started_at))
+            _store(self._timelines, started_at, member, MAX_TIMELINES)
+        return member
 
     def stream(self, index: int):
         """The messages written in place in step `index`, as blocks."""
@@ -177,7 +195,10 @@ def sequence_stamp(request: HttpRequest, slug: str, moment: datetime | None = No
         rows = client.visible(Sequence.objects.all(), at).filter(slug=value).order_by()
         return rows.values_list("pk", "updated_at", "live_revision_id")[:1]
 
-    stamp = first_row(key, build, moment or timezone.now(), slug)
+    if moment is None:  # now: kept while the delivery generation and the clock stand
+        stamp = memo(request, (*key, slug), lambda: first_row(key, build, timezone.now(), slug))
+    else:
+        stamp = first_row(key, build, moment, slug)
     if not stamp:
         raise ApiError(404, "not_found", _("No sequence “%(slug)s”.") % {"slug": slug})
     return stamp
@@ -188,17 +209,31 @@ def parsed_sequence(request: HttpRequest, slug: str) -> ParsedSequence:
     stamp = sequence_stamp(request, slug)
     entry = _sequences.get(stamp)
     if entry is None or not _fresh(entry):
-        entry = _store(_sequences, stamp, ParsedSequence(Sequence.objects.get(pk=stamp[0])))
+        entry = _store(_sequences, stamp, ParsedSequence(Sequence.objects.get(pk=stamp[0]), stamp))
     return entry
 
 
-def parsed_scripts(ids) -> dict[int, ParsedScript]:
-    """The scripts `ids` by id (missing ones left out): one query of their stamps, the rows
-    loaded only for stamps not cached."""
-    if not ids:
-        return {}
+def script_stamp(request: HttpRequest, script_id: int) -> tuple | None:
+    """(id, updated_at, live revision, live, go-live, expiry, validity window) of script
+    `script_id` as the database returns them, or None: one statement compiled once per
+    process (``core.api.statements``), kept while the delivery generation stands."""
+    key = ("due-script-stamp",)
+
+    def build(_moment, value):
+        return Script.objects.filter(pk=value).order_by().values_list(*SCRIPT_STAMP)[:1]
+
+    return memo(request, (*key, script_id),
+                lambda: first_row(key, build, timezone.now(), script_id))  # fmt: skip
+
+
+def parsed_scripts(request: HttpRequest, ids) -> dict[int, ParsedScript]:
+    """The scripts `ids` by id (missing ones left out): one stamp per script (a window sends
+    one or two), the rows loaded only for stamps not cached."""
     out, missing = {}, {}
-    for row in Script.objects.filter(pk__in=ids).values_list(*SCRIPT_STAMP):
+    for script_id in ids:
+        row = script_stamp(request, script_id)
+        if row is None:
+            continue
         entry = _scripts.get(row)
         if entry is None or not _fresh(entry):
             missing[row[0]] = row

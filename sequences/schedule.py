@@ -23,6 +23,7 @@ The rules, in order, for one member who started at ``started_at``:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -173,15 +174,12 @@ def cycle_end(sequence, started_at: datetime) -> datetime | None:
     return _at(day0 + timedelta(days=sequence.cycle_days), time(0, 0))
 
 
-def due(
-    sequence,
-    started_at: datetime,
-    now: datetime,
-    since: datetime | None = None,
-    scheduled: list[Scheduled] | None = None,
-) -> Due:
-    """The steps due in (since, now] for a member who started at `started_at` (module doc).
-    `scheduled`: ``timeline(sequence, started_at)`` when the caller has it already."""
+def window(
+    ats: list[datetime], started_at: datetime, now: datetime, since: datetime | None = None
+) -> tuple[int, int]:
+    """(lo, hi) for a member's timeline whose (moved) times, in order, are `ats`: the steps
+    due in (since, now] are ``timeline[lo:hi]`` and ``timeline[hi]`` (if any) is the next
+    one (module doc, rule 4). ScheduleError for times out of order."""
     require_aware(started_at, "started_at")
     require_aware(now, "now")
     if since is not None:
@@ -193,14 +191,23 @@ def due(
         raise ScheduleError("since_before_start", _("“since” is before “started_at”."), "since")
     if since > now:
         raise ScheduleError("since_after_now", _("“since” is after “now”."), "since")
-    from_start = since == started_at
-    steps, next_due_at = [], None
+    # From the start a step due exactly at the start is included: (since, now] becomes
+    # [start, now]. No step of a timeline is before its start (rule 2).
+    lo = bisect_left(ats, since) if since == started_at else bisect_right(ats, since)
+    return lo, bisect_right(ats, now)
+
+
+def due(
+    sequence,
+    started_at: datetime,
+    now: datetime,
+    since: datetime | None = None,
+    scheduled: list[Scheduled] | None = None,
+) -> Due:
+    """The steps due in (since, now] for a member who started at `started_at` (module doc).
+    `scheduled`: ``timeline(sequence, started_at)`` when the caller has it already."""
+    window([], started_at, now, since)  # bad times are refused before the steps are read
     if scheduled is None:
         scheduled = timeline(sequence, started_at)
-    for item in scheduled:
-        if item.at > now:
-            next_due_at = item.at
-            break
-        if item.at > since or (from_start and item.at == started_at):
-            steps.append(item)
-    return Due(steps, next_due_at)
+    lo, hi = window([item.at for item in scheduled], started_at, now, since)
+    return Due(scheduled[lo:hi], scheduled[hi].at if hi < len(scheduled) else None)

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from bots.models import BotClient
-from sequences import parsed
+from sequences import parsed, window
 from tests.personas.factories import PersonaFactory
 
 PROBLEM = "application/problem+json"
@@ -18,6 +18,7 @@ PROBLEM = "application/problem+json"
 def _fresh_rate_counters():
     cache.clear()
     parsed.clear()  # the per-process cache of parsed sequences (ids are reused across tests)
+    window.clear()  # and of the pieces of `due` answers
     yield
     cache.clear()
 

@@ -159,3 +159,25 @@ def test_windows_partition_the_timeline(steps, quiet, start_minutes, cuts):
         if quiet:
             window = schedule.quiet_window(*quiet)
             assert schedule.out_of_quiet(item.at, window) == item.at
+
+
+def test_the_window_is_the_steps_in_since_now_by_their_definition():
+    """``window`` bisects; rule 4 read literally (a step due at the start counts when since is
+    the start) gives the same steps and next time for every pair of half hours of the camp."""
+    sequence = camp()
+    items = schedule.timeline(sequence, CAMP_START)
+    ats = [item.at for item in items]
+    moments = [CAMP_START + timedelta(minutes=30 * n) for n in range(22 * 48)]
+    for since in moments[::7]:
+        for now in moments:
+            if now < since:
+                continue
+            lo, hi = schedule.window(ats, CAMP_START, now, since)
+            due = [
+                item
+                for item in items
+                if since < item.at <= now or (since == CAMP_START and item.at == since)
+            ]
+            later = [item.at for item in items if item.at > now]
+            assert items[lo:hi] == due
+            assert (ats[hi] if hi < len(ats) else None) == (later[0] if later else None)
