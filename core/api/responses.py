@@ -52,8 +52,11 @@ def iso(value: datetime | None) -> str | None:
 
 # ETags and responses -------------------------------------------------------------------------
 def make_etag(*parts: Any) -> str:
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f'"{digest}"'
+    """A strong ETag: the hash of a body (one bytes part, hashed as it is) or of the parts
+    that name it (a stamp)."""
+    body = len(parts) == 1 and isinstance(parts[0], bytes)
+    data = parts[0] if body else repr(parts).encode()
+    return f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
 
 
 def etag_matches(request: HttpRequest, etag: str) -> bool:
