@@ -246,6 +246,12 @@ def _load(script_id: int) -> Script:
 @strict_query
 def get_script(request: HttpRequest, script_id: int):
     """A script with its variables and messages; send `If-None-Match` to get 304 cheaply."""
+    return script_detail_response(request, script_id)
+
+
+def script_detail_response(request: HttpRequest, script_id: int):
+    """The detail's 200 or 304 (ApiError 404): ninja's route and the lean one
+    (site_config/lean_api.py) both answer with it."""
     stamp = _stamp(request, script_id)
     return conditional(request, "script", stamp, lambda: detail(_load(script_id), request))
 

@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from editorial_calendar.feeds import calendar_feed
 from integrations.mcp import mcp_view
 
+from . import lean_api
 from .api import api
 
 
@@ -26,6 +27,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    # The hottest GET without ninja's operation; everything else of it goes to ninja's view.
+    path("api/v1/scripts/<int:script_id>/", lean_api.script_detail),
     path("api/v1/", api.urls),
     path("mcp", mcp_view, name="mcp"),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
