@@ -1,18 +1,23 @@
-"""A lean path for the hottest delivery GET: the script detail, without django-ninja's operation.
+"""Lean paths for the hottest delivery GETs, without django-ninja's operation: the script detail
+and a sequence's due.
 
-Bots poll `GET /api/v1/scripts/{id}/` more than anything else, and with its answer kept in the
-process (core/local.py) ninja's operation (signature resolution, its checks, the temporal
-response) is a good part of what is left. This route, listed before ninja's, answers a plain
-GET (no query string) with the very same functions ninja's route calls: the token check and
-the rate limit (``integrations.auth``, which answers the REST API's own 401/429 problems), then
-``content.api.get_script``'s body, and ``ApiError`` as the API's problem document. Anything
-else (HEAD, other methods, any query parameter) is handed to ninja's own view for the route, so
-errors such as unknown parameters keep their one implementation. ``API_LEAN_PATHS = False``
-sends everything to ninja; a test holds the two paths to identical answers.
+Bots poll `GET /api/v1/scripts/{id}/` and `.../sequences/{slug}/due` more than anything else,
+and with their answers kept in the process (core/local.py, sequences/window.py) ninja's
+operation (signature resolution, parameter models, its checks, the temporal response) is a
+good part of what is left. These routes, listed before ninja's, answer the plain case with the
+very same functions ninja's routes call: the token check and the rate limit
+(``integrations.auth``, which answers the REST API's own 401/429 problems), then the view's
+body, and ``ApiError`` as the API's problem document. Anything else (HEAD, other methods, any
+other parameter, a repeated one, a time not written plainly as ISO 8601 with an offset) is
+handed to ninja's own view for the route, so every error keeps its one implementation.
+``API_LEAN_PATHS = False`` sends everything to ninja; tests hold both paths to identical
+answers.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from functools import cache
 
 from django.conf import settings
@@ -23,6 +28,8 @@ from django.views.decorators.csrf import csrf_exempt
 from content import api as content_api
 from core.api import ApiError, problem_from
 from integrations.auth import authenticate
+from sequences import api as sequences_api
+from sequences.window import response as due_response
 
 API_NAMESPACE = "api_v1"
 
@@ -38,13 +45,13 @@ def _ninja_view(name: str):
     return next(pattern.callback for pattern in resolver.url_patterns if pattern.name == name)
 
 
+def _lean(request: HttpRequest) -> bool:
+    return request.method == "GET" and getattr(settings, "API_LEAN_PATHS", True)
+
+
 @csrf_exempt
 def script_detail(request: HttpRequest, script_id: int) -> HttpResponse:
-    if (
-        request.method != "GET"
-        or request.META.get("QUERY_STRING")
-        or not getattr(settings, "API_LEAN_PATHS", True)
-    ):
+    if not _lean(request) or request.META.get("QUERY_STRING"):
         return _ninja_view("script")(request, script_id=script_id)
     refused = authenticate(request)
     if refused is not None:
@@ -53,3 +60,41 @@ def script_detail(request: HttpRequest, script_id: int) -> HttpResponse:
         return content_api.script_detail_response(request, script_id)
     except ApiError as error:
         return problem_from(error)
+
+
+#: A time as bots send it: what both this route and ninja's parameter model read the same way.
+PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)")
+DUE_TIMES = frozenset({"started_at", "now", "since"})
+
+
+def _plain_times(request: HttpRequest) -> dict[str, datetime] | None:
+    """The due call's times when each is given once, plainly; else None (ninja decides)."""
+    query = request.GET
+    if "started_at" not in query or not DUE_TIMES.issuperset(query):
+        return None
+    times = {}
+    for name, values in query.lists():
+        if len(values) != 1 or not PLAIN_TIME.fullmatch(values[0]):
+            return None
+        try:
+            times[name] = datetime.fromisoformat(values[0])
+        except ValueError:  # e.g. the 31st of February: ninja says so
+            return None
+    return times
+
+
+@csrf_exempt
+def sequence_due(request: HttpRequest, slug: str) -> HttpResponse:
+    times = _plain_times(request) if _lean(request) else None
+    if times is None:
+        return _ninja_view("sequence_due")(request, slug=slug)
+    refused = authenticate(request)
+    if refused is not None:
+        return refused
+    try:
+        body = sequences_api.due_json(
+            request, slug, times["started_at"], times.get("now"), times.get("since"), None
+        )
+    except ApiError as error:
+        return problem_from(error)
+    return due_response(request, body)

@@ -27,8 +27,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
-    # The hottest GET without ninja's operation; everything else of it goes to ninja's view.
+    # The hottest GETs without ninja's operation; everything else of theirs goes to ninja's views.
     path("api/v1/scripts/<int:script_id>/", lean_api.script_detail),
+    path("api/v1/sequences/<slug>/due", lean_api.sequence_due),
     path("api/v1/", api.urls),
     path("mcp", mcp_view, name="mcp"),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
