@@ -21,7 +21,7 @@ from datetime import datetime, tzinfo
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from core.api import JSON, dumps, etag_matches, make_etag, not_modified
+from core.api import dumps, etag_response, make_etag
 
 from .parsed import Member, ParsedSequence
 
@@ -91,13 +91,7 @@ def _build(window: Window, steps: list, iso) -> tuple[bytes, bytes]:
 def response(request: HttpRequest, body: bytes) -> HttpResponse:
     """A 200 JSON answer as ``json_response`` gives it (ETag = the body's hash, 304 when the
     client has it), from bytes."""
-    etag = make_etag(body)
-    if etag_matches(request, etag):
-        return not_modified(etag)
-    out = HttpResponse(body, content_type=JSON)
-    out["ETag"] = etag
-    out["Vary"] = "Authorization"
-    return out
+    return etag_response(request, body, make_etag(body))
 
 
 def clear() -> None:

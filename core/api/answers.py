@@ -26,12 +26,10 @@ from core import generation, local
 
 from .responses import (
     BODY_CACHE_SECONDS,
-    JSON,
     cache_call,
     dumps,
-    etag_matches,
+    etag_response,
     make_etag,
-    not_modified,
 )
 
 
@@ -74,12 +72,7 @@ def cached_answer(request: HttpRequest, build, parts: tuple = ()) -> HttpRespons
             cache_call(cache.set, key, entry, BODY_CACHE_SECONDS)
             local.put(key, entry, len(body))
     _expires, etag, body = entry
-    if etag_matches(request, etag):
-        return not_modified(etag)
-    response = HttpResponse(body, content_type=JSON)
-    response["ETag"] = etag
-    response["Vary"] = "Authorization"
-    return response
+    return etag_response(request, body, etag)
 
 
 def memo(request: HttpRequest, parts: tuple, build):

@@ -76,6 +76,16 @@ def not_modified(etag: str) -> HttpResponse:
     return response
 
 
+def etag_response(request: HttpRequest, body: bytes, etag: str) -> HttpResponse:
+    """A 200 of JSON `body` with its ETag, or a 304 when the client has that ETag already."""
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    response = HttpResponse(body, content_type=JSON)
+    response["ETag"] = etag
+    response["Vary"] = "Authorization"
+    return response
+
+
 def json_response(
     request: HttpRequest, data: Any, *, status: int = 200, etag: str | None = None
 ) -> HttpResponse:
