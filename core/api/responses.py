@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.renderers import BaseRenderer
 
-from core import local
+from core import generation, local
 from core.outages import is_cache_failure
 
 logger = logging.getLogger(__name__)
@@ -119,18 +119,23 @@ def cached_json(request: HttpRequest, etag: str, build) -> HttpResponse:
     """A 200 whose body is cached under its ETag: the ETag already names everything the body
     depends on, so the same ETag means the same bytes (for BODY_CACHE_SECONDS at most, which
     bounds staleness from changes the ETag cannot see, e.g. a tag renamed in the tag admin).
-    Bodies this process served are also kept in it (``core.local``) until that moment."""
+    Bodies this process served are also kept in it (``core.local``) until that moment, under
+    the delivery generation too: a change the ETag cannot see but the generation does (a
+    restore, which makes new image renditions) reaches every process at once."""
     key = f"api:body:v2:{etag.strip(chr(34))}"
     now = time_now()
-    entry = local.get(key)
+    current = generation.current(request)
+    local_key = None if current is None else (key, current)
+    entry = local.get(local_key) if local_key else None
     if entry is None:
         entry = cache_call(cache.get, key)
-        if entry is not None:
-            local.put(key, entry, len(entry[1]))
+        if entry is not None and local_key:
+            local.put(local_key, entry, len(entry[1]))
     if entry is None or entry[0] <= now:
         entry = (now + BODY_CACHE_SECONDS, dumps(build()))
         cache_call(cache.set, key, entry, BODY_CACHE_SECONDS)
-        local.put(key, entry, len(entry[1]))
+        if local_key:
+            local.put(local_key, entry, len(entry[1]))
     response = HttpResponse(entry[1], content_type=JSON)
     response["ETag"] = etag
     response["Vary"] = "Authorization"

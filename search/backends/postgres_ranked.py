@@ -173,7 +173,7 @@ class RankedPostgresResults(BaseSearchResults):
                 break
             hi, density = lo, len(rows) / (top - lo)
             # None met yet: a rare word, or one of older campaigns (中秋 in spring): wider.
-            window = int((BLOCK - len(rows)) / density * 1.5) if density else window * 16
+            window = max(1, int((BLOCK - len(rows)) / density * 1.5)) if density else window * 16
         self._blocks[key] = block
         return block
 
