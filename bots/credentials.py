@@ -40,7 +40,7 @@ FIELDS = ("id", "name", "token_prefix", "token_hash", "all_personas", "expires_a
 def shared() -> bool:
     """Whether the default cache is shared by every process (and caching is not switched off
     with API_CREDENTIALS_CACHE = False)."""
-    if not getattr(settings, "API_CREDENTIALS_CACHE", True):
+    if not settings.API_CREDENTIALS_CACHE:
         return False
     return cache_is_shared()
 

@@ -15,6 +15,7 @@ from ninja import Query, Router
 from content import messages as msgs
 from content import variables as vars_
 from content.models import Script
+from core import local
 from core.api import (
     DEFAULT_LIMIT,
     ERRORS,
@@ -35,7 +36,7 @@ from .enums import LOCAL_TZ
 from .models import Sequence
 from .parsed import MESSAGES, RawStep, parsed_scripts, parsed_sequence, script_fields, step_fields
 from .schemas import ChannelName, DueOut, SequenceDetail, SequenceList, TriggerName
-from .window import Window, answer, response
+from .window import Window, answer, answer_key, response
 
 router = Router(tags=["sequences"])
 
@@ -283,11 +284,24 @@ def due_json(
     variables: dict[str, str] | None = None,
 ) -> bytes:
     """``dumps(due_body(...))``, byte for byte, joined from kept pieces when the answer's
-    steps depend on nothing but the window (``sequences.window``)."""
+    steps depend on nothing but the window (``sequences.window``); such an answer for given
+    times is also kept whole in the process (a cohort's members ask the same question)."""
+    key = None
+    if variables is None and now is not None:
+        try:
+            key = answer_key(parsed_sequence(request, slug), request, started_at, now, since)
+        except ApiError:  # decided below, after the times are checked (as ninja's route does)
+            pass
+        body = local.get(key) if key else None
+        if body is not None:
+            return body
     window = due_window(request, slug, started_at, now, since)
     if variables is not None or window.sends_scripts():
         return dumps(_body(request, window, variables))
-    return answer(window, request, lambda: due_steps(request, window, None), iso)
+    body = answer(window, request, lambda: due_steps(request, window, None), iso)
+    if key:
+        local.put(key, body, len(body))
+    return body
 
 
 # Endpoints -----------------------------------------------------------------------------------

@@ -71,6 +71,16 @@ def answer(window: Window, request: HttpRequest, steps: Callable[[], list], iso)
     return b"".join((head, b'"', since, b'","now":"', _iso(window.now, zone), b'"', tail))
 
 
+def answer_key(sequence: ParsedSequence, request: HttpRequest, started_at: datetime,
+               now: datetime, since: datetime | None) -> tuple:  # fmt: skip
+    """What a whole answer of `sequence` for these times is kept under in the process
+    (``core.local``) when its steps depend on nothing but the window: the parse (its stamp
+    and when it was built, so an edit, publish or unpublish is a new key), the times, the
+    site's address and the time zone."""
+    return ("due-answer", sequence.stamp, sequence.built, started_at, now, since,
+            request.build_absolute_uri("/"), timezone.get_current_timezone())  # fmt: skip
+
+
 def _iso(value: datetime, zone: tzinfo) -> bytes:
     """``iso(value)`` in the current time zone `zone` (what ``timezone.localtime`` does)."""
     return value.astimezone(zone).isoformat().encode()

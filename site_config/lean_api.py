@@ -46,7 +46,7 @@ def _ninja_view(name: str):
 
 
 def _lean(request: HttpRequest) -> bool:
-    return request.method == "GET" and getattr(settings, "API_LEAN_PATHS", True)
+    return request.method == "GET" and settings.API_LEAN_PATHS
 
 
 @csrf_exempt
@@ -67,8 +67,26 @@ PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|
 DUE_TIMES = frozenset({"started_at", "now", "since"})
 
 
+MAX_QUERIES = 1024  # query strings whose reading is kept (a cohort asks the same one)
+_queries: dict[str, dict[str, datetime] | None] = {}
+
+
 def _plain_times(request: HttpRequest) -> dict[str, datetime] | None:
-    """The due call's times when each is given once, plainly; else None (ninja decides)."""
+    """The due call's times when each is given once, plainly; else None (ninja decides).
+    What a query string says never changes, so its reading is kept per raw string."""
+    raw = request.META.get("QUERY_STRING", "")
+    try:
+        return _queries[raw]
+    except KeyError:
+        pass
+    times = _read_times(request)
+    if len(_queries) >= MAX_QUERIES:
+        _queries.clear()
+    _queries[raw] = times
+    return times
+
+
+def _read_times(request: HttpRequest) -> dict[str, datetime] | None:
     query = request.GET
     if "started_at" not in query or not DUE_TIMES.issuperset(query):
         return None

@@ -103,11 +103,7 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = [
-            name
-            for name, values in request.GET.lists()
-            if bad_text(name) or any(bad_text(value) for value in values)
-        ]
+        query = _bad_parameters(request)
         if request.path_info.startswith(API_PREFIX):
             if query:
                 return _refused([["query", name] for name in query])
@@ -124,6 +120,20 @@ class InputGuardMiddleware:
         if bad or any(isinstance(value, str) and bad_text(value) for value in args):
             return _refused([["path", name] for name in bad] or [["path"]])
         return None
+
+
+def _bad_parameters(request: HttpRequest) -> list[str]:
+    """The query parameters bad_text refuses (by name). A query is decoded as UTF-8 with
+    errors replaced, which never yields a surrogate, so only a NUL can be refused: a query
+    string with neither a NUL nor ``%00`` is not parsed here at all."""
+    raw = request.META.get("QUERY_STRING", "")
+    if "\x00" not in raw and "%00" not in raw:
+        return []
+    return [
+        name
+        for name, values in request.GET.lists()
+        if bad_text(name) or any(bad_text(value) for value in values)
+    ]
 
 
 def _refused(locs: list[list]) -> HttpResponse:

@@ -175,6 +175,13 @@ except ValueError:
     raise ImproperlyConfigured("LOCAL_CACHE_MB must be a whole number of megabytes") from None
 if LOCAL_CACHE_BYTES < 0:
     raise ImproperlyConfigured("LOCAL_CACHE_MB must be 0 or more")
+# The hottest delivery GETs (script detail, a sequence's due) skip ninja's operation
+# (site_config/lean_api.py); False sends them through ninja. A bot's token check is cached in
+# the shared cache under the credentials version (bots/credentials.py); False reads the
+# database every time. (Defined here, not left to getattr defaults: a missing setting costs
+# an exception on every read.)
+API_LEAN_PATHS = True
+API_CREDENTIALS_CACHE = True
 # Progress of background jobs (admin imports): the worker writes it, the web process reads it,
 # so it needs a cache both see: the shared one when there is one, else files in the data folder
 # (the embedded setup is one machine).

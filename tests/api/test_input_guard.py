@@ -124,3 +124,14 @@ def test_queries_with_very_many_distinct_terms_are_answered(api, welcome, q):
 def test_admin_search_with_very_many_distinct_terms_is_answered(copywriter_client, welcome, q):
     response = copywriter_client.get("/admin/snippets/content/groupscript/", {"q": q})
     assert response.status_code == 200
+
+
+def test_nul_written_raw_or_encoded_in_any_query_is_refused_and_surrogates_cannot_enter(api):
+    """A query is decoded as UTF-8 with errors replaced: an encoded lone surrogate arrives as
+    replacement characters (an ordinary, harmless value); a NUL, raw or as %00, is refused."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api.token}"}
+    for raw in ("persona=a%00b", "persona=a\x00b", "a%00=b", "limit=5&persona=%00"):
+        response = api.client.get("/api/v1/scripts/", QUERY_STRING=raw, **auth)
+        assert assert_problem(response, 422, "validation_error")["errors"][0]["loc"][0] == "query"
+    response = api.client.get("/api/v1/scripts/", QUERY_STRING="persona=%ED%A0%80", **auth)
+    assert response.status_code == 200 and body(response)["items"] == []

@@ -132,3 +132,33 @@ def test_without_a_shared_cache_a_repeated_detail_costs_one_statement(
     script.title = "会员日改"
     script.save_revision().publish()
     assert body(api.get(path))["title"] == "会员日改"
+
+
+def test_values_and_count_in_one_command_survive_a_script_flush_and_a_refusal(
+    shared_cache, monkeypatch
+):
+    """get_many_and_count runs a script kept in Redis: Redis forgetting it (a restart, SCRIPT
+    FLUSH) loads it again; a Redis that refuses scripts gets the pipeline, same answers."""
+    from redis.exceptions import NoPermissionError
+
+    from core import cache as ours
+
+    cache.set_many({"a": (1, "甲"), "b": 2})
+    assert cache.get_many_and_count(["a", "b", "c"], "n", 1, 60) == ({"a": (1, "甲"), "b": 2}, 1)
+    cache._cache.get_client(write=True).script_flush()
+    assert cache.get_many_and_count(["a", "c"], "n", 2, 60) == ({"a": (1, "甲")}, 3)
+    assert cache.get_many_and_count([], "m", 1, 60) == ({}, 1)
+    assert getattr(cache, "_scripts", True) is True  # all of these ran the script
+
+    def refused(_client):
+        def run(**_kwargs):
+            raise NoPermissionError("this user has no permissions to run the 'evalsha' command")
+
+        return run
+
+    monkeypatch.setattr(ours, "_get_and_count", refused)
+    assert cache.get_many_and_count(["b", "c"], "n", 1, 60) == ({"b": 2}, 4)
+    assert cache.get_many_and_count([], "m", 5, 60) == ({}, 6)
+    assert cache._scripts is False  # not asked again in this process
+    ttl = cache._cache.get_client().ttl(cache.make_and_validate_key("n"))
+    assert 0 < ttl <= 60
