@@ -111,9 +111,8 @@ def _read_and_count(request, token: str, keys: list[str]) -> dict | None:
 def _client(row: tuple, scope: list[int] | None):
     from .models import BotClient
 
-    client = BotClient(**dict(zip(FIELDS, row, strict=True)))
-    client._state.adding = False
-    client._state.db = "default"
+    # As a queryset builds a row (FIELDS are the model's concrete fields, in order).
+    client = BotClient.from_db("default", FIELDS, row)
     if scope is not None:
         client._scope, client._checked_scope = set(scope), scope
     return client if client.is_active else None

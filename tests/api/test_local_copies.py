@@ -150,13 +150,10 @@ def test_values_and_count_in_one_command_survive_a_script_flush_and_a_refusal(
     assert cache.get_many_and_count([], "m", 1, 60) == ({}, 1)
     assert getattr(cache, "_scripts", True) is True  # all of these ran the script
 
-    def refused(_client):
-        def run(**_kwargs):
-            raise NoPermissionError("this user has no permissions to run the 'evalsha' command")
+    def refused(*_args):
+        raise NoPermissionError("this user has no permissions to run the 'evalsha' command")
 
-        return run
-
-    monkeypatch.setattr(ours, "_get_and_count", refused)
+    monkeypatch.setattr(ours, "run_script", refused)
     assert cache.get_many_and_count(["b", "c"], "n", 1, 60) == ({"b": 2}, 4)
     assert cache.get_many_and_count([], "m", 5, 60) == ({}, 6)
     assert cache._scripts is False  # not asked again in this process
