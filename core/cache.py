@@ -68,7 +68,7 @@ return values
 """
 
 
-GET_AND_COUNT_SHA = hashlib.sha1(GET_AND_COUNT.encode()).hexdigest()
+GET_AND_COUNT_SHA = hashlib.sha1(GET_AND_COUNT.encode(), usedforsecurity=False).hexdigest()
 
 
 def _refuses_scripts(error: Exception) -> bool:

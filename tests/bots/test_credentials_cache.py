@@ -98,4 +98,4 @@ def test_without_a_shared_cache_every_check_reads_the_database(settings, django_
 def test_the_cached_row_holds_every_field_of_a_client_in_order():
     """The cached row builds the client as a queryset would (``from_db``): a field added to
     BotClient must be added to credentials.FIELDS too."""
-    assert credentials.FIELDS == tuple(f.attname for f in BotClient._meta.concrete_fields)
+    assert tuple(f.attname for f in BotClient._meta.concrete_fields) == credentials.FIELDS
