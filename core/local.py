@@ -51,3 +51,12 @@ def clear() -> None:
     global _store
     with _lock:
         _store = None
+
+
+def get_or_put(key: Any, build, size: int) -> Any:
+    """The value under `key`, or `build()` kept under it (about `size` bytes)."""
+    value = get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        put(key, value, size)
+    return value

@@ -34,6 +34,7 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import MCPError
 from pydantic import ValidationError
 
+from core import local
 from core.api import ApiError, dumps, problem
 from core.api.errors import problem_body
 from core.outages import classify, log_outage
@@ -86,7 +87,13 @@ def call(request: HttpRequest, name: str, arguments: dict) -> types.CallToolResu
     except ApiError as error:
         extra = {k: v for k, v in error.extra.items() if k != "headers"}
         return _error_result(error.status, error.code, error.detail, **extra)
-    text = data.text if isinstance(data, tools_.Parsed) else dumps(data)  # get_script: as cached
+    if isinstance(data, tools_.Parsed):  # get_script: the cached bytes, one result per body
+        build = lambda: _result(data, data.text)  # noqa: E731 - (read-only: only serialised)
+        return local.get_or_put(("mcp-result", data.text), build, 3 * len(data.text))
+    return _result(data, dumps(data))
+
+
+def _result(data, text) -> types.CallToolResult:
     return types.CallToolResult(
         content=[types.TextContent(type="text", text=text)], structured_content=data
     )
@@ -101,7 +108,7 @@ def read(request: HttpRequest, uri: str) -> types.ReadResourceResult:
     match = SCRIPT_URI.match(uri)
     if match and int(match[1]) <= tools_.MAX_ID:
         data = tools_.get_script(request, tools_.ScriptArgs(id=int(match[1])))
-        text = dumps(data)
+        text = data.text  # the detail's cached bytes
         content = types.TextResourceContents(uri=uri, mime_type="application/json", text=text)
         return types.ReadResourceResult(contents=[content])
     raise ApiError(404, "not_found", _("No resource %(uri)s.") % {"uri": uri})

@@ -23,6 +23,7 @@ from bots.schemas import Accepted
 from compliance.engine import check
 from content import api as scripts_api
 from content.schemas import Format, KindName, Rendered, ScriptDetail
+from core import local
 from core.api import MAX_ID, MAX_LIMIT, ApiError
 from editorial_calendar.api import entries_for, entry_to_api, span, topic_to_api, topics_between
 from editorial_calendar.schemas import ChannelName, EntryList, HotTopicList
@@ -135,7 +136,9 @@ class Parsed(dict):
 
 
 def get_script(request: HttpRequest, args: ScriptArgs) -> dict:
-    return Parsed(scripts_api.detail_json(request, args.id))  # the REST detail's cached body
+    """The REST detail's cached body, parsed once per process and body (read-only)."""
+    body = scripts_api.detail_json(request, args.id)
+    return local.get_or_put(("parsed", body), lambda: Parsed(body), 3 * len(body))
 
 
 def render_script(request: HttpRequest, args: RenderArgs) -> dict:
