@@ -350,6 +350,7 @@ def build(
         "gap_topics": [t for t in topics if t.pk in gaps and t.start <= last],
         "pauses": pauses,
         "camps": camps,
+        "draft_camps_shown": any(camp.draft for camp in camps),
         "in_review": in_review,
         "in_review_count": review.count(),
         "status_colours": STATUS_COLOURS,

@@ -39,6 +39,8 @@ def test_a_draft_camp_is_a_dashed_band_that_loads_nothing(manager_client, xiaome
     assert page.count('data-sequence="spring"') == 1 and 'data-draft="1"' in page
     assert gettext("Draft") + " · 春季训练营" in page
     assert FATIGUE not in page  # a draft sends nothing
+    draft_legend = gettext("draft camp: not published, not counted in the daily load")
+    assert 'class="legend-camp-draft"' in page and draft_legend in page  # the legend says so
     first, last = datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date()
     assert planning.fatigue(first, last) == []
     # published, the same camp is a solid band and its three sends overload the day
@@ -46,6 +48,7 @@ def test_a_draft_camp_is_a_dashed_band_that_loads_nothing(manager_client, xiaome
     page = manager_client.get(CAL, {"month": "2026-11"}).content.decode()
     assert page.count('data-sequence="spring"') == 1 and 'data-draft="1"' not in page
     assert FATIGUE in page
+    assert 'class="legend-camp"' in page and 'class="legend-camp-draft"' not in page
 
 
 def test_the_band_follows_the_drafts_latest_revision(manager_client, xiaomei):
