@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin import messages
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, WorkflowActionView
 
@@ -141,9 +143,24 @@ class AcceptFindingView(View):
         return redirect(edit_url + self.tab)
 
 
+class EstimatingPaginator(WagtailPaginator):
+    """Wagtail's paginator; its "N 朋友圈文案" label says 约 when the search backend estimated
+    the count (PostgreSQL beyond one ranking block: ``count_estimated``), as the heading does
+    (search/templates/wagtailadmin/generic/listing_results.html)."""
+
+    @cached_property
+    def items_count_label(self):
+        label = super().items_count_label
+        if getattr(self.object_list, "count_estimated", False):
+            return _("about %(label)s") % {"label": label}
+        return label
+
+
 class ScriptIndexView(IndexView):
     """Script lists: the compliance badge of each row from the cached status
     (content.compliance_status.levels: one query for the rule version, none per row)."""
+
+    paginator_class = EstimatingPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

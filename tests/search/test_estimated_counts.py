@@ -49,4 +49,6 @@ def test_the_listing_says_about_n_when_the_count_is_estimated(manager_client, mo
     estimated = manager_client.get(url, {"q": "会员日"})
     assert estimated.status_code == 200 and "data-count-estimated" in estimated.text
     assert heading(estimated).startswith("约 ") and heading(estimated).endswith(" 个符合")
+    assert "约 " + heading(estimated)[2:].split(" ")[0] + " 朋友圈文案" in estimated.text  # footer
+    assert "约 30 朋友圈文案" not in exact.text and "30 朋友圈文案" in exact.text
     assert "会员日福利" in estimated.text  # the first page is listed as before
