@@ -9,9 +9,9 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
