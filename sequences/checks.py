@@ -126,9 +126,12 @@ def findings(sequence, moment=None) -> list[Finding]:
     accepted = overrides_of(sequence) if sequence.pk else {}
     declared = sequence.declared_variables()
     found: list[Finding] = []
+    published: dict[int, bool] = {}  # each linked script read once, however many steps send it
     for index, block in enumerate(sequence.steps or []):
         script = block.value.get("script")
-        if script is not None and not _published(script, moment):
+        if script is not None and script.pk not in published:
+            published[script.pk] = _published(script, moment)
+        if script is not None and not published[script.pk]:
             found.append(
                 Finding(
                     ERROR,

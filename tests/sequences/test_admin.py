@@ -245,3 +245,18 @@ def test_approval_from_the_dashboard_is_refused_with_the_findings(
     assert not sequence.live
     shown = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert "最好用" in shown and "D0 09:00" in shown
+
+
+def test_the_checks_read_a_script_once_however_many_steps_send_it(
+    xiaomei, django_assert_num_queries
+):
+    live = ChatScriptFactory(persona=xiaomei, title="每周直播")
+    draft = ChatScriptFactory(persona=xiaomei, title="还没发布的话术", publish=False)
+    steps = [day(n, script=live) for n in range(6)] + [day(7, script=draft)]
+    sequence = camp(xiaomei, publish=False, steps=steps)
+    sequence = Sequence.objects.get(pk=sequence.pk)
+    list(sequence.steps)  # the steps' scripts are loaded with the stream (one query)
+    checks.findings(sequence)  # warms what does not depend on the steps (the rules)
+    with django_assert_num_queries(3):  # the overrides, then each linked script's publication
+        found = checks.findings(sequence)
+    assert [(checks.step_index(f), f.code) for f in found] == [(6, "script_not_deliverable")]
