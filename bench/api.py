@@ -29,18 +29,16 @@ time per request (gunicorn workers' user+system time / requests: independent of 
 generator sharing the machine), and the cores the load generator and all other processes used
 meanwhile (/proc/stat). --profile first times the bare view, our detail (200/304) and Wagtail's
 in process (Django test client, no HTTP) and prints a cProfile of our detail. Record the printed
-table in bench/RESULTS.md with the machine and date that it prints.
+table in bench/RESULTS.md with the machine and date that it prints. The data it prepares and
+the profile are in bench/api_data.py, the load generator in bench/api_http.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import io
 import json
 import os
 import platform
-import random
 import shutil
 import socket
 import sqlite3
@@ -48,298 +46,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
+from bench.api_data import prepare
+from bench.api_http import Target, fetch, measure, summarise
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS = "bench.api_settings"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-# Preparing the data (in a subprocess: Django is never set up in the load generator) ---------
-def _texts(rng: random.Random, with_coupon: bool) -> tuple[str, list[str]]:
-    from bench.search import ACTS, ADDRESS, EVENTS, FILLER, PRODUCTS
-
-    product, event, act = rng.choice(PRODUCTS), rng.choice(EVENTS), rng.choice(ACTS)
-    title = f"{event}{product}{act}"
-    deal = "{{coupon}}" if with_coupon else rng.choice(["买一送一", "第二件半价", "限时特价"])
-    texts = [
-        f"{{{{nickname}}}}{rng.choice(ADDRESS)}，{event}{act}来啦！{product}{deal}。"
-        + "，".join(rng.sample(FILLER, rng.randint(1, 3)))
-        + "。"
-    ]
-    for _ in range(rng.randint(1, 3)):
-        texts.append("，".join(rng.sample(FILLER, rng.randint(2, 5))) + "～")
-    return title, texts
-
-
-def prepare(count: int, profile: bool) -> dict:
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.utils import timezone
-    from taggit.models import Tag
-    from wagtail.models import APIToken
-
-    from bots.models import BotClient
-    from content.enums import GroupPurpose, GroupType, Stage, Trigger
-    from content.models import Script, ScriptTag
-    from personas.models import AudienceSegment, Persona
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=io.StringIO())
-    personas = list(Persona.objects.filter(live=True))
-    tags = list(Tag.objects.all())
-    segments = list(AudienceSegment.objects.all())
-    stages = [value for value, _label in Stage.choices]
-    now = timezone.now()
-    rng = random.Random(20261122)
-    kinds = ["moment", "group", "chat", "livestream"]
-    scripts = []
-    for i in range(count):
-        with_coupon = i % 2 == 0
-        title, texts = _texts(rng, with_coupon)
-        variables = [
-            ("variable", {"name": "nickname", "required": True, "description": "客户昵称"})
-        ]
-        if with_coupon:
-            coupon = {
-                "name": "coupon",
-                "required": False,
-                "default": "满199减30",
-                "description": "优惠券",
-            }
-            variables.append(("variable", coupon))
-        kind = kinds[i % 4]
-        script = Script(
-            kind=kind, persona=rng.choice(personas), title=title[:100], stage=rng.choice(stages),
-            variables=variables, messages=[("text", text) for text in texts],
-            search_text="\n".join(texts), live=True, has_unpublished_changes=False,
-            first_published_at=now, last_published_at=now,
-        )  # fmt: skip
-        if kind == "moment":
-            script.first_comment = "链接放评论区啦，有问题随时私信我～"
-        elif kind == "group":
-            script.group_types = [GroupType.WELFARE]
-            script.purpose, script.trigger = GroupPurpose.PROMOTION, Trigger.SCHEDULED
-        elif kind == "chat":
-            script.triggers = [title[:4], "优惠", "怎么买"]
-        scripts.append(script)
-    Script.objects.bulk_create(scripts, batch_size=1000)
-    ScriptTag.objects.bulk_create(
-        [ScriptTag(content_object_id=s.pk, tag=t) for s in scripts
-         for t in rng.sample(tags, min(len(tags), rng.randint(1, 3)))],
-        batch_size=2000,
-    )  # fmt: skip
-    Through = Script.audiences.through
-    Through.objects.bulk_create(
-        [Through(script_id=s.pk, audiencesegment_id=a.pk) for s in scripts
-         for a in rng.sample(segments, min(len(segments), rng.randint(1, 2)))],
-        batch_size=2000,
-    )  # fmt: skip
-
-    # The search and Dify targets need the corpus in the index (the bulk insert skips it).
-    from search import index_admin
-
-    index_admin.rebuild()
-
-    _client, bot_token = BotClient.create("bench", all_personas=True)
-    admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.com", None)
-    _obj, wagtail_token = APIToken.create_token(user=admin, name="bench")
-
-    deliverable = Script.objects.deliverable().order_by("pk")
-    rich = next(
-        (s for s in deliverable.filter(kind="moment").exclude(external_id=None)
-         if any(b.block_type == "image" for b in s.messages) and s.variables),
-        None,
-    )  # fmt: skip
-    plain = deliverable.filter(kind="moment", external_id=None).order_by("pk")[count // 8]
-    if rich is None:
-        raise SystemExit("no demo moment with images and variables")
-    out = {
-        "bot_token": bot_token,
-        "wagtail_token": wagtail_token,
-        "rich": rich.pk,
-        "plain": plain.pk,
-        "scripts": Script.objects.count(),
-        "live": deliverable.count(),
-    }
-    if profile:
-        _profile(out)
-    return out
-
-
-def _profile(data: dict) -> None:
-    """In process (Django test client: no HTTP, no gunicorn, one thread): ms per request of
-    the bare view, our detail (200 and 304) and Wagtail's, then a cProfile of our detail."""
-    import cProfile
-    import pstats
-
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    ours = Client(HTTP_AUTHORIZATION=f"Bearer {data['bot_token']}")
-    theirs = Client(HTTP_AUTHORIZATION=f"Bearer {data['wagtail_token']}")
-    url = f"/api/v1/scripts/{data['rich']}/"
-    response = ours.get(url)
-    (Path(os.environ["DATA_DIR"]) / "bare.json").write_bytes(response.content)
-    cases = [
-        ("bare view", ours, "/bench/bare/", {}),
-        ("our detail 200", ours, url, {}),
-        ("our detail 304", ours, url, {"HTTP_IF_NONE_MATCH": response["ETag"]}),
-        ("Wagtail v3 detail", theirs, f"/api/v3/snippets/content.MomentScript/{data['rich']}/",
-         {}),
-    ]  # fmt: skip
-    for label, client, path, headers in cases:
-        for _ in range(20):
-            client.get(path, **headers)
-        start = time.perf_counter()
-        for _ in range(300):
-            client.get(path, **headers)
-        elapsed = (time.perf_counter() - start) / 300 * 1000
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path, **headers)
-        print(f"in process, {label}: {elapsed:.2f} ms/request, {len(queries)} queries")
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(200):
-        ours.get(url)
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.sort_stats("cumulative").print_stats(r"/work/main/(?!\.venv)|query\.py|compiler\.py", 40)
-    stats.sort_stats("tottime").print_stats(20)
-
-
-# HTTP, one connection per request ------------------------------------------------------------
-class Target:
-    def __init__(self, key, name, path, *, method="GET", headers=None, body=b"", expect=200):
-        self.key, self.name, self.path, self.expect = key, name, path, expect
-        lines = [f"{method} {path} HTTP/1.1", "Host: {host}", "Connection: close"]
-        lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
-        if body:
-            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
-        self.template = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-
-async def request(port: int, raw: bytes) -> bytes:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(raw)
-        return await reader.read()  # the server closes the connection
-    finally:
-        writer.close()
-
-
-def parse(response: bytes) -> tuple[int, dict[str, str], bytes]:
-    head, _sep, body = response.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
-    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
-
-
-def fetch(port: int, target: Target) -> tuple[int, dict[str, str], bytes]:
-    raw = target.template.replace(b"{host}", f"127.0.0.1:{port}".encode())
-    return parse(asyncio.run(request(port, raw)))
-
-
-def busy_cpu() -> float:
-    """Seconds of CPU time the whole machine has spent busy since boot (/proc/stat)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
-
-
-def worker_cpu(master: int) -> float:
-    """User + system seconds so far of the gunicorn master's children (the workers)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if int(fields[1]) == master:  # ppid
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
-
-
-def cpu_sample(master: int) -> tuple[float, float, float, float]:
-    """(wall, gunicorn workers, this process, whole machine) seconds."""
-    return time.perf_counter(), worker_cpu(master), time.process_time(), busy_cpu()
-
-
-async def load(port: int, master: int, target: Target, args) -> dict:
-    """Keep args.concurrency requests in flight; latencies and outcomes of the requests started
-    in the measured window, CPU samples at its start and end."""
-    raw = target.template.replace(b"{host}", f"127.0.0.1:{port}".encode())
-    loop = asyncio.get_running_loop()
-    measure_from = loop.time() + args.warmup
-    until = measure_from + args.duration
-    latencies: list[float] = []
-    outcomes: Counter = Counter()
-    samples = []
-
-    async def client():
-        while (start := loop.time()) < until:
-            try:
-                response = await request(port, raw)
-                status = int(response[9:12]) if response[:5] == b"HTTP/" else "no answer"
-            except OSError as error:
-                status = type(error).__name__
-            if start >= measure_from:
-                latencies.append(loop.time() - start)
-                outcomes[status] += 1
-
-    async def sampler():
-        for moment in (measure_from, until):
-            await asyncio.sleep(moment - loop.time())
-            samples.append(cpu_sample(master))
-
-    await asyncio.gather(sampler(), *(client() for _ in range(args.concurrency)))
-    return {"latencies": latencies, "outcomes": outcomes, "samples": samples}
-
-
-def measure(target: Target, port: int, master: int, args) -> dict:
-    """One target for one round: checked first, then loaded."""
-    status, _headers, body = fetch(port, target)
-    if status != target.expect:
-        raise SystemExit(f"{target.name}: {status} instead of {target.expect}: {body[:300]!r}")
-    result = asyncio.run(load(port, master, target, args))
-    result["bytes"] = len(body)
-    return result
-
-
-def summarise(target: Target, results: list[dict]) -> dict:
-    """A target's rounds together: all latencies, all outcomes, CPU summed over the windows."""
-    latencies = sorted(x for result in results for x in result["latencies"])
-    outcomes = sum((result["outcomes"] for result in results), Counter())
-    done = len(latencies)
-    wall = server = client = other = 0.0
-    for result in results:
-        (wall0, server0, client0, busy0), (wall1, server1, client1, busy1) = result["samples"]
-        wall += wall1 - wall0
-        server += server1 - server0
-        client += client1 - client0
-        other += max(0.0, (busy1 - busy0) - (server1 - server0) - (client1 - client0))
-    return {
-        "key": target.key,
-        "target": target.name,
-        "status": target.expect,
-        "rps": done / wall,
-        "p50": latencies[done // 2] * 1000,
-        "p99": latencies[min(done - 1, int(done * 0.99))] * 1000,
-        "unexpected": {str(k): v for k, v in outcomes.items() if k != target.expect},
-        "bytes": results[0]["bytes"],
-        "server_cpu_ms": server / done * 1000,
-        "client_cores": client / wall,
-        "other_cores": other / wall,
-    }
 
 
 # Orchestration --------------------------------------------------------------------------------
