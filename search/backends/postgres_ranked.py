@@ -286,14 +286,19 @@ class RankedPostgresResults(BaseSearchResults):
     def _compilers(self):
         return [c for c in (self.query_compiler, self.fallback) if c is not None]
 
-    def _do_search(self):
+    def scored_pks(self) -> list[tuple[int, float]]:
+        """(pk, rank) of this slice of the results, best first, without loading the objects
+        (search.query ranks its candidates by title before it loads the best)."""
         end = self.stop
         ranked: list[tuple[int, float]] = []
         for compiler in self._compilers():
             ranked = self._ranked(compiler, end)
             if ranked:
                 break
-        ranked = ranked[self.start : end]
+        return ranked[self.start : end]
+
+    def _do_search(self):
+        ranked = self.scored_pks()
         objects = self.query_compiler.queryset.in_bulk([pk for pk, _rank in ranked])
         results = []
         for pk, rank in ranked:
