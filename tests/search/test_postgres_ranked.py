@@ -143,9 +143,9 @@ def test_a_page_reads_one_block_and_asks_the_filters_once(
     monkeypatch.setattr(postgres_ranked, "_ENTRIES", {})
     queryset = Script.objects.filter(persona=corpus["mei"])
     results = get_search_backend().search("会员日", queryset)
-    # The newest entry's id, the model's entries (few: one window), the block, the filters
-    # about its best pks, the objects.
-    with django_assert_num_queries(5):
+    # The model's entries (few: one window, without the newest entry's id), the block, the
+    # filters about its best pks, the objects.
+    with django_assert_num_queries(4):
         assert len(results[:3]) == 3
 
 
