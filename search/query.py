@@ -18,6 +18,7 @@ from wagtail.search.backends import get_search_backend
 from core import search_types
 
 from . import analysis
+from .backends import having_pks
 from .plan import SearchPlan, plan_for
 
 MAX_QUERY_LENGTH = 200
@@ -146,9 +147,9 @@ def _best(results, candidates, plan: SearchPlan, search_type, limit: int) -> lis
     if search_type.title_field and hasattr(window, "scored_pks"):
         scored = window.scored_pks()
         titles = dict(
-            candidates.order_by()
-            .filter(pk__in=[pk for pk, _score in scored])
-            .values_list("pk", search_type.title_field)
+            having_pks(candidates.order_by(), [pk for pk, _score in scored]).values_list(
+                "pk", search_type.title_field
+            )
         )
         rows = [(pk, titles[pk], _rounded(score), None) for pk, score in scored if pk in titles]
     else:

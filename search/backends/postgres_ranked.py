@@ -37,6 +37,8 @@ from django.db.models import F
 from modelsearch.backends.base import BaseSearchResults
 from modelsearch.query import PlainText
 
+from . import INTEGER_PKS, having_pks
+
 #: Matches ranked together: the most recent first (see the module's docstring).
 BLOCK = 500
 #: Pks asked to the queryset beyond the page's end in a first round.
@@ -44,13 +46,12 @@ MARGIN = 100
 #: Blocks read in Python before the queryset is joined in SQL instead.
 MAX_BLOCKS = 3
 #: Entry ids read in a block's first window (then sized by the density met).
-FIRST_WINDOW = 4 * BLOCK
+FIRST_WINDOW = 16 * BLOCK
 ENTRIES_TTL = 300.0
 _ENTRIES: dict[tuple, tuple[int, float]] = {}
 #: Query texts whose SQL is kept per process (see _sql).
 COMPILED_SIZE = 512
 _COMPILED: dict[tuple, tuple] = {}
-_INTEGER_PKS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
 
 
 def applies(results, query, kwargs) -> bool:
@@ -65,7 +66,7 @@ def applies(results, query, kwargs) -> bool:
         and isinstance(query, PlainText)
         and kwargs.get("fields") is None
         and kwargs.get("order_by_relevance", True)
-        and results.query_compiler.queryset.model._meta.pk.get_internal_type() in _INTEGER_PKS
+        and results.query_compiler.queryset.model._meta.pk.get_internal_type() in INTEGER_PKS
     )
 
 
@@ -262,7 +263,7 @@ class RankedPostgresResults(BaseSearchResults):
         unknown = [pk for pk in pks if pk not in self._known]
         if unknown:
             queryset = self.query_compiler.queryset.order_by()
-            held = set(queryset.filter(pk__in=unknown).values_list("pk", flat=True))
+            held = set(having_pks(queryset, unknown).values_list("pk", flat=True))
             self._known.update((pk, pk in held) for pk in unknown)
         return {pk for pk in pks if self._known[pk]}
 
