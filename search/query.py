@@ -146,10 +146,11 @@ def _best(results, candidates, plan: SearchPlan, search_type, limit: int) -> lis
     window = results[:CANDIDATES]
     if search_type.title_field and hasattr(window, "scored_pks"):
         scored = window.scored_pks()
-        titles = dict(
-            having_pks(candidates.order_by(), [pk for pk, _score in scored]).values_list(
-                "pk", search_type.title_field
-            )
+        pks = [pk for pk, _score in scored]
+        titles = (
+            dict(having_pks(candidates.order_by(), pks).values_list("pk", search_type.title_field))
+            if pks
+            else {}
         )
         rows = [(pk, titles[pk], _rounded(score), None) for pk, score in scored if pk in titles]
     else:
