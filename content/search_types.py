@@ -68,7 +68,7 @@ def register_types() -> None:
             model="content.Script",
             index_name="scripts",
             candidates=candidates,
-            title=lambda script: script.title,
+            title_field="title",
             describe=describe,
             order=10,
             persona_bound=True,

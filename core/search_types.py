@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Shown:
     model: type | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SearchType:
     name: str  # the hit's `type` in the API ("script")
     model: str  # app_label.ModelName of the indexed model
@@ -63,13 +64,23 @@ class SearchType:
     #: The queryset to search for a scope, or None when the type has nothing for it (say, a
     #: `kind` filter on a type without kinds).
     candidates: Callable[[Scope], object | None]
-    title: Callable[[object], str]
+    #: The model field holding an object's title: search ranks its candidates by their titles
+    #: read from the database, without loading them (`title` reads it from an object).
+    title_field: str | None = None
+    #: An object's title (default: its `title_field`).
+    title: Callable[[object], str] | None = None
     #: Shown for each of the best objects, in order (one call per search: batch look-ups).
     describe: Callable[[list], list[Shown]]
     #: Types with an order < others come first among equal scores.
     order: int = 100
     #: Whether the type belongs to personas: nothing for a bot whose scope is empty.
     persona_bound: bool = False
+
+    def __post_init__(self):
+        if self.title is None:
+            if self.title_field is None:
+                raise TypeError("A search type needs a title_field or a title.")
+            object.__setattr__(self, "title", attrgetter(self.title_field))
 
 
 _types: dict[str, SearchType] = {}

@@ -60,7 +60,7 @@ def register_types() -> None:
             model="editorial_calendar.HotTopic",
             index_name="hot_topics",
             candidates=candidates,
-            title=lambda topic: topic.name,
+            title_field="name",
             describe=describe,
             order=30,
         )
@@ -71,7 +71,7 @@ def register_types() -> None:
             model="editorial_calendar.CalendarEntry",
             index_name="calendar_entries",
             candidates=entry_candidates,
-            title=lambda entry: entry.title,
+            title_field="title",
             describe=describe_entries,
             order=40,
             persona_bound=True,

@@ -52,7 +52,7 @@ def register_types() -> None:
             model="personas.Persona",
             index_name="personas",
             candidates=candidates,
-            title=lambda persona: persona.name,
+            title_field="name",
             describe=describe,
             order=20,
             persona_bound=True,

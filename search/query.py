@@ -18,6 +18,7 @@ from wagtail.search.backends import get_search_backend
 from core import search_types
 
 from . import analysis
+from .backends import having_pks
 from .plan import SearchPlan, plan_for
 
 MAX_QUERY_LENGTH = 200
@@ -119,7 +120,7 @@ def find(q: str, scope: search_types.Scope, *, types=None, limit: int = 20) -> l
         if candidates is None:
             continue
         results = backend.search(q, candidates).annotate_score(BACKEND_SCORE)
-        best = _ranked(results, plan, search_type.title)[:limit]
+        best = _best(results, candidates, plan, search_type, limit)
         for obj, shown in zip(best, search_type.describe(best), strict=True):
             # The first text holding a query token, else the last one (not checked: it is
             # the highlight's text either way).
@@ -132,30 +133,49 @@ def find(q: str, scope: search_types.Scope, *, types=None, limit: int = 20) -> l
     return found[:limit]
 
 
-def _ranked(results, plan: SearchPlan, title_of) -> list:
-    """Backend order, refined: whole-word title matches first, then title matches, then the
-    rest; within each, the backend's score, and equal scores newest first (higher primary key):
-    the same order on every backend and after a backup is restored (a rebuilt index lists
-    equal scores in another order). `_score` is set on each object (higher is better) so hits
-    of different types merge."""
-    candidates = list(results[:CANDIDATES])
-    in_title = [plan.in_title(title_of(obj)) for obj in candidates]
-    score = [_backend_score(obj) for obj in candidates]
+def _best(results, candidates, plan: SearchPlan, search_type, limit: int) -> list:
+    """The best `limit` objects of the backend's first CANDIDATES, in the backend's order
+    refined: whole-word title matches first, then title matches, then the rest; within each,
+    the backend's score, and equal scores newest first (higher primary key): the same order on
+    every backend and after a backup is restored (a rebuilt index lists equal scores in another
+    order). `_score` is set on each object (higher is better) so hits of different types merge.
+
+    When the backend tells its matches without loading them (`scored_pks`) and the type names
+    its title field, the candidates' titles are read as values and only the best are loaded
+    (loading 200 scripts costs more than finding them)."""
+    window = results[:CANDIDATES]
+    if search_type.title_field and hasattr(window, "scored_pks"):
+        scored = window.scored_pks()
+        pks = [pk for pk, _score in scored]
+        titles = (
+            dict(having_pks(candidates.order_by(), pks).values_list("pk", search_type.title_field))
+            if pks
+            else {}
+        )
+        rows = [(pk, titles[pk], _rounded(score), None) for pk, score in scored if pk in titles]
+    else:
+        rows = [(obj.pk, search_type.title(obj), _rounded(getattr(obj, BACKEND_SCORE, None)), obj)
+                for obj in window]  # fmt: skip
+    in_title = [plan.in_title(title) for _pk, title, _score, _obj in rows]
     order = sorted(
-        range(len(candidates)),
-        key=lambda i: (not in_title[i][0], not in_title[i][1], -score[i], -candidates[i].pk),
-    )
-    ranked = []
+        range(len(rows)),
+        key=lambda i: (not in_title[i][0], not in_title[i][1], -rows[i][2], -rows[i][0]),
+    )[:limit]
+    unloaded = [rows[i][0] for i in order if rows[i][3] is None]
+    loaded = candidates.in_bulk(unloaded) if unloaded else {}
+    best = []
     for rank, i in enumerate(order):
-        obj = candidates[i]
-        bonus = 2.0 if in_title[i][0] else 0.0
-        obj._score = round(bonus + 1.0 / (rank + 1), 4)
-        ranked.append(obj)
-    return ranked
+        pk, _title, score, obj = rows[i]
+        obj = loaded.get(pk) if obj is None else obj
+        if obj is None:  # deleted meanwhile
+            continue
+        setattr(obj, BACKEND_SCORE, score)
+        obj._score = round((2.0 if in_title[i][0] else 0.0) + 1.0 / (rank + 1), 4)
+        best.append(obj)
+    return best
 
 
-def _backend_score(obj) -> float:
+def _rounded(score) -> float:
     """The backend's relevance, rounded so that equal scores compare equal after float noise
     (a rebuilt index's statistics sum in another order)."""
-    value = getattr(obj, BACKEND_SCORE, None)
-    return round(float(value), 6) if value is not None else 0.0
+    return round(float(score), 6) if score is not None else 0.0

@@ -49,7 +49,7 @@ def register_types() -> None:
             model="sequences.Sequence",
             index_name="sequences",
             candidates=candidates,
-            title=lambda sequence: sequence.name,
+            title_field="name",
             describe=describe,
             order=35,
             persona_bound=True,

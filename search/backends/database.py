@@ -251,7 +251,10 @@ class RankedFTS5Results(BaseSearchResults):
             allowed.update(queryset.filter(pk__in=chunk).values_list("pk", flat=True))
         return allowed
 
-    def _do_search(self):
+    def scored_pks(self) -> list[tuple[int, float]]:
+        """(pk, score) of this slice of the results, best first (the score is higher for
+        better matches: bm25 negated), without loading the objects (search.query ranks its
+        candidates by title before it loads the best)."""
         from modelsearch.conf import get_app_config
 
         table = get_app_config().get_model("IndexEntry")._meta.db_table
@@ -259,15 +262,18 @@ class RankedFTS5Results(BaseSearchResults):
         ranked = self._ranked(table, self.match, end)
         if not ranked and self.fallback:
             ranked = self._ranked(table, self.fallback, end)
-        ranked = ranked[self.start : end]
-        objects = self.query_compiler.queryset.in_bulk([pk for pk, _rank in ranked])
+        return [(pk, -rank) for pk, rank in ranked[self.start : end]]
+
+    def _do_search(self):
+        ranked = self.scored_pks()
+        objects = self.query_compiler.queryset.in_bulk([pk for pk, _score in ranked])
         results = []
-        for pk, rank in ranked:
+        for pk, score in ranked:
             obj = objects.get(pk)
             if obj is None:
                 continue
             if self._score_field:
-                setattr(obj, self._score_field, -rank)
+                setattr(obj, self._score_field, score)
             results.append(obj)
         return results
 

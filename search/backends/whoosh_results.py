@@ -17,6 +17,16 @@ class WhooshSearchResults(BaseSearchResults):
     def _hits(self, wanted=None):
         return self.query_compiler.hits(self.backend, wanted)
 
+    def scored_pks(self) -> list[tuple[int, float]]:
+        """(pk, score) of this slice of the hits, best first, without loading the objects
+        (search.query ranks its candidates by title before it loads the best); a query that
+        matches everything has no scores (None) and the queryset's order."""
+        compiler = self.query_compiler
+        if compiler._mode()[0] == "all":
+            queryset = compiler._ordered(compiler.queryset).values_list("pk", flat=True)
+            return [(pk, None) for pk in queryset[self.start : self.stop]]
+        return self._hits(self.stop)[self.start : self.stop]
+
     def _do_search(self):
         compiler = self.query_compiler
         if compiler._mode()[0] == "all":
@@ -29,7 +39,7 @@ class WhooshSearchResults(BaseSearchResults):
                     setattr(obj, self._score_field, None)
             return objects
 
-        page = self._hits(self.stop)[self.start : self.stop]
+        page = self.scored_pks()
         if not page:
             return []
         queryset = compiler.queryset.filter(pk__in=[pk for pk, _score in page])

@@ -85,3 +85,28 @@ def test_an_empty_scope_finds_no_scripts_or_personas(xiaomei):
     MomentScriptFactory(persona=xiaomei, title="会员日朋友圈")
     HotTopicFactory(slug="member-day", name="会员日")
     assert [h.type for h in search("会员日", persona_ids=set())] == ["hot_topic"]
+
+
+def test_only_the_best_candidates_are_loaded(xiaomei):
+    """The candidates are ranked by their titles read as values: a search loads the objects
+    it returns, not the up to 200 it ranks (loading 200 scripts cost more than their search)."""
+    from django.db.models.signals import post_init
+
+    from content.models import Script
+
+    for n in range(12):
+        title = "会员日专场" if n % 4 == 0 else f"日常{n}"
+        MomentScriptFactory(persona=xiaomei, title=title, messages=[("text", f"会员日{n}")])
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        if isinstance(instance, Script):
+            loaded.append(instance)
+
+    post_init.connect(count)
+    try:
+        hits = search("会员日", types=("script",), limit=4)
+    finally:
+        post_init.disconnect(count)
+    assert [h.title for h in hits][:3] == ["会员日专场"] * 3  # title matches still first
+    assert len(hits) == 4 and len(loaded) == 4
