@@ -8,7 +8,8 @@ validated again under the lock, so `external_id` upserts stay upserts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -134,38 +135,41 @@ def import_rows(
         if waiting:
             waiting()
 
-    try:
-        with import_lock.import_lock(waiting=waited), transaction.atomic():
-            ids = {item.external_id for item in prepared}
-            if _state(ids) != _validated_state(prepared):
-                result.notes.append(
-                    _("Scripts in this file were changed meanwhile; every row was validated again.")
-                )
-                prepared, errors = _prepare_all(rows, publish)
-                if errors:
-                    result.errors.extend(errors)
-                    return result  # nothing written yet: the transaction ends empty
-            for count, item in enumerate(prepared, start=1):
-                _write(item, publish=publish, user=user)
-                if wrote:
-                    wrote(count)
-    except import_lock.ImportBusy as error:
-        result.errors.append(RowError(0, "", str(error)))
-        return result
-    except DatabaseError as error:
-        # Something outside the importer changed the database under it (a persona deleted, a
-        # lock held longer than the busy timeout): the transaction rolled back as a whole.
-        result.errors.append(
-            RowError(
-                0,
-                "",
-                _("The database refused the import (%(e)s); nothing was written. Run it again.")
-                % {"e": error},
+    lock = import_lock.import_lock(waiting=waited)
+    with refused_as_errors(result.errors), lock, transaction.atomic():
+        ids = {item.external_id for item in prepared}
+        if _state(ids) != _validated_state(prepared):
+            result.notes.append(
+                _("Scripts in this file were changed meanwhile; every row was validated again.")
             )
-        )
+            prepared, errors = _prepare_all(rows, publish)
+            if errors:
+                result.errors.extend(errors)
+                return result  # nothing written yet: the transaction ends empty
+        for count, item in enumerate(prepared, start=1):
+            _write(item, publish=publish, user=user)
+            if wrote:
+                wrote(count)
+    if result.errors:  # refused: nothing was written
         return result
     _count(result, prepared, publish)
     return result
+
+
+@contextmanager
+def refused_as_errors(errors: list[RowError]) -> Iterator[None]:
+    """An import's write, whose refusal becomes the file's error with nothing written: another
+    import held the lock too long (``ImportBusy``), or the database refused it — something
+    outside the importer changed the database under it (a persona deleted, a lock held longer
+    than the busy timeout) and the transaction rolled back as a whole. Every importer (scripts,
+    sequences) writes inside it."""
+    try:
+        yield
+    except import_lock.ImportBusy as error:
+        errors.append(RowError(0, "", str(error)))
+    except DatabaseError as error:
+        message = _("The database refused the import (%(e)s); nothing was written. Run it again.")
+        errors.append(RowError(0, "", message % {"e": error}))
 
 
 def _count(result: ImportResult, prepared: list[Prepared], publish: bool) -> None:

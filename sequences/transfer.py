@@ -26,6 +26,7 @@ from content.exporting import external_id
 from content.import_files import ImportFileError, RowError, read_rows
 from content.import_lock import import_lock
 from content.import_lookups import Lookups
+from content.import_run import refused_as_errors
 from content.models import Script
 from personas.models import AudienceSegment, Persona
 
@@ -196,7 +197,7 @@ def import_rows(rows: list[tuple[int, dict]], *, publish: bool = False, dry_run:
         built.append((number, sequence, audiences))
     if result.errors or dry_run:
         return result
-    with import_lock(), transaction.atomic():
+    with refused_as_errors(result.errors), import_lock(), transaction.atomic():
         for number, sequence, audiences in built:
             new = sequence.pk is None
             sequence.save()
@@ -211,6 +212,8 @@ def import_rows(rows: list[tuple[int, dict]], *, publish: bool = False, dry_run:
                 revision.publish(user=user)
             result.created += new
             result.updated += not new
+    if result.errors:  # refused: the transaction rolled back
+        result.created = result.updated = 0
     return result
 
 
