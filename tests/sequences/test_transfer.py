@@ -80,9 +80,7 @@ def test_another_import_holding_the_lock_is_a_clear_error_and_nothing_is_saved(
         call_command("import_sequences", str(one_row))
 
 
-def test_a_database_refusal_mid_import_is_a_clear_error_and_nothing_is_saved(
-    one_row, monkeypatch
-):
+def test_a_database_refusal_mid_import_is_a_clear_error_and_nothing_is_saved(one_row, monkeypatch):
     from django.db import DatabaseError
 
     from sequences import transfer
