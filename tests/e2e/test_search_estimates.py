@@ -20,20 +20,12 @@ pytestmark = [
 def many_member_day_moments(world, monkeypatch):
     """Thirty published moments about 会员日, indexed, and ranking blocks of five (as a
     library of thousands would have with blocks of 500); made before the browser."""
-    from wagtail.search.backends import get_search_backend
-
-    from content.models import Script
     from personas.models import Persona
     from search.backends import postgres_ranked
+    from tests.search.test_estimated_counts import member_day_moments
 
-    persona = Persona.objects.get(name=world.persona_name)
-    scripts = Script.objects.bulk_create(
-        Script(kind="moment", persona=persona, title=f"会员日福利第{i}弹", stage="attract",
-               messages=[("text", "会员日到啦")], search_text="会员日到啦", live=True)
-        for i in range(30)
-    )  # fmt: skip
-    get_search_backend().add_bulk(Script, scripts)
     monkeypatch.setattr(postgres_ranked, "_ENTRIES", {})
+    member_day_moments(Persona.objects.get(name=world.persona_name))
     monkeypatch.setattr(postgres_ranked, "BLOCK", 5)
 
 

@@ -21,17 +21,21 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def moments(monkeypatch):
-    monkeypatch.setattr(postgres_ranked, "_ENTRIES", {})
-    persona = PersonaFactory(slug="xiaomei")
+def member_day_moments(persona, count: int = 30) -> list[Script]:
+    """`count` published moments about 会员日 (titles 会员日福利第N弹), indexed at once."""
     scripts = Script.objects.bulk_create(
-        Script(kind="moment", persona=persona, title=f"会员日福利{i}", stage="attract",
+        Script(kind="moment", persona=persona, title=f"会员日福利第{i}弹", stage="attract",
                messages=[("text", "会员日到啦")], search_text="会员日到啦", live=True)
-        for i in range(30)
+        for i in range(count)
     )  # fmt: skip
     get_search_backend().add_bulk(Script, scripts)
     return scripts
+
+
+@pytest.fixture
+def moments(monkeypatch):
+    monkeypatch.setattr(postgres_ranked, "_ENTRIES", {})
+    return member_day_moments(PersonaFactory(slug="xiaomei"))
 
 
 def heading(response) -> str:
