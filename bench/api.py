@@ -21,7 +21,8 @@ that other load on a shared machine affects every target alike). Targets:
   and for one of the inserted text-only scripts;
 - Wagtail API v3's snippet detail of the same two objects (api_fields comparable to ours);
 - our script list (limit=20), render (POST with every declared variable), calendar and a
-  sequence's due (the demo camp, one hour with one step due: the issue asks ≤ the detail).
+  sequence's due (the demo camp, one hour with one step due: the issue asks ≤ the detail),
+  asked as a cohort asks it (the same question) and as a bot polls (a new `now` per call).
 
 Per target it prints requests/s, p50/p99 latency, unexpected answers (any status other than the
 expected 200/304, or a connection error: reported, never dropped), body size, the server's CPU
@@ -115,10 +116,14 @@ def wait_for(port: int, server: subprocess.Popen, log: Path) -> None:
 
 
 # The demo camp (sequences/demo.py): day 2's 07:30 check-in, moved to 08:00 by quiet hours.
-DUE = "/api/v1/sequences/fat-loss-camp-21d/due?" + "&".join(
-    f"{name}={quote(value)}" for name, value in (
-        ("started_at", "2027-03-01T00:00:00+08:00"), ("since", "2027-03-02T07:00:00+08:00"),
-        ("now", "2027-03-02T08:00:00+08:00"))
+# The same question from every member of a cohort, and a bot polling: a new `now` on every
+# call (its microseconds are the request's number, api_http.Target's "{n}").
+DUE, DUE_POLL = (
+    "/api/v1/sequences/fat-loss-camp-21d/due?" + "&".join(
+        f"{name}={quote(value, safe='{}')}" for name, value in (
+            ("started_at", "2027-03-01T00:00:00+08:00"), ("since", "2027-03-02T07:00:00+08:00"),
+            ("now", f"2027-03-02T08:00:00{fraction}+08:00")))
+    for fraction in ("", ".{n}")
 )  # fmt: skip
 
 
@@ -150,6 +155,8 @@ def targets(data: dict, port: int) -> list[Target]:
                f"/api/v1/scripts/{rich}/render", method="POST", headers=ours, body=render_body),
         Target("calendar", "calendar (default: 8 days)", "/api/v1/calendar/", headers=ours),
         Target("due", "sequence due, demo camp, 1 hour, 1 step", DUE, headers=ours),
+        Target("due_poll", "sequence due, the same with a new now per call", DUE_POLL,
+               headers=ours),
         *integration_targets(ours, rich),
     ]  # fmt: skip
 
@@ -199,6 +206,7 @@ def checks(rows: dict[str, dict]) -> list[str]:
     for label, ours, base, limit in (
         ("MCP get_script vs the detail", "mcp", "detail", 1.3),
         ("sequence due vs the detail", "due", "detail", 1.0),
+        ("sequence due polling vs the detail", "due_poll", "detail", 1.0),
         ("Dify retrieval vs search", "dify", "search", 1.5),
     ):
         if ours in rows and base in rows:

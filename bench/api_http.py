@@ -14,6 +14,9 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # HTTP, one connection per request ------------------------------------------------------------
 class Target:
+    """One request, sent over and over; "{n}" in its path becomes the request's number (six
+    digits), so every request of the target asks something new."""
+
     def __init__(self, key, name, path, *, method="GET", headers=None, body=b"", expect=200):
         self.key, self.name, self.path, self.expect = key, name, path, expect
         lines = [f"{method} {path} HTTP/1.1", "Host: {host}", "Connection: close"]
@@ -41,7 +44,7 @@ def parse(response: bytes) -> tuple[int, dict[str, str], bytes]:
 
 def fetch(port: int, target: Target) -> tuple[int, dict[str, str], bytes]:
     raw = target.template.replace(b"{host}", f"127.0.0.1:{port}".encode())
-    return parse(asyncio.run(request(port, raw)))
+    return parse(asyncio.run(request(port, raw.replace(b"{n}", b"000000"))))
 
 
 def busy_cpu() -> float:
@@ -80,10 +83,16 @@ async def load(port: int, master: int, target: Target, args) -> dict:
     outcomes: Counter = Counter()
     samples = []
 
+    numbered = b"{n}" in raw
+    sent = 0
+
     async def client():
+        nonlocal sent
         while (start := loop.time()) < until:
+            sent += 1
+            this = raw.replace(b"{n}", b"%06d" % (sent % 1_000_000)) if numbered else raw
             try:
-                response = await request(port, raw)
+                response = await request(port, this)
                 status = int(response[9:12]) if response[:5] == b"HTTP/" else "no answer"
             except OSError as error:
                 status = type(error).__name__

@@ -126,6 +126,13 @@ class BotClient(models.Model):
             return None
         return set(self.personas.values_list("pk", flat=True))
 
+    def scope_key(self) -> tuple:
+        """What this client's answers may be kept under besides the delivery generation: its
+        id and its scope as this request's token check read it (a scope change is a new
+        generation too, but a request that read the old scope keeps its own key)."""
+        scope = tuple(self.__dict__.get("_checked_scope", ())) or None
+        return (self.pk, self.all_personas, scope)
+
     # What this client may see: the one rule of the delivery API, /events/ and webhooks. --------
     # visible_personas()/visible() are its set form (querysets), sees() the same rule for one
     # loaded object — also for an in-memory copy "as it was before a change" (webhooks).

@@ -30,6 +30,7 @@ from core.api import (
     make_etag,
     memo,
     page,
+    site_address,
     strict_query,
 )
 from core.api.statements import first_row
@@ -206,9 +207,7 @@ def _stamp(request: HttpRequest, script_id: int):
     them, without loading its body: the statement is compiled once per client and scope
     (``core.api.statements``), and kept in the process while the delivery generation stands
     (``core.api.answers.memo``), so a 304 costs little more than the token check."""
-    client = request.auth
-    scope = tuple(client.__dict__.get("_checked_scope", ())) or None
-    key = ("script-stamp", client.pk, client.all_personas, scope)
+    key = ("script-stamp", *request.auth.scope_key())
 
     def build(moment, pk):
         rows = visible_scripts(request, moment).filter(pk=pk).order_by()
@@ -233,7 +232,7 @@ def detail_json(request: HttpRequest, script_id: int) -> bytes:
     """The detail's JSON bytes from the body cache the endpoint fills (same ETag key), built
     only when not cached: MCP's get_script answers at the cost of the REST detail."""
     stamp = _stamp(request, script_id)
-    etag = make_etag("script", *stamp, request.build_absolute_uri("/"))
+    etag = make_etag("script", *stamp, site_address(request))
     return cached_json(request, etag, lambda: detail(_load(script_id), request)).content
 
 

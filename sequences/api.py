@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import datetime
+from functools import partial
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +16,6 @@ from ninja import Query, Router
 from content import messages as msgs
 from content import variables as vars_
 from content.models import Script
-from core import local
 from core.api import (
     DEFAULT_LIMIT,
     ERRORS,
@@ -26,9 +25,13 @@ from core.api import (
     aware,
     cached_answer,
     dumps,
+    etag_response,
     invalid,
     iso,
+    make_etag,
+    memo,
     page,
+    site_address,
     strict_query,
 )
 
@@ -37,7 +40,7 @@ from .enums import LOCAL_TZ
 from .models import Sequence
 from .parsed import MESSAGES, RawStep, parsed_scripts, parsed_sequence, script_fields, step_fields
 from .schemas import ChannelName, DueOut, SequenceDetail, SequenceList, TriggerName
-from .window import Window, answer, answer_key, response
+from .window import Window, answer
 
 router = Router(tags=["sequences"])
 
@@ -276,6 +279,33 @@ def _body(request: HttpRequest, window: Window, variables: dict[str, str] | None
     }
 
 
+def due_answer(
+    request: HttpRequest,
+    slug: str,
+    started_at: datetime,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    variables: dict[str, str] | None = None,
+) -> tuple[str, bytes]:
+    """(ETag, body) of /due: ``dumps(due_body(...))`` byte for byte, and its hash. Without
+    variables and with `now` given, the answer depends on nothing but delivered content, the
+    client, the times, the site's address and the time zone, so it is kept in the process
+    (``core.api.memo``) while the delivery generation and the clock boundary stand: a camp's
+    cohort asks the same question, and an edit, a publish or a script's change is a new
+    generation. A call it does not answer is joined from kept pieces (``sequences.window``)."""
+    if variables is None and now is not None:
+        parts = ("due-answer", *request.auth.scope_key(), slug, started_at, now, since,
+                 site_address(request), timezone.get_current_timezone())  # fmt: skip
+        build = partial(_tagged, request, slug, started_at, now, since, None)
+        return memo(request, parts, build, size=lambda entry: len(entry[1]))
+    return _tagged(request, slug, started_at, now, since, variables)
+
+
+def _tagged(request, slug, started_at, now, since, variables) -> tuple[str, bytes]:
+    body = due_json(request, slug, started_at, now, since, variables)
+    return make_etag(body), body
+
+
 def due_json(
     request: HttpRequest,
     slug: str,
@@ -285,24 +315,11 @@ def due_json(
     variables: dict[str, str] | None = None,
 ) -> bytes:
     """``dumps(due_body(...))``, byte for byte, joined from kept pieces when the answer's
-    steps depend on nothing but the window (``sequences.window``); such an answer for given
-    times is also kept whole in the process (a cohort's members ask the same question)."""
-    key = None
-    if variables is None and now is not None:
-        # An unknown sequence is decided below, after the times are checked (as ninja's route
-        # does): a 404 here would hide a 422.
-        with contextlib.suppress(ApiError):
-            key = answer_key(parsed_sequence(request, slug), request, started_at, now, since)
-        body = local.get(key) if key else None
-        if body is not None:
-            return body
+    steps depend on nothing but the window (``sequences.window``)."""
     window = due_window(request, slug, started_at, now, since)
     if variables is not None or window.sends_scripts():
         return dumps(_body(request, window, variables))
-    body = answer(window, request, lambda: due_steps(request, window, None), iso)
-    if key:
-        local.put(key, body, len(body))
-    return body
+    return answer(window, request, lambda: due_steps(request, window, None), iso)
 
 
 # Endpoints -----------------------------------------------------------------------------------
@@ -368,5 +385,5 @@ def sequence_due(
     (`since` defaults to `started_at`, `now` to the server's time; every time needs an
     offset), moved out of quiet hours, plus `next_due_at`. Call again with since = the
     previous now: each step is returned once."""
-    body = due_json(request, slug, started_at, now, since, _parse_variables(variables))
-    return response(request, body)
+    etag, body = due_answer(request, slug, started_at, now, since, _parse_variables(variables))
+    return etag_response(request, body, etag)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from content import messages as msgs
 from content.models import Script
-from core.api import ApiError, iso, memo
+from core.api import ApiError, iso, memo, site_address
 from core.api.responses import BODY_CACHE_SECONDS
 from core.api.statements import first_row
 
@@ -159,7 +159,7 @@ class ParsedSequence:
         """Step `index`'s messages written in place, in the API shape (`values` substituted)."""
         if values is not None:
             return msgs.to_api(self.stream(index), values, request.build_absolute_uri)
-        key = (index, request.build_absolute_uri("/"))
+        key = (index, site_address(request))
         if key not in self._api:
             self._api[key] = msgs.to_api(self.stream(index), None, request.build_absolute_uri)
         return self._api[key]
@@ -178,7 +178,7 @@ class ParsedScript:
     def messages(self, request: HttpRequest, values) -> list:
         if values is not None:
             return msgs.to_api(self.script.messages, values, request.build_absolute_uri)
-        key = request.build_absolute_uri("/")
+        key = site_address(request)
         if key not in self._api:
             self._api[key] = msgs.to_api(self.script.messages, None, request.build_absolute_uri)
         return self._api[key]
@@ -188,8 +188,7 @@ def sequence_stamp(request: HttpRequest, slug: str, moment: datetime | None = No
     """(id, updated_at, live revision) of the visible sequence `slug`, or 404: one compiled
     query (the scope and publication rule is ``BotClient.visible``)."""
     client = request.auth
-    scope = tuple(client.__dict__.get("_checked_scope", ())) or None
-    key = ("sequence-stamp", client.pk, client.all_personas, scope)
+    key = ("sequence-stamp", *client.scope_key())
 
     def build(at, value):
         rows = client.visible(Sequence.objects.all(), at).filter(slug=value).order_by()

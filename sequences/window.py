@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 
-from core.api import dumps, etag_response, make_etag
+from core.api import dumps, site_address
 
 from .parsed import Member, ParsedSequence
 
@@ -59,7 +59,7 @@ def answer(window: Window, request: HttpRequest, steps: Callable[[], list], iso)
     zone = timezone.get_current_timezone()
     sequence = window.sequence
     key = (sequence.stamp, sequence.built, window.started_at, window.lo, window.hi,
-           request.build_absolute_uri("/"), zone)  # fmt: skip
+           site_address(request), zone)  # fmt: skip
     pieces = _pieces.get(key)
     if pieces is None:  # (read once: another thread may clear the dict meanwhile)
         pieces = _build(window, steps(), iso)
@@ -69,16 +69,6 @@ def answer(window: Window, request: HttpRequest, steps: Callable[[], list], iso)
     head, tail = pieces
     since = _iso(window.since or window.started_at, zone)
     return b"".join((head, b'"', since, b'","now":"', _iso(window.now, zone), b'"', tail))
-
-
-def answer_key(sequence: ParsedSequence, request: HttpRequest, started_at: datetime,
-               now: datetime, since: datetime | None) -> tuple:  # fmt: skip
-    """What a whole answer of `sequence` for these times is kept under in the process
-    (``core.local``) when its steps depend on nothing but the window: the parse (its stamp
-    and when it was built, so an edit, publish or unpublish is a new key), the times, the
-    site's address and the time zone."""
-    return ("due-answer", sequence.stamp, sequence.built, started_at, now, since,
-            request.build_absolute_uri("/"), timezone.get_current_timezone())  # fmt: skip
 
 
 def _iso(value: datetime, zone: tzinfo) -> bytes:
@@ -96,12 +86,6 @@ def _build(window: Window, steps: list, iso) -> tuple[bytes, bytes]:
     tail = b"".join((b',"steps":', dumps(steps), b',"next_due_at":', after,
                      b',"exit_conditions":', exits, b"}"))  # fmt: skip
     return head, tail
-
-
-def response(request: HttpRequest, body: bytes) -> HttpResponse:
-    """A 200 JSON answer as ``json_response`` gives it (ETag = the body's hash, 304 when the
-    client has it), from bytes."""
-    return etag_response(request, body, make_etag(body))
 
 
 def clear() -> None:

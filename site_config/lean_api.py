@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import cache
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -26,10 +27,9 @@ from django.urls import get_resolver
 from django.views.decorators.csrf import csrf_exempt
 
 from content import api as content_api
-from core.api import ApiError, problem_from
+from core.api import ApiError, etag_response, problem_from
 from integrations.auth import authenticate
 from sequences import api as sequences_api
-from sequences.window import response as due_response
 
 API_NAMESPACE = "api_v1"
 
@@ -62,8 +62,11 @@ def script_detail(request: HttpRequest, script_id: int) -> HttpResponse:
         return problem_from(error)
 
 
-#: A time as bots send it: what both this route and ninja's parameter model read the same way.
-PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)")
+#: A time as bots send it: what both this route and ninja's parameter model read the same way
+#: (ASCII digits only: other scripts' digits are ninja's to refuse).
+PLAIN_TIME = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)", re.ASCII
+)
 DUE_TIMES = frozenset({"started_at", "now", "since"})
 
 
@@ -79,26 +82,32 @@ def _plain_times(request: HttpRequest) -> dict[str, datetime] | None:
         return _queries[raw]
     except KeyError:
         pass
-    times = _read_times(request)
+    times = read_times(raw)
     if len(_queries) >= MAX_QUERIES:
         _queries.clear()
     _queries[raw] = times
     return times
 
 
-def _read_times(request: HttpRequest) -> dict[str, datetime] | None:
-    query = request.GET
-    if "started_at" not in query or not DUE_TIMES.issuperset(query):
-        return None
-    times = {}
-    for name, values in query.lists():
-        if len(values) != 1 or not PLAIN_TIME.fullmatch(values[0]):
+def read_times(raw: str) -> dict[str, datetime] | None:
+    """The times of the raw query string `raw` when it holds started_at and at most now and
+    since, each once and written plainly; else None. Read as ``QueryDict`` reads a query
+    (``&``-separated, ``+`` a space, percent-decoded as UTF-8, a part without ``=`` an empty
+    value), without building one: a bot's new `now` is a new string on every call."""
+    times: dict[str, datetime] = {}
+    for part in raw.split("&"):
+        if not part:
+            continue
+        name, _sep, value = part.partition("=")
+        name = unquote(name.replace("+", " "))
+        value = unquote(value.replace("+", " "))
+        if name not in DUE_TIMES or name in times or not PLAIN_TIME.fullmatch(value):
             return None
         try:
-            times[name] = datetime.fromisoformat(values[0])
+            times[name] = datetime.fromisoformat(value)
         except ValueError:  # e.g. the 31st of February: ninja says so
             return None
-    return times
+    return times if "started_at" in times else None
 
 
 @csrf_exempt
@@ -110,9 +119,9 @@ def sequence_due(request: HttpRequest, slug: str) -> HttpResponse:
     if refused is not None:
         return refused
     try:
-        body = sequences_api.due_json(
-            request, slug, times["started_at"], times.get("now"), times.get("since"), None
+        etag, body = sequences_api.due_answer(
+            request, slug, times["started_at"], times.get("now"), times.get("since")
         )
     except ApiError as error:
         return problem_from(error)
-    return due_response(request, body)
+    return etag_response(request, body, etag)

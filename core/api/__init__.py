@@ -36,6 +36,7 @@ from .responses import (
     json_response,
     make_etag,
     not_modified,
+    site_address,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "json_response",
     "make_etag",
     "not_modified",
+    "site_address",
     "page",
     "problem",
     "problem_from",

@@ -75,11 +75,12 @@ def cached_answer(request: HttpRequest, build, parts: tuple = ()) -> HttpRespons
     return etag_response(request, body, etag)
 
 
-def memo(request: HttpRequest, parts: tuple, build):
+def memo(request: HttpRequest, parts: tuple, build, size=None):
     """`build()` (any value, None included) computed once per process while the
     delivery generation and the clock boundary stay what they are now: for what depends only
     on delivered content, e.g. a script's stamp for a client's scope. Without a readable
-    generation, `build()` every time."""
+    generation, `build()` every time. `size(value)`: about how many bytes it holds, when that
+    is more than a small tuple's (a body)."""
     now_key = _now_key(request)
     if now_key is None:
         return build()
@@ -90,5 +91,5 @@ def memo(request: HttpRequest, parts: tuple, build):
         # Kept BODY_CACHE_SECONDS at most, as answers are: rows changed by hand in SQL
         # (no signal, no bump) show within that time.
         entry = (now + BODY_CACHE_SECONDS, build())
-        local.put(key, entry, 100)
+        local.put(key, entry, 100 if size is None else size(entry[1]))
     return entry[1]

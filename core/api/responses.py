@@ -51,6 +51,15 @@ def iso(value: datetime | None) -> str | None:
 
 
 # ETags and responses -------------------------------------------------------------------------
+def site_address(request: HttpRequest) -> str:
+    """``request.build_absolute_uri("/")``, worked out once per request: answers name the site's
+    address (absolute image URLs), so their ETags and kept bodies are keyed by it."""
+    address = request.__dict__.get("_site_address")
+    if address is None:
+        address = request.__dict__["_site_address"] = request.build_absolute_uri("/")
+    return address
+
+
 def make_etag(*parts: Any) -> str:
     """A strong ETag: the hash of a body (one bytes part, hashed as it is) or of the parts
     that name it (a stamp)."""
@@ -109,7 +118,7 @@ def conditional(request: HttpRequest, kind: str, stamp: tuple, build) -> HttpRes
     """A detail GET: the ETag comes from `stamp` (what the body depends on, read without
     loading the object) and the site's address; 304 when the client has it, else the body,
     built by `build()` only when it is not cached."""
-    etag = make_etag(kind, *stamp, request.build_absolute_uri("/"))
+    etag = make_etag(kind, *stamp, site_address(request))
     if etag_matches(request, etag):
         return not_modified(etag)
     return cached_json(request, etag, build)

@@ -100,6 +100,9 @@ def test_every_due_case_answers_as_ninja_does(client, settings, bot, xiaomei, ou
     def due(slug="camp", headers=token, **query):
         return lambda c: c.get(f"/api/v1/sequences/{slug}/due", query, **headers)
 
+    def raw(query):
+        return lambda c: c.get(f"/api/v1/sequences/camp/due?{query}", **token)
+
     cases = {
         "one step": due(started_at=start, since="2027-03-02T07:00:00+08:00",
                         now="2027-03-02T08:00:00+08:00"),
@@ -125,6 +128,14 @@ def test_every_due_case_answers_as_ninja_does(client, settings, bot, xiaomei, ou
             f"/api/v1/sequences/camp/due?started_at={start}&started_at={start}".replace("+", "%2B"),
             **token,
         ),
+        # Query strings as a bot's own HTTP code may write them (read as QueryDict reads them).
+        "unencoded plus": raw("started_at=2027-03-01T00:00:00+08:00"),
+        "blank value": raw("started_at="),
+        "no equals sign": raw("started_at"),
+        "encoded name, empty parts": raw(
+            "&%73tarted_at=2027-03-01T00%3A00%2B08%3A00&&now=2027-03-02T08%3A00%3A00Z&"
+        ),
+        "other digits": due(started_at="٢٠٢٧-03-01T00:00:00+08:00"),
         "unknown sequence": due("nope", started_at=start),
         "out of scope": due("hidden", started_at=start),
         "no token": due(headers={}, started_at=start),
@@ -142,7 +153,8 @@ def test_every_due_case_answers_as_ninja_does(client, settings, bot, xiaomei, ou
     lean_api._ninja_view = lambda name: handed.append(name) or original(name)
     try:
         plain = ("one step", "nothing due", "a live (script)", "utc and fractions",
-                 "no seconds", "since defaults", "now defaults", "now before start")  # fmt: skip
+                 "no seconds", "since defaults", "now defaults", "now before start",
+                 "encoded name, empty parts")  # fmt: skip
         for name in plain:
             cases[name](client)
         assert handed == []
@@ -150,6 +162,9 @@ def test_every_due_case_answers_as_ninja_does(client, settings, bot, xiaomei, ou
         assert handed == ["sequence_due"]
     finally:
         lean_api._ninja_view = original
+    assert both(client, settings, cases["encoded name, empty parts"])[0][0] == 200
+    for name in ("unencoded plus", "blank value", "no equals sign", "other digits"):
+        assert both(client, settings, cases[name])[0][0] == 422, name
     one = both(client, settings, cases["one step"])[0]
     assert one[0] == 200 and one[2].count(b'"due_at"') == 1
     etag = one[1]["ETag"]
