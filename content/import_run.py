@@ -64,6 +64,7 @@ def _prepare_all(
     rows: list[tuple[int, dict]],
     publish: bool,
     progress: Callable[[int], None] | None = None,
+    user=None,
 ) -> tuple[list[Prepared], list[RowError]]:
     lookups = Lookups()
     prepared: list[Prepared] = []
@@ -72,7 +73,10 @@ def _prepare_all(
     for count, (number, data) in enumerate(rows, start=1):
         item, row_errors = prepare_row(number, data, lookups, publish=publish)
         errors.extend(row_errors)
-        if item is not None:
+        refused = item is not None and _refused(item, user)
+        if refused:
+            errors.append(RowError(number, "kind", refused))
+        elif item is not None:
             if item.external_id in seen:
                 errors.append(
                     RowError(
@@ -88,6 +92,22 @@ def _prepare_all(
         if progress:
             progress(count)
     return prepared, errors
+
+
+def _refused(item: Prepared, user) -> str:
+    """Why `user` may not write this row ("" if they may): a new script needs its kind's add
+    permission, a changed one its kind's change permission, as in the admin (no user: the
+    import_content command, run by whoever runs the server)."""
+    if user is None or not item.changed:
+        return ""
+    model = type(item.obj)
+    action = "add" if item.existing is None else "change"
+    if user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}"):
+        return ""
+    kind = model._meta.verbose_name_plural
+    if action == "add":
+        return _("You may not add %(kind)s.") % {"kind": kind}
+    return _("You may not change %(kind)s.") % {"kind": kind}
 
 
 def _state(external_ids: set[str]) -> dict[str, tuple]:
@@ -123,7 +143,7 @@ def import_rows(
     result = result or ImportResult(dry_run=dry_run)
     rows = list(rows)
     result.rows = len(rows)
-    prepared, errors = _prepare_all(rows, publish, progress)
+    prepared, errors = _prepare_all(rows, publish, progress, user)
     result.errors.extend(errors)
     if result.errors or dry_run:
         if not result.errors:
@@ -142,7 +162,7 @@ def import_rows(
             result.notes.append(
                 _("Scripts in this file were changed meanwhile; every row was validated again.")
             )
-            prepared, errors = _prepare_all(rows, publish)
+            prepared, errors = _prepare_all(rows, publish, user=user)
             if errors:
                 result.errors.extend(errors)
                 return result  # nothing written yet: the transaction ends empty

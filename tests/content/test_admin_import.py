@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from content import import_jobs
+from content.import_run import import_file
 from content.models import ImportJob, Script
 from tests.personas.factories import PersonaFactory
 
@@ -144,3 +145,36 @@ def test_a_crash_in_the_worker_ends_the_job_with_an_error_not_a_spinner(
     job = ImportJob.objects.get()
     assert job.state == "checked" and job.result["error_count"] == 1
     assert not import_jobs.progress(job)["running"]
+
+
+def test_each_row_needs_its_kinds_permission_and_nothing_is_written(
+    client, make_user, personas, tmp_path
+):
+    """May add moments only: the other kinds' rows are refused, row by row, in the check and
+    in the import itself; once allowed to change group scripts, an existing one updates."""
+    from django.contrib.auth.models import Permission
+
+    from tests.content.factories import GroupScriptFactory
+
+    user = make_user("moments-only")
+    user.user_permissions.add(*Permission.objects.filter(
+        codename__in=["access_admin", "add_momentscript", "change_momentscript"]
+    ))  # fmt: skip
+    client.force_login(user)
+    GroupScriptFactory(external_id="g-1", persona=personas[1], title="旧标题")
+    response = upload(client, mixed_sheet(tmp_path / "mixed.xlsx"))
+    page = client.get(response.url).content.decode()
+    assert "你无权修改社群话术。" in page  # g-1 exists: changing it needs change_groupscript
+    assert "你无权新建直播话术。" in page and "你无权新建私聊回复。" in page
+    assert "你无权新建朋友圈文案" not in page and "data-import-start" not in page
+    result = import_file(mixed_sheet(tmp_path / "again.xlsx"), user=user)
+    assert sorted(error.row for error in result.errors) == [3, 4, 5]
+    assert list(Script.objects.values_list("external_id", "title")) == [("g-1", "旧标题")]
+
+    user.user_permissions.add(*Permission.objects.filter(codename__in=[
+        "change_groupscript", "add_livestreamscript", "add_chatscript"
+    ]))  # fmt: skip
+    user = type(user).objects.get(pk=user.pk)  # permissions are cached per user object
+    result = import_file(mixed_sheet(tmp_path / "third.xlsx"), user=user)
+    assert result.ok, [str(error) for error in result.errors]
+    assert Script.objects.get(external_id="g-1").get_latest_revision_as_object().title == "入群欢迎"
