@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from wagtail.models import WorkflowState
 
 from content import compliance_status
 from content.models import Script
+from content.moderation import workflow_states
 from editorial_calendar.enums import EntryStatus
 from editorial_calendar.models import CalendarEntry
 
@@ -41,13 +41,9 @@ def drafts(user, limit: int = SHOWN) -> list[Script]:
 def sent_back(user, limit: int = SHOWN) -> list[dict]:
     """Scripts whose changes were requested (Wagtail's workflow comment) and calendar entries a
     manager sent back, for `user`, newest first."""
-    script_ct = ContentType.objects.get_for_model(Script)
     states = list(
-        WorkflowState.objects.filter(
-            base_content_type=script_ct,
-            status=WorkflowState.STATUS_NEEDS_CHANGES,
-            requested_by=user,
-        )
+        workflow_states(WorkflowState.STATUS_NEEDS_CHANGES)
+        .filter(requested_by=user)
         .select_related("current_task_state__finished_by")
         .order_by("-current_task_state__finished_at")[:limit]
     )

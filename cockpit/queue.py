@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.admin.utils import quote
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.urls import reverse
-from wagtail.models import Revision, WorkflowState
+from wagtail.models import Revision
 
 from content import compliance_status
 from content.models import Script
+from content.moderation import workflow_states
 from editorial_calendar.enums import EntryStatus
 from editorial_calendar.models import CalendarEntry
 from personas.enums import Channel
@@ -82,14 +82,11 @@ def _clip(text: str) -> str:
 
 
 def build(limit: int = SHOWN) -> Queue:
-    script_ct = ContentType.objects.get_for_model(Script)
     waiting = CalendarEntry.objects.filter(status=EntryStatus.IN_REVIEW)
     entries = list(
         waiting.select_related("persona", "script", "owner").order_by("updated_at", "pk")[:limit]
     )
-    states = WorkflowState.objects.filter(
-        base_content_type=script_ct, status=WorkflowState.STATUS_IN_PROGRESS
-    )
+    states = workflow_states()
     entry_script_ids = {str(e.script_id) for e in entries if e.script_id}
     in_review_ids = set(
         states.filter(object_id__in=entry_script_ids).values_list("object_id", flat=True)

@@ -18,6 +18,29 @@ class ModerationRefused(ValueError):
     pass
 
 
+def workflow_states(status: str = "in_progress"):
+    """Scripts' workflow states with `status` (Wagtail's WorkflowState.STATUS_*): the one
+    question "which scripts are in moderation / sent back", for the review queue, the pickers,
+    the calendar and the library's filter. ``object_id`` is text."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import WorkflowState
+
+    from .models import Script
+
+    script_type = ContentType.objects.get_for_model(Script)
+    return WorkflowState.objects.filter(base_content_type=script_type, status=status)
+
+
+def with_workflow_status(scripts, status: str = "in_progress"):
+    """`scripts` (a queryset) narrowed to those whose workflow has `status`."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    ids = workflow_states(status).values("object_id")
+    # object_id is text: compare it with the ids as text (PostgreSQL is strict).
+    return scripts.alias(_text_id=Cast("pk", CharField())).filter(_text_id__in=ids)
+
+
 def approval_findings(script) -> list:
     """The gate for approving: open errors of the version that would be published (the latest
     revision), with the rules as they are now."""

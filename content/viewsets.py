@@ -41,6 +41,7 @@ from .models import (
     Script,
     ScriptUsage,
 )
+from .moderation import with_workflow_status
 from .panels import ComplianceRecordsPanel, LintPanel, NamedTab, RunOfShowTotalPanel
 
 
@@ -54,6 +55,16 @@ class ScriptFilterSet(WagtailFilterSet):
     )
     tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
     live = django_filters.BooleanFilter(label=_("Published"))
+    review = django_filters.ChoiceFilter(
+        label=_("Review status"),
+        choices=[
+            ("in_progress", _("In moderation")),
+            ("needs_changes", _("Changes requested")),
+            ("unpublished_changes", _("Live, with unpublished changes")),
+            ("never_published", _("Never published")),
+        ],
+        method="filter_review",
+    )
 
     class Meta:
         model = Script
@@ -61,6 +72,13 @@ class ScriptFilterSet(WagtailFilterSet):
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(Q(tags__name=value.strip())).distinct()
+
+    def filter_review(self, queryset, name, value):
+        if value == "unpublished_changes":
+            return queryset.filter(live=True, has_unpublished_changes=True)
+        if value == "never_published":
+            return queryset.filter(first_published_at__isnull=True)
+        return with_workflow_status(queryset, value)
 
 
 def _usage(field):

@@ -3,12 +3,11 @@ the project's Chinese search (search.query) when there is a query."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.models import WorkflowState
 
 from content import compliance_status
+from content.moderation import workflow_states
 
 MAX_OPTIONS = 300
 LEVEL_LABELS = {
@@ -21,14 +20,10 @@ LEVEL_LABELS = {
 
 
 def _in_review(scripts) -> set[str]:
-    from content.models import Script
-
     return set(
-        WorkflowState.objects.filter(
-            base_content_type=ContentType.objects.get_for_model(Script),
-            object_id__in=[str(s.pk) for s in scripts],
-            status=WorkflowState.STATUS_IN_PROGRESS,
-        ).values_list("object_id", flat=True)
+        workflow_states()
+        .filter(object_id__in=[str(s.pk) for s in scripts])
+        .values_list("object_id", flat=True)
     )
 
 

@@ -144,10 +144,9 @@ def _attach(entries: list, personas: dict, topics: dict, sensitive_days=None, pa
     """Give each entry its persona, hot topic, script, owner, colour and mismatch flag from a
     fixed number of queries, instead of joining five tables for every one of thousands of rows."""
     from django.contrib.auth import get_user_model
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import WorkflowState
 
     from content.models import Script
+    from content.moderation import workflow_states
 
     script_ids = {e.script_id for e in entries if e.script_id}
     scripts = {
@@ -157,11 +156,9 @@ def _attach(entries: list, personas: dict, topics: dict, sensitive_days=None, pa
         )
     }
     in_moderation = set(
-        WorkflowState.objects.filter(
-            base_content_type=ContentType.objects.get_for_model(Script),
-            object_id__in=[str(pk) for pk in script_ids],
-            status=WorkflowState.STATUS_IN_PROGRESS,
-        ).values_list("object_id", flat=True)
+        workflow_states()
+        .filter(object_id__in=[str(pk) for pk in script_ids])
+        .values_list("object_id", flat=True)
     )
     owner_ids = {e.owner_id for e in entries if e.owner_id}
     owners = {

@@ -201,6 +201,39 @@ def test_listing_filters_and_searches_chinese(copywriter_client, persona):
     assert "早餐搭配" in page and "会员日福利" not in page
 
 
+def test_listing_filters_by_review_status(client, copywriter, manager, persona):
+    def submitted(title):
+        script = MomentScriptFactory(persona=persona, title=title, publish=False)
+        script.get_workflow().start(script, copywriter)
+        return script
+
+    submitted("等审核的朋友圈")
+    sent_back = submitted("被退回的朋友圈")
+    state = WorkflowState.objects.for_instance(sent_back).get()
+    state.current_task_state.task.specific.on_action(
+        state.current_task_state, manager, "reject", comment="语气太硬"
+    )
+    MomentScriptFactory(persona=persona, title="从未提交的草稿", publish=False)
+    changed = MomentScriptFactory(persona=persona, title="已发布的朋友圈")
+    changed.title = "已发布又改了"
+    changed.save_revision(user=copywriter)
+    client.force_login(copywriter)
+    listing = url(MomentScript, "list")
+
+    def titles(review):
+        page = client.get(listing, {"review": review}).content.decode()
+        return {title for title in ("等审核的朋友圈", "被退回的朋友圈", "从未提交的草稿",
+                                    "已发布的朋友圈") if title in page}  # fmt: skip
+
+    assert titles("in_progress") == {"等审核的朋友圈"}
+    assert titles("needs_changes") == {"被退回的朋友圈"}
+    assert titles("unpublished_changes") == {"已发布的朋友圈"}
+    assert titles("never_published") == {"等审核的朋友圈", "被退回的朋友圈", "从未提交的草稿"}
+    page = client.get(listing).content.decode()
+    assert "审核状态" in page and "审核中" in page  # the filter, in Chinese
+    assert client.get(listing, {"review": "nonsense"}).status_code == 200  # ignored, not a 500
+
+
 def test_livestream_preview_shows_the_run_of_show_with_cumulative_times(persona):
     from .factories import LivestreamScriptFactory, segment
 
