@@ -20,7 +20,8 @@ Periodic jobs:
 - every minute, a batch of cached compliance levels made stale by a rule change is recomputed
   (`content.compliance_status.refresh_stale`; idempotent, so several workers may run it);
 - every hour, the results of tasks that finished more than a week ago are deleted (django-tasks-db
-  keeps a row per task, and every save queues a few), so no cron job is needed for that either.
+  keeps a row per task, and every save queues a few), and admin import jobs older than 30 days
+  with their files (``content.import_jobs.prune``), so no cron job is needed for that either.
 
 `--queue default` or `--queue webhooks` runs one lane's queue only (e.g. webhooks in processes
 of their own); scheduled publishing and the other periodic jobs run in every worker (leased).
@@ -47,7 +48,7 @@ from django.utils.crypto import get_random_string
 from django_tasks.signals import task_finished
 from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
-from content import compliance_status
+from content import compliance_status, import_jobs
 
 from . import webhooks
 from .models import WorkerLease
@@ -299,6 +300,10 @@ class Worker:
                 )
             except Exception:  # noqa: BLE001
                 logger.exception("Pruning old task results failed")
+            try:
+                import_jobs.prune()
+            except Exception:  # noqa: BLE001
+                logger.exception("Pruning old import jobs failed")
         close_old_connections()
 
     def _sleep(self, seconds: float) -> None:

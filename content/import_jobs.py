@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.cache import caches
@@ -39,6 +40,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # about 50,000 rows of XLSX; bigger files: 
 MAX_STORED_ERRORS = 1000
 SUFFIXES = (".xlsx", ".csv", ".jsonl")
 REPORT_EVERY = 25  # rows between progress writes
+KEEP_DAYS = 30  # jobs (and the files of those never imported) are deleted after this
 
 
 def can_import(user) -> bool:
@@ -88,6 +90,19 @@ def settle(job: ImportJob) -> ImportJob:
     caches["progress"].delete(_progress_key(job.pk))
     job.refresh_from_db(fields=["state", "finished_at", "result", "done", "started_at"])
     return job
+
+
+def prune(now=None) -> int:
+    """Delete the jobs created more than KEEP_DAYS ago, their files with them, except running
+    ones (a running one whose worker died is settled first, then goes too): the worker calls
+    it every hour. The number of jobs deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=KEEP_DAYS)
+    old = ImportJob.objects.filter(created_at__lt=cutoff).defer("data")
+    running = (ImportJobState.CHECKING, ImportJobState.IMPORTING)
+    for job in old.filter(state__in=running):
+        settle(job)
+    deleted, _by_model = old.exclude(state__in=running).delete()
+    return deleted
 
 
 def retry(job: ImportJob) -> bool:
@@ -210,8 +225,8 @@ def _finish(job_pk: int, result: ImportResult, *, dry_run: bool) -> None:
             done=result.rows * (1 if dry_run else 2),
             result=summary,
             finished_at=timezone.now(),
-            # After an import (done or refused) the file is of no further use: a new try
-            # starts with a new upload.
-            **({} if dry_run else {"data": b""}),
+            # After an import (done or refused), or a check that found errors (such a file is
+            # never imported), the file is of no further use: a new try is a new upload.
+            **({} if dry_run and not errors else {"data": b""}),
         )
     caches["progress"].delete(_progress_key(job_pk))

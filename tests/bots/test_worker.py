@@ -210,6 +210,25 @@ def test_the_worker_prunes_task_results_older_than_a_week(db_tasks):
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.db_result.pk]
 
 
+def test_the_worker_deletes_import_jobs_older_than_thirty_days_but_not_running_ones(
+    db_tasks, copywriter
+):
+    from content.models import ImportJob
+
+    def job(days, state):
+        made = ImportJob.objects.create(user=copywriter, file_name=f"{state}-{days}.xlsx",
+                                        data=b"x" * 1000, state=state)  # fmt: skip
+        ImportJob.objects.filter(pk=made.pk).update(
+            created_at=timezone.now() - timedelta(days=days)
+        )
+        return made.pk
+
+    kept = [job(29, "checked"), job(40, "checking")]  # recent; queued, never started: running
+    job(31, "checked"), job(45, "imported"), job(60, "failed"), job(90, "interrupted")
+    run_worker()
+    assert sorted(ImportJob.objects.values_list("pk", flat=True)) == sorted(kept)
+
+
 def test_webhook_deliveries_have_a_queue_of_their_own(
     db_tasks, hooks, receiver, persona, django_capture_on_commit_callbacks
 ):

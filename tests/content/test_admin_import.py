@@ -42,6 +42,8 @@ def test_a_bad_row_is_listed_with_row_and_column_and_nothing_is_written(
     assert "data-import-start" not in page
     assert not Script.objects.exists()
     assert not import_jobs.confirm(job)  # a file with errors cannot be started
+    job.refresh_from_db()
+    assert bytes(job.data) == b""  # so it is not kept: a corrected file is a new upload
 
 
 def test_a_clean_file_is_checked_then_imported_with_a_summary(
