@@ -24,6 +24,7 @@ LEVEL_LABELS = {
     "": _("Not checked yet"),
 }
 CSS = Media(css={"all": ["cockpit/cockpit.css"]})
+PAGE_PARAMETER = "queue_page"
 
 
 def level_label(level: str) -> str:
@@ -41,17 +42,22 @@ class ReviewQueuePanel(Component):
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        data = queue.build()
+        data = queue.build(queue.SHOWN, self._page())
+        if data.page > data.pages:  # past the end (items were approved meanwhile): the last
+            data = queue.build(queue.SHOWN, data.pages)
         for item in data.items:
             item.level_label = level_label(item.level)
         context.update(
             csrf_token=get_token(self.request),  # components render without the request
             queue=data,
-            more=max(0, data.total - len(data.items)),
             next=self.request.get_full_path(),
             request=self.request,
         )
         return context
+
+    def _page(self) -> int:
+        raw = self.request.GET.get(PAGE_PARAMETER, "1")
+        return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
 
 
 class GapsPanel(Component):

@@ -23,7 +23,7 @@ from editorial_calendar.enums import EntryStatus
 from editorial_calendar.models import CalendarEntry
 from personas.enums import Channel
 
-SHOWN = 40  # items on the home page; the count says how many more wait
+SHOWN = 40  # items per page of the home page's queue
 EXCERPT_CHARS = 90
 
 
@@ -54,6 +54,8 @@ class Queue:
     items: list[Item]
     total: int
     weeks: list[dict] = field(default_factory=list)  # {"persona", "week", "count"}
+    page: int = 1
+    pages: int = 1
 
 
 def _script_urls(script) -> tuple[str, str]:
@@ -81,10 +83,13 @@ def _clip(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
 
 
-def build(limit: int = SHOWN) -> Queue:
+def build(limit: int = SHOWN, page: int = 1) -> Queue:
+    """Page `page` (from 1) of `limit` items, the longest-waiting first: entries and lone
+    scripts are two sources in waiting order, so the first page × limit of each are merged."""
+    upto = max(1, page) * limit
     waiting = CalendarEntry.objects.filter(status=EntryStatus.IN_REVIEW)
     entries = list(
-        waiting.select_related("persona", "script", "owner").order_by("updated_at", "pk")[:limit]
+        waiting.select_related("persona", "script", "owner").order_by("updated_at", "pk")[:upto]
     )
     states = workflow_states()
     entry_script_ids = {str(e.script_id) for e in entries if e.script_id}
@@ -99,7 +104,7 @@ def build(limit: int = SHOWN) -> Queue:
     alone_rows = list(
         alone.order_by("current_task_state__started_at", "pk").values_list(
             "object_id", "current_task_state__started_at"
-        )[:limit]
+        )[:upto]
     )
     alone_scripts = Script.objects.filter(pk__in=[int(pk) for pk, _ in alone_rows])
     by_id = {s.pk: s for s in alone_scripts.select_related("persona")}
@@ -150,7 +155,7 @@ def build(limit: int = SHOWN) -> Queue:
             )
         )
     items.sort(key=lambda i: (i.waiting_since is None, i.waiting_since or datetime.min))
-    items = items[:limit]
+    items = items[upto - limit : upto]
     weeks: dict[tuple[int, date], dict] = {}
     for item in items:
         if item.entry is not None:
@@ -160,7 +165,8 @@ def build(limit: int = SHOWN) -> Queue:
             )
             group["count"] += 1
     ordered = sorted(weeks.values(), key=lambda g: (g["week"], g["persona"].name))
-    return Queue(items=items, total=total, weeks=ordered)
+    pages = max(1, -(-total // limit))
+    return Queue(items=items, total=total, weeks=ordered, page=page, pages=pages)
 
 
 def week_entries(persona_id: int, week: date):

@@ -213,6 +213,44 @@ def test_the_cockpit_queries_do_not_grow_with_the_items(manager_client, persona,
     assert _home_queries(manager_client) == few
 
 
+def test_the_queue_pages_through_every_waiting_item_oldest_first(
+    manager_client, persona, copywriter, monkeypatch
+):
+    from cockpit import queue
+
+    monkeypatch.setattr(queue, "SHOWN", 3)
+    items = []
+    for i in range(4):  # entries and lone scripts interleaved in waiting order
+        items.append(("entry", in_review(persona, title=f"排期{i}").pk))
+        items.append(("script", submitted(persona, copywriter, title=f"单独{i}").pk))
+    # waiting order: the lone scripts by their task start, the entries by their last change
+    for n, (kind, pk) in enumerate(items):
+        moment = timezone.now() - timedelta(hours=100 - n)
+        if kind == "entry":
+            CalendarEntry.objects.filter(pk=pk).update(updated_at=moment)
+        else:
+            state = WorkflowState.objects.get(object_id=str(pk))
+            type(state.current_task_state).objects.filter(pk=state.current_task_state_id).update(
+                started_at=moment
+            )
+
+    def page(number=None):
+        html = manager_client.get(HOME, {"queue_page": number} if number else {}).content
+        html = html.decode()
+        keys = [f"{kind}:{pk}" for kind, pk in items if f'data-cockpit-item="{kind}:{pk}"' in html]
+        return keys, html
+
+    expected = [f"{kind}:{pk}" for kind, pk in items]
+    first, html = page()
+    assert first == expected[:3] and "第 1 / 3 页" in html and "下一页" in html
+    assert "上一页" not in html
+    assert page(2)[0] == expected[3:6]
+    last, html = page(3)
+    assert last == expected[6:] and "第 3 / 3 页" in html and "下一页" not in html
+    assert page(99)[0] == expected[6:]  # past the end (approved meanwhile): the last page
+    assert page("abc")[0] == expected[:3]  # a bad number: the first page, no error
+
+
 def test_copywriter_home_lists_drafts_with_level_and_due_entries(
     copywriter_client, copywriter, persona
 ):

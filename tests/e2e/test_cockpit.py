@@ -85,9 +85,28 @@ def plan(world) -> Plan:
     )
 
 
-def test_the_managers_day_and_the_copywriters_comment(plan, world, login, page, shoot):
+def test_the_managers_day_and_the_copywriters_comment(
+    plan, world, login, page, shoot, monkeypatch
+):
+    from cockpit import queue as review_queue
+
     login("manager")
     queue = page.locator("#cockpit-review-section")
+    # Two items a page (four wait): the queue pages through all of them.
+    monkeypatch.setattr(review_queue, "SHOWN", 2)
+    page.reload()
+    expect(queue.locator("[data-cockpit-page]")).to_have_text("第 1 / 2 页")
+    expect(queue.locator(f'[data-cockpit-item="{plan.approve_key}"]')).to_be_visible()
+    queue.locator("a[rel=next]").click()
+    expect(queue.locator("[data-cockpit-page]")).to_have_text("第 2 / 2 页")
+    expect(queue.locator(f'[data-cockpit-item="{plan.approve_key}"]')).to_have_count(0)
+    expect(queue.locator("[data-cockpit-item]")).to_have_count(2)
+    shoot("cockpit-queue-page-2")
+    queue.locator("a[rel=prev]").click()
+    expect(queue.locator(f'[data-cockpit-item="{plan.approve_key}"]')).to_be_visible()
+    monkeypatch.setattr(review_queue, "SHOWN", 40)
+    page.goto("/admin/")
+    expect(queue.locator("[data-cockpit-page]")).to_have_count(0)
     expect(queue.locator(f'[data-cockpit-item="{plan.approve_key}"]')).to_be_visible()
     expect(page.locator('[data-cockpit-gap="腊八节"]')).to_be_visible()
     expect(page.locator(f'[data-cockpit-fatigue="{plan.fatigue_day}"]')).to_be_visible()
