@@ -85,9 +85,7 @@ def plan(world) -> Plan:
     )
 
 
-def test_the_managers_day_and_the_copywriters_comment(
-    plan, world, login, page, shoot, monkeypatch
-):
+def test_the_managers_day_and_the_copywriters_comment(plan, world, login, page, shoot, monkeypatch):
     from cockpit import queue as review_queue
 
     login("manager")
