@@ -9,6 +9,7 @@ message written in place has an open compliance error.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,9 +21,14 @@ from content import variables as vars_
 from content.lint import ERROR, Finding, _excerpt
 
 from . import schedule
-from .enums import OffsetUnit, SequenceTrigger, Timing
+from .enums import LOCAL_TZ, OffsetUnit, SequenceTrigger, Timing
 
 MAX_STEPS = 200
+# Midnight of a Monday and the six days after it: a start on every weekday.
+REFERENCE_STARTS = [
+    datetime.combine(date(2027, 1, 4) + timedelta(days=n), time(0, 0), tzinfo=LOCAL_TZ)
+    for n in range(7)
+]
 
 
 class NotPublishable(ValidationError):
@@ -52,7 +58,9 @@ def _cycle_problems(sequence) -> list[str]:
                 _("%(step)s falls after the end of the %(days)d-day cycle.")
                 % {"step": step_label(index, value), "days": days}
             )
-    if sequence.start_at and not found:  # with a fixed start, check the real (moved) times
+    if found:
+        return found
+    if sequence.start_at:  # with a fixed start, check the real (moved) times
         end = schedule.cycle_end(sequence, sequence.start_at)
         for item in schedule.timeline(sequence, sequence.start_at):
             if item.at >= end:
@@ -64,7 +72,34 @@ def _cycle_problems(sequence) -> list[str]:
                         "at": item.at.strftime("%Y-%m-%d %H:%M"),
                     }
                 )
-    return found
+        return found
+    return _moved_out_of_cycle(sequence)
+
+
+def _moved_out_of_cycle(sequence) -> list[str]:
+    """Without a fixed start: the steps that quiet hours move past the end of the cycle for a
+    member starting at midnight on some weekday (a weekday step's day depends on the start's
+    weekday; a later start only moves an "after N hours" step later). Fixed dates are left
+    out: whether they fall in a member's cycle depends on when the member starts."""
+    flagged: dict[int, str] = {}
+    for start in REFERENCE_STARTS:
+        day0 = start.date()
+        end = schedule.cycle_end(sequence, start)
+        for item in schedule.timeline(sequence, start):
+            timing = item.block.value.get("timing")
+            if item.at < end or timing == Timing.FIXED or item.index in flagged:
+                continue
+            moved = item.at.astimezone(LOCAL_TZ)
+            flagged[item.index] = _(
+                "%(step)s falls after the end of the %(days)d-day cycle once moved out of "
+                "quiet hours (to D%(day)d %(time)s)."
+            ) % {
+                "step": step_label(item.index, item.block.value),
+                "days": sequence.cycle_days,
+                "day": (moved.date() - day0).days,
+                "time": moved.strftime("%H:%M"),
+            }
+    return [flagged[index] for index in sorted(flagged)]
 
 
 def problems(sequence) -> list[tuple[str, str]]:

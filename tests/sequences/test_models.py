@@ -49,6 +49,21 @@ def test_a_step_after_the_cycle_is_refused():
     built(cycle_days=21, steps=[day(0), day(20)]).full_clean()
 
 
+def test_a_step_quiet_hours_move_past_the_cycle_is_refused_without_a_fixed_start_too():
+    quiet = {"quiet_start": time(22, 0), "quiet_end": time(8, 0), "cycle_days": 3}
+    late = built(**quiet, steps=[day(0), day(2, "23:00", title="晚安")])
+    [message] = errors_of(late)["steps"]
+    assert "晚安" in message and "D3 08:00" in message
+    built(**quiet, steps=[day(0), day(2, "21:00")]).full_clean()  # inside: nothing moves it
+    # A Sunday 23:00 in week 1 is day 6 for a member starting on a Monday: moved to D7.
+    sunday = built(**{**quiet, "cycle_days": 7},
+                   steps=[step(Timing.WEEKDAY, week=1, weekday=7, time_="23:00")])  # fmt: skip
+    assert "D7 08:00" in errors_of(sunday)["steps"][0]
+    hours = built(**{**quiet, "cycle_days": 2}, steps=[step(Timing.AFTER, offset=47)])
+    assert "D2 08:00" in errors_of(hours)["steps"][0]
+    built(**{**quiet, "cycle_days": 2}, steps=[step(Timing.AFTER, offset=21)]).full_clean()
+
+
 def test_quiet_hours_that_leave_no_time_are_refused():
     sequence = built(quiet_start=time(0, 0), quiet_end=time(0, 0))
     assert "quiet_end" in errors_of(sequence)
