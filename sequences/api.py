@@ -302,24 +302,14 @@ def due_answer(
 
 
 def _tagged(request, slug, started_at, now, since, variables) -> tuple[str, bytes]:
-    body = due_json(request, slug, started_at, now, since, variables)
-    return make_etag(body), body
-
-
-def due_json(
-    request: HttpRequest,
-    slug: str,
-    started_at: datetime,
-    now: datetime | None = None,
-    since: datetime | None = None,
-    variables: dict[str, str] | None = None,
-) -> bytes:
-    """``dumps(due_body(...))``, byte for byte, joined from kept pieces when the answer's
-    steps depend on nothing but the window (``sequences.window``)."""
+    """``dumps(due_body(...))``, byte for byte, and its ETag: joined from kept pieces when the
+    answer's steps depend on nothing but the window (``sequences.window``)."""
     window = due_window(request, slug, started_at, now, since)
     if variables is not None or window.sends_scripts():
-        return dumps(_body(request, window, variables))
-    return answer(window, request, lambda: due_steps(request, window, None), iso)
+        body = dumps(_body(request, window, variables))
+    else:
+        body = answer(window, request, lambda: due_steps(request, window, None), iso)
+    return make_etag(body), body
 
 
 # Endpoints -----------------------------------------------------------------------------------
