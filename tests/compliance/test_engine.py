@@ -46,6 +46,44 @@ def test_pinyin_and_look_alike_spellings_of_contact_words(settings):
         assert rules(text, channel="xiaohongshu") == {"xhs_off_platform"}, text
 
 
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("集\u3164赞送面膜", "集\u3164赞"),  # the blank Hangul filler, invisible in WeChat
+        ("集\uffa0赞送面膜", "集\uffa0赞"),
+        ("这是zuì hǎo用的面霜", "zuì hǎo用"),  # pinyin with tone marks
+        ("这是zui\u0300hao\u030c用的面霜", "zui\u0300hao\u030c用"),  # tone marks combining
+        ("jízàn送面膜", "jízàn"),
+        ("这是ɀui好用的面霜", "ɀui好用"),  # a Latin letter with a swash tail
+        ("葳信送面膜，集赞就送", "集赞"),  # (葳信 is for channels with off-platform rules)
+    ],
+)
+def test_invisible_letters_accents_and_look_alike_letters_are_folded(text, match):
+    report = check(text)
+    assert not report.ok
+    assert match in [hit.match for hit in report.findings]
+    for hit in report.findings:
+        assert text[hit.start : hit.end] == hit.match
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加v\u0445聊",  # Cyrillic х
+        "加\u0475\u0445聊",  # Cyrillic ѵ and х
+        "加\u03bd\u03c7聊",  # Greek ν and χ
+        "加\u1d20\u0445聊",  # a small capital ᴠ
+        "加\U0001f185\U0001f187聊",  # enclosed 🆅🆇
+        "加葳信聊",  # a rare character for 微
+        "加微\u3164信聊",
+        "jiā wēi xìn聊",
+    ],
+)
+def test_look_alike_letters_of_other_scripts_spell_contact_words(text):
+    [hit] = check(text, channel="xiaohongshu").findings
+    assert hit.rule == "xhs_off_platform" and text[hit.start : hit.end] == hit.match
+
+
 def test_homophones_made_of_characters_are_not_pinyin_spellings():
     assert check("一点点积攒下来的好习惯").ok  # 积攒 sounds like 集赞
     assert check("给你们分享一下我的私心好物清单").ok  # 私心 sounds like 私信
