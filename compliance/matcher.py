@@ -3,7 +3,8 @@ candidate findings.
 
 Every word of every rule is folded (normalise.fold_term) and added once; words of Chinese
 characters are also added in pinyin. A check folds the text, runs the automaton over it once
-(and over its pinyin spelling when the text has Latin letters), then works only on the matches:
+(and over its pinyin spelling when the text has Latin letters, and around line breaks without
+them, for words split across lines: 集⏎赞), then works only on the matches:
 "A*B" words (A then B, at most GAP characters apart in one sentence), "together" rules (a word
 of each list within the rule's window in one sentence), allowed words and exception patterns.
 The cost grows with the length of the text and the number of matches, not with the rules.
@@ -121,6 +122,7 @@ class Matcher:
         if entries:
             self.automaton.make_automaton()
         self.empty = not entries
+        self.longest = max((len(key) for key in entries), default=0)
 
     # --------------------------------------------------------------------------------------
     def scan(self, folded: Folded, rules_on: frozenset[int] | None = None) -> list[Candidate]:
@@ -133,29 +135,70 @@ class Matcher:
                 if entry[5] or (rules_on is not None and entry[1] not in rules_on):
                     continue
                 start = end + 1 - entry[7]
-                # A Latin word must not be part of a longer Latin word (wx in twx), judged in
-                # the original text: 加V：abc is 加V, then an ID.
-                if (
-                    _is_latin(text[start])
-                    and start
-                    and _is_latin(text[start - 1])
-                    and folded.adjacent(start - 1, start)
-                ):
-                    continue
-                if (
-                    _is_latin(text[end])
-                    and end + 1 < len(text)
-                    and _is_latin(text[end + 1])
-                    and folded.adjacent(end, end + 1)
-                ):
+                if self._inside_latin_word(folded, start, end + 1):
                     continue
                 raw.append((entry, start, end + 1))
         if folded.has_latin:
             raw.extend(self._scan_sounds(text, rules_on))
+        bridged = self._scan_breaks(folded, rules_on) if folded.has_break else []
+        raw.extend(bridged)
         if not raw:
             return []
         ends = [m.start() for m in _ENDS.finditer(text)]
+        if bridged:  # a line break inside a word is a dodge, not the end of a sentence
+            inside = {i for entry, a, b in bridged if entry[0] != ALLOW for i in range(a, b)}
+            ends = [end for end in ends if end not in inside]
         return self._combine(text, raw, ends)
+
+    @staticmethod
+    def _inside_latin_word(folded: Folded, start: int, end: int) -> bool:
+        """A Latin word must not be part of a longer Latin word (wx in twx), judged in the
+        original text: 加V：abc is 加V, then an ID."""
+        text = folded.text
+        last = end - 1
+        return (
+            _is_latin(text[start])
+            and start > 0
+            and _is_latin(text[start - 1])
+            and folded.adjacent(start - 1, start)
+        ) or (
+            _is_latin(text[last])
+            and end < len(text)
+            and _is_latin(text[end])
+            and folded.adjacent(last, end)
+        )
+
+    def _scan_breaks(self, folded: Folded, rules_on) -> list[tuple]:
+        """Words split by line breaks (集⏎赞, 加微⏎信, one character a line): the text around
+        the breaks is matched again without them; only matches across a break are kept. The
+        cost follows the line breaks, each with a word's length either side."""
+        text, reach = folded.text, self.longest
+        clusters: list[list] = []  # [first, last, [(break start, break end), …]]
+        for lo, hi in folded.breaks():
+            if clusters and lo - reach <= clusters[-1][1]:
+                clusters[-1][1] = hi + reach
+                clusters[-1][2].append((lo, hi))
+            else:
+                clusters.append([max(0, lo - reach), hi + reach, [(lo, hi)]])
+        out = []
+        for first, last, runs in clusters:
+            pieces, where, done = [], [], first
+            for lo, hi in runs:
+                pieces.append(text[done:lo])
+                where.extend(range(done, lo))
+                done = hi
+            pieces.append(text[done:last])
+            where.extend(range(done, min(last, len(text))))
+            for end, values in self.automaton.iter("".join(pieces)):
+                for entry in values:
+                    if entry[5] or (rules_on is not None and entry[1] not in rules_on):
+                        continue
+                    start, stop = where[end + 1 - entry[7]], where[end] + 1
+                    if stop - start == entry[7]:
+                        continue  # no line break inside: the first pass has it
+                    if not self._inside_latin_word(folded, start, stop):
+                        out.append((entry, start, stop))
+        return out
 
     def _scan_sounds(self, text: str, rules_on) -> list[tuple]:
         """Pinyin matches must contain a Latin letter of the text, so only the surroundings of

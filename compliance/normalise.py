@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -118,6 +119,7 @@ def _unaccented(char: str) -> str:
 
 _TABLE: dict[int, str] = {}  # str.translate table: code point → folded string ("" = dropped)
 _LATIN = re.compile("[a-z]")
+_BREAKS = re.compile("[\r\n]+")
 
 
 def fold_char(char: str) -> str:
@@ -142,6 +144,20 @@ class Folded:
     @property
     def has_latin(self) -> bool:
         return _LATIN.search(self.text) is not None
+
+    @property
+    def has_break(self) -> bool:
+        return "\n" in self.original or "\r" in self.original
+
+    def breaks(self) -> list[tuple[int, int]]:
+        """Folded [start, end) of each run of line breaks (its sentence ends)."""
+        origin = self.origin
+        runs = []
+        for run in _BREAKS.finditer(self.original):
+            start, end = bisect_left(origin, run.start()), bisect_left(origin, run.end())
+            if end > start:
+                runs.append((start, end))
+        return runs
 
     @property
     def origin(self) -> list[int]:

@@ -84,6 +84,31 @@ def test_look_alike_letters_of_other_scripts_spell_contact_words(text):
     assert hit.rule == "xhs_off_platform" and text[hit.start : hit.end] == hit.match
 
 
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("国家\n级专家团队研发", "国家\n级"),
+        ("集\n赞送面膜", "集\n赞"),
+        ("集\r\n\r\n赞送面膜", "集\r\n\r\n赞"),
+        ("国\n家\n级\n专\n家", "国\n家\n级"),  # one character a line
+        ("药\n妆品牌", "药\n妆"),
+        ("这款茶能调节\n血压", "调节\n血压"),
+    ],
+)
+def test_a_word_split_by_a_line_break_is_found(text, match):
+    report = check(text)
+    assert not report.ok
+    assert match in [hit.match for hit in report.findings]
+    for hit in report.findings:
+        assert text[hit.start : hit.end] == hit.match
+
+
+def test_a_line_break_still_ends_a_sentence_between_words():
+    assert rules("加微\n信聊", channel="xiaohongshu") == {"xhs_off_platform"}
+    assert check("转发朋友圈\n领红包的宝子看这里").ok  # two sentences: sharing, then a reward
+    assert check("今天真开心\n明天见\n第一次来的宝子扣1").ok
+
+
 def test_homophones_made_of_characters_are_not_pinyin_spellings():
     assert check("一点点积攒下来的好习惯").ok  # 积攒 sounds like 集赞
     assert check("给你们分享一下我的私心好物清单").ok  # 私心 sounds like 私信
@@ -199,6 +224,11 @@ def test_an_empty_text_is_ok():
         "ｚ\u200bｕ\u200bｉ好",
         "\U0001f236\U0001f250",
         "a" * 3000,
+        "\n",
+        "\r\n\r\n集",
+        "最\n",
+        "\u3164\n\u200b\nv\n\U0001f185",
+        "集\n" * 2000,
     ],
 )
 def test_unusual_characters_never_break_a_check(text):
