@@ -1,10 +1,11 @@
 import pytest
+from django.utils.translation import gettext
 
 from compliance.models import Rule
-from content.lint import errors, lint
+from content.lint import errors, lint, where_label
 from tests.personas.factories import PersonaFactory
 
-from .factories import ChatScriptFactory, MomentScriptFactory
+from .factories import ChatScriptFactory, MomentScriptFactory, variable
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,15 @@ def test_chat_reply_in_voice_has_no_findings():
     persona = PersonaFactory(address_terms=["亲"], catchphrases=[], banned_words=[])
     script = ChatScriptFactory(persona=persona, messages=[("text", "亲，收到啦")])
     assert lint(script) == []
+
+
+def test_a_variables_default_is_checked_it_is_sent_when_the_bot_has_no_value():
+    script = MomentScriptFactory(
+        variables=[variable("gift", required=False, default="全网最低价的面膜")],
+        messages=[("text", "宝子们，今天送{{gift}}")],
+    )
+    [finding] = errors(lint(script))
+    assert (finding.code, finding.term) == ("ad_absolute_superlative", "全网最低价")
+    assert finding.where == "variables.gift.default"
+    assert where_label(finding.where) == gettext("default of variable %(name)s") % {"name": "gift"}
+    assert "全网最低价" in script.search_text
