@@ -109,6 +109,17 @@ def test_a_line_break_still_ends_a_sentence_between_words():
     assert check("今天真开心\n明天见\n第一次来的宝子扣1").ok
 
 
+def test_common_ways_of_writing_a_reward_for_sharing_and_a_contact():
+    assert rules("转发有礼，快来参加") == {"wechat_induced_sharing"}
+    assert rules("分享到朋友圈有好礼") == {"wechat_induced_sharing"}
+    for text in ["想要的加wechat聊", "想要的加微❤聊", "想要的加薇❤聊", "想要的加WeChat：abc"]:
+        assert rules(text, channel="xiaohongshu") == {"xhs_off_platform"}, text
+        assert rules(text, channel="douyin") == {"douyin_off_platform"}, text
+    for text in ["麻辣烫可以加微辣", "加微量元素的配方", "用微信支付"]:
+        assert check(text).ok, text
+    assert check("麻辣烫可以加微辣", channel="xiaohongshu").ok
+
+
 def test_homophones_made_of_characters_are_not_pinyin_spellings():
     assert check("一点点积攒下来的好习惯").ok  # 积攒 sounds like 集赞
     assert check("给你们分享一下我的私心好物清单").ok  # 私心 sounds like 私信
