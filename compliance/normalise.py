@@ -58,8 +58,9 @@ _DIGITS.update(
         "仟": "千",
     }
 )
-# Rare characters that stand in for common ones only to dodge filters (not ordinary words).
-_LOOKALIKE = {"薇": "微", "葳": "微", "㣲": "微", "嶶": "微", "蕞": "最", "冣": "最", "嘬": "最"}
+# Rare characters that stand in for common ones only to dodge filters (not ordinary words: 嘬
+# as in 嘬一口 is one, and stays itself).
+_LOOKALIKE = {"囯": "国", "薇": "微", "葳": "微", "㣲": "微", "嶶": "微", "蕞": "最", "冣": "最"}
 # Letters of other scripts that look like a Latin letter (after NFKC and lower case): vх with a
 # Cyrillic х is vx. Russian or Greek copy is not what this product checks.
 _LATIN_LOOKALIKE = {

@@ -1,5 +1,5 @@
 """Words of the seeded rules that copywriters use to slip past them (found by an evasion
-review): 转发有礼 (a reward the partners list missed), 加微 with a heart or a look-alike for 信
+review): 转发有礼 (a reward the partners list missed), 百分之一百 (as 百分之百), 加微 with a heart or a look-alike for 信
 (加微❤, 加薇❤) and the English WeChat. Added only where missing, so a manager's edits stay."""
 
 from django.db import migrations
@@ -7,6 +7,7 @@ from django.db.models import F
 
 ADD = {
     "wechat_induced_sharing": {"partners": ["有礼", "好礼"]},
+    "claim_unprovable": {"terms": ["百分之一百"]},
     "xhs_off_platform": {
         "terms": ["加微", "wechat"],
         "allowed": ["加微辣", "加微量", "加微波", "加微调", "加微糖"],

@@ -56,6 +56,8 @@ def test_pinyin_and_look_alike_spellings_of_contact_words(settings):
         ("jízàn送面膜", "jízàn"),
         ("这是ɀui好用的面霜", "ɀui好用"),  # a Latin letter with a swash tail
         ("葳信送面膜，集赞就送", "集赞"),  # (葳信 is for channels with off-platform rules)
+        ("囯家级专家研发", "囯家级"),  # a rare variant of 国
+        ("百分之一百有效", "百分之一百"),
     ],
 )
 def test_invisible_letters_accents_and_look_alike_letters_are_folded(text, match):
@@ -140,6 +142,7 @@ def test_homophones_made_of_characters_are_not_pinyin_spellings():
         "安全第一，过敏就停用",
         "这款面霜最好在睡前使用",
         "100%纯棉的睡衣",
+        "冰可乐嘬一口超满足",  # 嘬 (to sip) is a word, not a look-alike of 最
     ],
 )
 def test_the_regulators_exempt_uses_are_not_flagged(text):

@@ -5,7 +5,13 @@ from compliance.models import Rule
 from content.lint import errors, lint, where_label
 from tests.personas.factories import PersonaFactory
 
-from .factories import ChatScriptFactory, MomentScriptFactory, variable
+from .factories import (
+    ChatScriptFactory,
+    LivestreamScriptFactory,
+    MomentScriptFactory,
+    segment,
+    variable,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +76,16 @@ def test_a_variables_default_is_checked_it_is_sent_when_the_bot_has_no_value():
     assert finding.where == "variables.gift.default"
     assert where_label(finding.where) == gettext("default of variable %(name)s") % {"name": "gift"}
     assert "全网最低价" in script.search_text
+
+
+def test_dodges_in_the_first_comment_and_the_livestream_lines_are_found():
+    moment = MomentScriptFactory(
+        messages=[("text", "宝子们，新品到啦～")], first_comment="评论区：集\u200b赞满20个送正装"
+    )
+    [finding] = errors(lint(moment))
+    assert (finding.where, finding.code) == ("first_comment", "wechat_induced_sharing_words")
+    live = LivestreamScriptFactory(
+        segments=[segment("demo", 10, "举起产品", ["这款是国\n家\n级专家研发的"])]
+    )
+    [finding] = errors(lint(live))
+    assert (finding.where, finding.term) == ("segments.0.lines.0", "国\n家\n级")
