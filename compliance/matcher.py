@@ -83,6 +83,15 @@ def _is_latin(char: str) -> bool:
     return "a" <= char <= "z"
 
 
+_DIGITS = frozenset("零一二三四五六七八九")  # digits as folded (1, １, 一, 壹 …)
+_TENS = frozenset("十百千万亿")
+
+
+def _decimal(folded: Folded, index: int) -> bool:
+    """Whether folded character `index` was written as a digit (1, １), not as 一 or 壹."""
+    return folded.original[folded.origin[index]].isdecimal()
+
+
 class Matcher:
     def __init__(self, specs: list[RuleSpec]):
         self.specs = specs
@@ -135,7 +144,7 @@ class Matcher:
                 if entry[5] or (rules_on is not None and entry[1] not in rules_on):
                     continue
                 start = end + 1 - entry[7]
-                if self._inside_latin_word(folded, start, end + 1):
+                if self._inside_longer_word(folded, start, end + 1):
                     continue
                 raw.append((entry, start, end + 1))
         if folded.has_latin:
@@ -151,22 +160,25 @@ class Matcher:
         return self._combine(text, raw, ends)
 
     @staticmethod
-    def _inside_latin_word(folded: Folded, start: int, end: int) -> bool:
-        """A Latin word must not be part of a longer Latin word (wx in twx), judged in the
-        original text: 加V：abc is 加V, then an ID."""
+    def _inside_longer_word(folded: Folded, start: int, end: int) -> bool:
+        """A Latin word must not be part of a longer Latin word (wx in twx), nor a number part
+        of a longer number (第1 in 第12期, TOP1 in TOP10, 第一 in 第一百), judged in the original
+        text: 加V：abc is 加V, then an ID; NO.1一定要买 is NO.1, then a word."""
         text = folded.text
         last = end - 1
-        return (
-            _is_latin(text[start])
-            and start > 0
-            and _is_latin(text[start - 1])
-            and folded.adjacent(start - 1, start)
-        ) or (
-            _is_latin(text[last])
-            and end < len(text)
-            and _is_latin(text[end])
-            and folded.adjacent(last, end)
-        )
+        if start > 0 and folded.adjacent(start - 1, start):
+            if _is_latin(text[start]) and _is_latin(text[start - 1]):
+                return True
+            if text[start] in _DIGITS and _decimal(folded, start - 1) and _decimal(folded, start):
+                return True
+        if end < len(text) and folded.adjacent(last, end):
+            if _is_latin(text[last]) and _is_latin(text[end]):
+                return True
+            if text[last] in _DIGITS and (
+                text[end] in _TENS or (_decimal(folded, last) and _decimal(folded, end))
+            ):
+                return True
+        return False
 
     def _scan_breaks(self, folded: Folded, rules_on) -> list[tuple]:
         """Words split by line breaks (集⏎赞, 加微⏎信, one character a line): the text around
@@ -196,7 +208,7 @@ class Matcher:
                     start, stop = where[end + 1 - entry[7]], where[end] + 1
                     if stop - start == entry[7]:
                         continue  # no line break inside: the first pass has it
-                    if not self._inside_latin_word(folded, start, stop):
+                    if not self._inside_longer_word(folded, start, stop):
                         out.append((entry, start, stop))
         return out
 

@@ -30,6 +30,8 @@ def rules(text, **kwargs):
         ("排名第1", "第1"),  # digit styles
         ("排名第壹", "第壹"),
         ("排名第１", "第１"),
+        ("NO.1一定要买", "NO.1"),  # 一 of 一定 is a word, not a digit of the number
+        ("TOP1，闭眼入", "TOP1"),
         ("zui好用的面霜", "zui好用"),  # pinyin
         ("ZUI好用的面霜", "ZUI好用"),  # pinyin, upper case
     ],
@@ -143,6 +145,12 @@ def test_homophones_made_of_characters_are_not_pinyin_spellings():
         "这款面霜最好在睡前使用",
         "100%纯棉的睡衣",
         "冰可乐嘬一口超满足",  # 嘬 (to sip) is a word, not a look-alike of 最
+        "第12期训练营开营啦",  # a longer number is not 第1
+        "第10天打卡",
+        "第100位下单的宝子送小样",
+        "第一百零一次",
+        "No.12号色超显白",
+        "TOP10好物清单",
     ],
 )
 def test_the_regulators_exempt_uses_are_not_flagged(text):
