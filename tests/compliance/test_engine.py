@@ -124,6 +124,13 @@ def test_common_ways_of_writing_a_reward_for_sharing_and_a_contact():
     assert check("麻辣烫可以加微辣", channel="xiaohongshu").ok
 
 
+def test_english_words_that_spell_one_character_of_a_together_rule_are_words():
+    for text in ["转发这首song给朋友", "我是你的fan，转发一下", "Jiang老师的课转发给朋友",
+                 "转发给Ling姐看看"]:  # fmt: skip
+        assert check(text).ok, text
+    assert not check("转发朋友圈领hongbao").ok  # a word of two characters still counts
+
+
 def test_homophones_made_of_characters_are_not_pinyin_spellings():
     assert check("一点点积攒下来的好习惯").ok  # 积攒 sounds like 集赞
     assert check("给你们分享一下我的私心好物清单").ok  # 私心 sounds like 私信
