@@ -112,7 +112,10 @@ class Matcher:
                     if len(parts) == 1:
                         key_source = parts[0]
                         add(parts[0], kind, index, group)
-                        if spec.sounds_alike and _CJK.search(parts[0]):
+                        # One character of a "together" rule (送, 返, 领, 奖) is not looked
+                        # for in pinyin: song, fan, Ling and Jiang are words and names.
+                        one = spec.together and len(_CJK.findall(parts[0])) == 1
+                        if spec.sounds_alike and _CJK.search(parts[0]) and not one:
                             add(pinyin_of(parts[0]), kind, index, group, sound=True)
                     elif parts:
                         gap = len(self.gap_words)
@@ -157,7 +160,7 @@ class Matcher:
         if bridged:  # a line break inside a word is a dodge, not the end of a sentence
             inside = {i for entry, a, b in bridged if entry[0] != ALLOW for i in range(a, b)}
             ends = [end for end in ends if end not in inside]
-        return self._combine(text, raw, ends)
+        return self._combine(folded, raw, ends)
 
     @staticmethod
     def _inside_longer_word(folded: Folded, start: int, end: int) -> bool:
@@ -259,7 +262,7 @@ class Matcher:
         index = bisect_left(ends, start)
         return index == len(ends) or ends[index] >= end
 
-    def _combine(self, text: str, raw: list[tuple], ends: list[int]) -> list[Candidate]:
+    def _combine(self, folded: Folded, raw: list[tuple], ends: list[int]) -> list[Candidate]:
         terms: list[tuple[int, int, int]] = []
         groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
         parts: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
@@ -329,15 +332,18 @@ class Matcher:
         for rule, start, end in set(terms):
             if rule in allowed and allowed[rule].covers(start, end):
                 continue
-            if self.exceptions[rule] and self._excepted(text, ends, rule, start, end):
+            if self.exceptions[rule] and self._excepted(folded, ends, rule, start, end):
                 continue
             out.append(Candidate(rule, start, end))
         return out
 
-    def _excepted(self, text: str, ends: list[int], rule: int, start: int, end: int) -> bool:
+    def _excepted(self, folded: Folded, ends: list[int], rule: int, start: int, end: int) -> bool:
         """Whether an exception pattern matches around the finding, on its sentence (at most
         EXCEPTION_REACH characters either side: a 20,000-character text without a full stop
-        must not cost a regex pass over all of it per finding)."""
+        must not cost a regex pass over all of it per finding). A pattern anchored at the end
+        of the sentence ($: a question) is judged on the finding's clause: in 全网最低价，还等什么？
+        the question is not about 最低价, in 宝子们，你最喜欢哪个？ it is."""
+        text = folded.text
         index = bisect_left(ends, start)
         sentence_start = max(ends[index - 1] + 1 if index else 0, start - EXCEPTION_REACH)
         after = bisect_left(ends, end)
@@ -345,8 +351,28 @@ class Matcher:
         sentence_end = min(sentence_end, end + EXCEPTION_REACH)
         sentence = text[sentence_start:sentence_end]
         lo, hi = start - sentence_start, end - sentence_start
+        clause = None  # the sentence up to the end of the finding's clause, when asked
         for pattern in self.exceptions[rule]:
-            for match in pattern.finditer(sentence):
+            judged = sentence
+            if pattern.pattern.endswith("$"):
+                if clause is None:
+                    clause = sentence[: _clause_end(folded, end, sentence_end) - sentence_start]
+                judged = clause
+            for match in pattern.finditer(judged):
                 if match.start() <= lo and match.end() >= hi:
                     return True
         return False
+
+
+_CLAUSE_BREAKS = re.compile("[，,、：:]")
+
+
+def _clause_end(folded: Folded, end: int, limit: int) -> int:
+    """The folded offset where the clause of a finding ending at `end` ends: the first comma,
+    顿号 or colon of the original text after it (else `limit`, the sentence's end)."""
+    if end >= limit:
+        return limit
+    origin = folded.origin
+    first, last = origin[end - 1] + 1, origin[limit - 1] + 1
+    found = _CLAUSE_BREAKS.search(folded.original, first, last)
+    return bisect_left(origin, found.start()) if found else limit

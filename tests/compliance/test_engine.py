@@ -164,6 +164,16 @@ def test_the_regulators_exempt_uses_are_not_flagged(text):
     assert check(text).findings == []
 
 
+def test_a_claim_followed_by_a_question_in_another_clause_is_still_a_claim():
+    for text in ["全网最低价，还等什么？", "史上最强面霜，谁用谁知道？",
+                 "最好用的精华，你们用过吗？", "第一品牌，心动吗？"]:  # fmt: skip
+        assert not check(text).ok, text
+    for text in ["宝子们，你最喜欢哪个色号？", "你最喜欢哪款，评论区告诉我？",
+                 "你们最喜欢的是哪个，红色还是粉色？", "我们一直努力，做最好的产品",
+                 "运气最好的三位，送正装"]:  # fmt: skip
+        assert check(text).ok, text
+
+
 def test_induced_sharing_in_any_word_order_within_a_sentence():
     for text in ["发到家人群截图领券", "拉5个好友进群解锁", "领红包的方法：转发这条到朋友圈",
                  "好友助力得免单", "点赞满20个送小样"]:  # fmt: skip
