@@ -3,7 +3,8 @@ candidate findings.
 
 Every word of every rule is folded (normalise.fold_term) and added once; words of Chinese
 characters are also added in pinyin. A check folds the text, runs the automaton over it once
-(and over its pinyin spelling when the text has Latin letters), then works only on the matches:
+(and over its pinyin spelling when the text has Latin letters, and around line breaks without
+them, for words split across lines: 集⏎赞), then works only on the matches:
 "A*B" words (A then B, at most GAP characters apart in one sentence), "together" rules (a word
 of each list within the rule's window in one sentence), allowed words and exception patterns.
 The cost grows with the length of the text and the number of matches, not with the rules.
@@ -82,6 +83,15 @@ def _is_latin(char: str) -> bool:
     return "a" <= char <= "z"
 
 
+_DIGITS = frozenset("零一二三四五六七八九")  # digits as folded (1, １, 一, 壹 …)
+_TENS = frozenset("十百千万亿")
+
+
+def _decimal(folded: Folded, index: int) -> bool:
+    """Whether folded character `index` was written as a digit (1, １), not as 一 or 壹."""
+    return folded.original[folded.origin[index]].isdecimal()
+
+
 class Matcher:
     def __init__(self, specs: list[RuleSpec]):
         self.specs = specs
@@ -102,7 +112,10 @@ class Matcher:
                     if len(parts) == 1:
                         key_source = parts[0]
                         add(parts[0], kind, index, group)
-                        if spec.sounds_alike and _CJK.search(parts[0]):
+                        # One character of a "together" rule (送, 返, 领, 奖) is not looked
+                        # for in pinyin: song, fan, Ling and Jiang are words and names.
+                        one = spec.together and len(_CJK.findall(parts[0])) == 1
+                        if spec.sounds_alike and _CJK.search(parts[0]) and not one:
                             add(pinyin_of(parts[0]), kind, index, group, sound=True)
                     elif parts:
                         gap = len(self.gap_words)
@@ -121,6 +134,7 @@ class Matcher:
         if entries:
             self.automaton.make_automaton()
         self.empty = not entries
+        self.longest = max((len(key) for key in entries), default=0)
 
     # --------------------------------------------------------------------------------------
     def scan(self, folded: Folded, rules_on: frozenset[int] | None = None) -> list[Candidate]:
@@ -133,29 +147,73 @@ class Matcher:
                 if entry[5] or (rules_on is not None and entry[1] not in rules_on):
                     continue
                 start = end + 1 - entry[7]
-                # A Latin word must not be part of a longer Latin word (wx in twx), judged in
-                # the original text: 加V：abc is 加V, then an ID.
-                if (
-                    _is_latin(text[start])
-                    and start
-                    and _is_latin(text[start - 1])
-                    and folded.adjacent(start - 1, start)
-                ):
-                    continue
-                if (
-                    _is_latin(text[end])
-                    and end + 1 < len(text)
-                    and _is_latin(text[end + 1])
-                    and folded.adjacent(end, end + 1)
-                ):
+                if self._inside_longer_word(folded, start, end + 1):
                     continue
                 raw.append((entry, start, end + 1))
         if folded.has_latin:
             raw.extend(self._scan_sounds(text, rules_on))
+        bridged = self._scan_breaks(folded, rules_on) if folded.has_break else []
+        raw.extend(bridged)
         if not raw:
             return []
         ends = [m.start() for m in _ENDS.finditer(text)]
-        return self._combine(text, raw, ends)
+        if bridged:  # a line break inside a word is a dodge, not the end of a sentence
+            inside = {i for entry, a, b in bridged if entry[0] != ALLOW for i in range(a, b)}
+            ends = [end for end in ends if end not in inside]
+        return self._combine(folded, raw, ends)
+
+    @staticmethod
+    def _inside_longer_word(folded: Folded, start: int, end: int) -> bool:
+        """A Latin word must not be part of a longer Latin word (wx in twx), nor a number part
+        of a longer number (第1 in 第12期, TOP1 in TOP10, 第一 in 第一百), judged in the original
+        text: 加V：abc is 加V, then an ID; NO.1一定要买 is NO.1, then a word."""
+        text = folded.text
+        last = end - 1
+        if start > 0 and folded.adjacent(start - 1, start):
+            if _is_latin(text[start]) and _is_latin(text[start - 1]):
+                return True
+            if text[start] in _DIGITS and _decimal(folded, start - 1) and _decimal(folded, start):
+                return True
+        if end < len(text) and folded.adjacent(last, end):
+            if _is_latin(text[last]) and _is_latin(text[end]):
+                return True
+            if text[last] in _DIGITS and (
+                text[end] in _TENS or (_decimal(folded, last) and _decimal(folded, end))
+            ):
+                return True
+        return False
+
+    def _scan_breaks(self, folded: Folded, rules_on) -> list[tuple]:
+        """Words split by line breaks (集⏎赞, 加微⏎信, one character a line): the text around
+        the breaks is matched again without them; only matches across a break are kept. The
+        cost follows the line breaks, each with a word's length either side."""
+        text, reach = folded.text, self.longest
+        clusters: list[list] = []  # [first, last, [(break start, break end), …]]
+        for lo, hi in folded.breaks():
+            if clusters and lo - reach <= clusters[-1][1]:
+                clusters[-1][1] = hi + reach
+                clusters[-1][2].append((lo, hi))
+            else:
+                clusters.append([max(0, lo - reach), hi + reach, [(lo, hi)]])
+        out = []
+        for first, last, runs in clusters:
+            pieces, where, done = [], [], first
+            for lo, hi in runs:
+                pieces.append(text[done:lo])
+                where.extend(range(done, lo))
+                done = hi
+            pieces.append(text[done:last])
+            where.extend(range(done, min(last, len(text))))
+            for end, values in self.automaton.iter("".join(pieces)):
+                for entry in values:
+                    if entry[5] or (rules_on is not None and entry[1] not in rules_on):
+                        continue
+                    start, stop = where[end + 1 - entry[7]], where[end] + 1
+                    if stop - start == entry[7]:
+                        continue  # no line break inside: the first pass has it
+                    if not self._inside_longer_word(folded, start, stop):
+                        out.append((entry, start, stop))
+        return out
 
     def _scan_sounds(self, text: str, rules_on) -> list[tuple]:
         """Pinyin matches must contain a Latin letter of the text, so only the surroundings of
@@ -204,7 +262,7 @@ class Matcher:
         index = bisect_left(ends, start)
         return index == len(ends) or ends[index] >= end
 
-    def _combine(self, text: str, raw: list[tuple], ends: list[int]) -> list[Candidate]:
+    def _combine(self, folded: Folded, raw: list[tuple], ends: list[int]) -> list[Candidate]:
         terms: list[tuple[int, int, int]] = []
         groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
         parts: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
@@ -274,15 +332,18 @@ class Matcher:
         for rule, start, end in set(terms):
             if rule in allowed and allowed[rule].covers(start, end):
                 continue
-            if self.exceptions[rule] and self._excepted(text, ends, rule, start, end):
+            if self.exceptions[rule] and self._excepted(folded, ends, rule, start, end):
                 continue
             out.append(Candidate(rule, start, end))
         return out
 
-    def _excepted(self, text: str, ends: list[int], rule: int, start: int, end: int) -> bool:
+    def _excepted(self, folded: Folded, ends: list[int], rule: int, start: int, end: int) -> bool:
         """Whether an exception pattern matches around the finding, on its sentence (at most
         EXCEPTION_REACH characters either side: a 20,000-character text without a full stop
-        must not cost a regex pass over all of it per finding)."""
+        must not cost a regex pass over all of it per finding). A pattern anchored at the end
+        of the sentence ($: a question) is judged on the finding's clause: in 全网最低价，还等什么？
+        the question is not about 最低价, in 宝子们，你最喜欢哪个？ it is."""
+        text = folded.text
         index = bisect_left(ends, start)
         sentence_start = max(ends[index - 1] + 1 if index else 0, start - EXCEPTION_REACH)
         after = bisect_left(ends, end)
@@ -290,8 +351,28 @@ class Matcher:
         sentence_end = min(sentence_end, end + EXCEPTION_REACH)
         sentence = text[sentence_start:sentence_end]
         lo, hi = start - sentence_start, end - sentence_start
+        clause = None  # the sentence up to the end of the finding's clause, when asked
         for pattern in self.exceptions[rule]:
-            for match in pattern.finditer(sentence):
+            judged = sentence
+            if pattern.pattern.endswith("$"):
+                if clause is None:
+                    clause = sentence[: _clause_end(folded, end, sentence_end) - sentence_start]
+                judged = clause
+            for match in pattern.finditer(judged):
                 if match.start() <= lo and match.end() >= hi:
                     return True
         return False
+
+
+_CLAUSE_BREAKS = re.compile("[，,、：:]")
+
+
+def _clause_end(folded: Folded, end: int, limit: int) -> int:
+    """The folded offset where the clause of a finding ending at `end` ends: the first comma,
+    顿号 or colon of the original text after it (else `limit`, the sentence's end)."""
+    if end >= limit:
+        return limit
+    origin = folded.origin
+    first, last = origin[end - 1] + 1, origin[limit - 1] + 1
+    found = _CLAUSE_BREAKS.search(folded.original, first, last)
+    return bisect_left(origin, found.start()) if found else limit

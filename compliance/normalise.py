@@ -4,8 +4,11 @@
 - width and compatibility forms folded (NFKC: full-width Ｌ１ → l1, ① → 1), lower case;
 - Traditional → Simplified, character by character (OpenCC t2s), so offsets stay exact;
 - digits in one style: 1 / １ / 壹 / 一 all become 一 (so 第1, 第壹 and 第一 are the same);
-- a few rare look-alike characters used to dodge filters (薇信 → 微信);
-- spaces, punctuation, symbols and emoji dropped (最 好, 最*好, 最🔥好 → 最好), except sentence
+- a few rare look-alike characters used to dodge filters (薇信, 葳信 → 微信), and Latin look-alikes
+  from other scripts (Cyrillic х, Greek ν, small capitals ᴠ, enclosed 🅥) as the Latin letter;
+- accents dropped (pinyin with tone marks: zuì hǎo → zuihao; ü → v, as pinyin is typed);
+- spaces, punctuation, symbols, emoji and invisible characters dropped (最 好, 最*好, 最🔥好,
+  最\u200b好, the blank Hangul filler ㅤ → 最好), except sentence
   ends (。！？；and line breaks, not ASCII dots: 最.好 is a dodge), which are kept as 。 or ?
   so that rules can look at "the sentence" and questions.
 
@@ -54,8 +57,17 @@ _DIGITS.update(
         "仟": "千",
     }
 )
-# Rare characters that stand in for common ones only to dodge filters (not ordinary words).
-_LOOKALIKE = {"薇": "微", "㣲": "微", "嶶": "微", "蕞": "最", "冣": "最", "嘬": "最"}
+# Rare characters that stand in for common ones only to dodge filters (not ordinary words: 嘬
+# as in 嘬一口 is one, and stays itself).
+_LOOKALIKE = {"囯": "国", "薇": "微", "葳": "微", "㣲": "微", "嶶": "微", "蕞": "最", "冣": "最"}
+# Letters of other scripts that look like a Latin letter (after NFKC and lower case): vх with a
+# Cyrillic х is vx. Russian or Greek copy is not what this product checks.
+_LATIN_LOOKALIKE = {
+    **dict(zip("авекмнорстухѕіјԁѵѡԝԛһ", "abekmhopctyxsijdvwwqh", strict=True)),  # Cyrillic
+    **dict(zip("αβεηικνορτυχωγ", "abenikvoptuxwy", strict=True)),  # Greek
+    **dict(zip("ɑɡıʋɀᴀʙᴄᴅᴇɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "agivzabcdeghijklmnoprstuvwyz", strict=True)),
+}
+_INVISIBLE_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}  # Hangul fillers: blank
 _KEEP_SYMBOLS = {"%"}
 
 
@@ -73,24 +85,42 @@ def _is_cjk(char: str) -> bool:
 
 def _fold_char(char: str) -> str:
     """What one original character becomes in the folded text ("" when it is dropped)."""
-    if 0x1F200 <= ord(char) <= 0x1F2FF:
+    code = ord(char)
+    if 0x1F200 <= code <= 0x1F2FF:
         return ""  # squared ideograph emoji (🈶 🉐): emoji, not the character they show
+    if 0x1F150 <= code <= 0x1F169 or 0x1F170 <= code <= 0x1F189:
+        return chr(ord("a") + (code - 0x1F150) % 32)  # negative circled/squared 🅥 🆇: letters
     out = []
     for part in unicodedata.normalize("NFKC", char).lower():
         if part in _ENDS:
             out.append(_ENDS[part])
             continue
+        if part in _INVISIBLE_LETTERS:
+            continue
         if _is_cjk(part):
             part = _t2s().convert(part)[:1] or part
             part = _LOOKALIKE.get(part, part)
+        elif not part.isascii():
+            part = _unaccented(part)
+            part = _LATIN_LOOKALIKE.get(part, part)
         part = _DIGITS.get(part, part)
         if part in _KEEP_SYMBOLS or _is_cjk(part) or part.isalnum():
             out.append(part)
     return "".join(out)
 
 
+def _unaccented(char: str) -> str:
+    """é → e, ǜ → v (the pinyin way to type ü); a letter without accents is left as it is."""
+    parts = unicodedata.normalize("NFD", char)
+    if len(parts) == 1 or not all(unicodedata.combining(mark) for mark in parts[1:]):
+        return char
+    return "v" if parts[0] == "u" and "\u0308" in parts else parts[0]
+
+
 _TABLE: dict[int, str] = {}  # str.translate table: code point → folded string ("" = dropped)
+_BREAK_TABLE: dict[int, str] = {10: "\0", 13: "\0"}  # the same, with line breaks as NUL
 _LATIN = re.compile("[a-z]")
+_BREAKS = re.compile("\0+")
 
 
 def fold_char(char: str) -> str:
@@ -99,6 +129,7 @@ def fold_char(char: str) -> str:
         folded = _fold_char(char)
         if len(_TABLE) < 100_000:
             _TABLE[ord(char)] = folded
+            _BREAK_TABLE.setdefault(ord(char), folded)
     return folded
 
 
@@ -115,6 +146,16 @@ class Folded:
     @property
     def has_latin(self) -> bool:
         return _LATIN.search(self.text) is not None
+
+    @property
+    def has_break(self) -> bool:
+        return "\n" in self.original or "\r" in self.original
+
+    def breaks(self) -> list[tuple[int, int]]:
+        """Folded [start, end) of each run of line breaks (its sentence ends): the text folded
+        once more with line breaks as NUL, which keeps every offset (no map back needed)."""
+        marked = self.original.translate(_BREAK_TABLE)
+        return [run.span() for run in _BREAKS.finditer(marked)]
 
     @property
     def origin(self) -> list[int]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from compliance import engine
 from compliance.models import text_hash
 
+from . import variables as vars_
 from .enums import TEXT_FOLD_LENGTH, LintLevel
 
 ERROR = LintLevel.ERROR.value
@@ -90,6 +91,8 @@ def where_label(where: str) -> str:
         return label
     if where == "first_comment":
         return _("first comment")
+    if parts[0] == vars_.DEFAULTS and len(parts) == 3:
+        return _("default of variable %(name)s") % {"name": parts[1]}
     return where
 
 

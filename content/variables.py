@@ -8,13 +8,14 @@ render endpoint. Substitution is literal and single-pass: a value that itself co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,49}$")
 PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]{0,49})\}\}")
 # Anything that looks like an attempt at a placeholder: a run of '{{' ... '}}' or a lone '{{'/'}}'.
 _OPEN_CLOSE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+DEFAULTS = "variables"  # where a default is: variables.<name>.default
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,19 @@ def declared(stream) -> list[Variable]:
         )
         for block in (stream or [])
     ]
+
+
+def default_texts(stream) -> Iterator[tuple[str, str]]:
+    """(where, text) of each declared default: a bot that gives no value sends it as it is, so
+    it is text a user reads and is checked like the messages (``variables.<name>.default``)."""
+    for block in stream or []:
+        default = block.value.get("default") or ""
+        if default:
+            yield f"{DEFAULTS}.{block.value['name']}.default", default
+
+
+def is_default(where: str) -> bool:
+    return where.startswith(DEFAULTS + ".")
 
 
 def placeholders(text: str) -> list[str]:

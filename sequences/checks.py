@@ -18,7 +18,7 @@ from compliance import engine
 from compliance.models import text_hash
 from content import messages as msgs
 from content import variables as vars_
-from content.lint import ERROR, Finding, _excerpt
+from content.lint import ERROR, Finding, _excerpt, where_label
 
 from . import schedule
 from .enums import LOCAL_TZ, OffsetUnit, SequenceTrigger, Timing
@@ -128,7 +128,7 @@ def problems(sequence) -> list[tuple[str, str]]:
                     % {"step": step_label(index, block.value), "script": script.title},
                 )
             )
-    texts = [text for _where, text in sequence.iter_texts()]
+    texts = [text for where, text in sequence.iter_texts() if not vars_.is_default(where)]
     for problem in vars_.check(texts, sequence.declared_variables()):
         found.append(
             ("variables" if problem.code == "unused_required" else "steps", problem.message)
@@ -150,8 +150,9 @@ def findings(sequence, moment=None) -> list[Finding]:
     """Every step checked as it would go out, in step order: compliance of the messages written
     in place (`compliance.engine.check` with the sequence's persona and channel; a manager's
     override on exactly that text marks it accepted, as in `content.gates`), their variables
-    (`content.variables`), and whether a chosen script can be delivered now. ``where`` is
-    ``steps.N…``; `blocking()` keeps the errors nobody accepted."""
+    (`content.variables`), and whether a chosen script can be delivered now; then the
+    variables' defaults (sent when a bot gives no value). ``where`` is ``steps.N…`` or
+    ``variables.<name>.default``; `blocking()` keeps the errors nobody accepted."""
     from django.utils import timezone
 
     from content.gates import overrides_of
@@ -178,25 +179,33 @@ def findings(sequence, moment=None) -> list[Finding]:
             )  # fmt: skip
         texts = list(msgs.iter_texts(block.value.get("messages"), f"steps.{index}.messages"))
         for where, text in texts:
-            report = engine.check(text, persona=persona, channel=sequence.channel)
-            digest = text_hash(text) if report.findings else ""
-            for hit in report.findings:
-                finding = Finding(
-                    hit.level, hit.rule, hit.message, where, hit.match,
-                    _excerpt(text, hit.start, hit.end - hit.start),
-                    start=hit.start, end=hit.end, citation=hit.citation,
-                    suggestions=hit.suggestions, text_hash=digest,
-                )  # fmt: skip
-                key = (where, digest, hit.rule, hit.match)
-                if finding.is_error and key in accepted:
-                    finding = dataclasses.replace(finding, accepted=accepted[key])
-                found.append(finding)
+            found += _compliance(sequence, persona, accepted, where, text)
         for problem in vars_.check([text for _w, text in texts], declared):
             if problem.code != "unused_required":  # a matter of the whole sequence
                 found.append(
                     Finding(ERROR, f"variable_{problem.code}", problem.message,
                             f"steps.{index}.messages", problem.name)
                 )  # fmt: skip
+    for where, text in vars_.default_texts(sequence.variables):
+        found += _compliance(sequence, persona, accepted, where, text)
+    return found
+
+
+def _compliance(sequence, persona, accepted, where: str, text: str) -> list[Finding]:
+    report = engine.check(text, persona=persona, channel=sequence.channel)
+    digest = text_hash(text) if report.findings else ""
+    found = []
+    for hit in report.findings:
+        finding = Finding(
+            hit.level, hit.rule, hit.message, where, hit.match,
+            _excerpt(text, hit.start, hit.end - hit.start),
+            start=hit.start, end=hit.end, citation=hit.citation,
+            suggestions=hit.suggestions, text_hash=digest,
+        )  # fmt: skip
+        key = (where, digest, hit.rule, hit.match)
+        if finding.is_error and key in accepted:
+            finding = dataclasses.replace(finding, accepted=accepted[key])
+        found.append(finding)
     return found
 
 
@@ -234,6 +243,8 @@ def _published(script, moment) -> bool:
 
 
 def _where_label(where: str) -> str:
+    if vars_.is_default(where):
+        return where_label(where)
     parts = where.split(".")  # steps.N[.messages[.M…]] or steps.N.script
     try:
         if len(parts) > 3:

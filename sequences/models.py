@@ -162,9 +162,11 @@ class Sequence(
         return ids
 
     def iter_texts(self) -> Iterator[tuple[str, str]]:
-        """(where, text) of every message written in place (chosen scripts have their own)."""
+        """(where, text) of every message written in place (chosen scripts have their own) and
+        of the variables' defaults."""
         for number, block in enumerate(self.steps or []):
             yield from msgs.iter_texts(block.value.get("messages"), f"steps.{number}.messages")
+        yield from vars_.default_texts(self.variables)  # sent when a bot gives no value
 
     def declared_variables(self) -> list[vars_.Variable]:
         return vars_.declared(self.variables)

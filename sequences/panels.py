@@ -4,11 +4,14 @@ checks of every step (what blocks submitting and publishing, from `checks.findin
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from django.contrib.admin.utils import quote
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.admin.panels import Panel
 
+from . import checks
 from .models import StepUsage
 from .timeline import rows
 
@@ -55,7 +58,13 @@ class ChecksPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             saved = bool(self.instance.pk) and bool(self.instance.persona_id)
-            steps = [row for row in rows(self.instance) if row.findings] if saved else []
+            found = checks.findings(self.instance) if saved else []
+            steps = [row for row in rows(self.instance, found=found) if row.findings]
+            defaults = [finding for finding in found if checks.step_index(finding) is None]
+            if defaults:  # the variables' defaults: not in any step
+                steps.append(
+                    SimpleNamespace(id="variables", label=_("Variable defaults"), findings=defaults)
+                )
             can_accept = (
                 saved
                 and self.request is not None

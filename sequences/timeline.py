@@ -108,8 +108,9 @@ def _render(stream, values) -> list[dict]:
     return rendered
 
 
-def rows(sequence, *, with_findings: bool = True, today=None) -> list[Row]:
-    """The steps in nominal time order (incomplete ones last, in their order)."""
+def rows(sequence, *, with_findings: bool = True, today=None, found=None) -> list[Row]:
+    """The steps in nominal time order (incomplete ones last, in their order); `found`: the
+    sequence's `checks.findings` when the caller has them already."""
     start = sample_start(sequence, today)
     try:
         window = schedule.quiet_window(sequence.quiet_start, sequence.quiet_end)
@@ -117,7 +118,8 @@ def rows(sequence, *, with_findings: bool = True, today=None) -> list[Row]:
         window = None
     values = vars_.sample_values(sequence.declared_variables())
     persona = sequence.persona if sequence.persona_id else None
-    found = checks.findings(sequence) if with_findings else []
+    if found is None:
+        found = checks.findings(sequence) if with_findings else []
     result = []
     for index, block in enumerate(sequence.steps or []):
         value = block.value

@@ -248,6 +248,7 @@ class Script(
                 yield f"segments.{i}.cue", block.value["cue"]
             for j, line in enumerate(block.value.get("lines") or []):
                 yield f"segments.{i}.lines.{j}", line
+        yield from vars_.default_texts(self.variables)
 
     @classmethod
     def get_indexed_objects(cls):
@@ -283,7 +284,8 @@ class Script(
                 _("Variables declared twice: %(names)s") % {"names": ", ".join(duplicates)}
             )
         problems = vars_.check(
-            (text for _where, text in self.iter_texts()), self.declared_variables()
+            (text for where, text in self.iter_texts() if not vars_.is_default(where)),
+            self.declared_variables(),
         )
         for problem in problems:
             field = "variables" if problem.code == "unused_required" else self._text_field()

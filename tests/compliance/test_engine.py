@@ -30,6 +30,8 @@ def rules(text, **kwargs):
         ("排名第1", "第1"),  # digit styles
         ("排名第壹", "第壹"),
         ("排名第１", "第１"),
+        ("NO.1一定要买", "NO.1"),  # 一 of 一定 is a word, not a digit of the number
+        ("TOP1，闭眼入", "TOP1"),
         ("zui好用的面霜", "zui好用"),  # pinyin
         ("ZUI好用的面霜", "ZUI好用"),  # pinyin, upper case
     ],
@@ -44,6 +46,89 @@ def test_evasions_are_found_and_spans_point_into_the_original_text(text, match):
 def test_pinyin_and_look_alike_spellings_of_contact_words(settings):
     for text in ["加 wei xin 聊", "加薇信聊", "加v信聊", "加ＶＸ聊", "jia weixin聊"]:
         assert rules(text, channel="xiaohongshu") == {"xhs_off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("集\u3164赞送面膜", "集\u3164赞"),  # the blank Hangul filler, invisible in WeChat
+        ("集\uffa0赞送面膜", "集\uffa0赞"),
+        ("这是zuì hǎo用的面霜", "zuì hǎo用"),  # pinyin with tone marks
+        ("这是zui\u0300hao\u030c用的面霜", "zui\u0300hao\u030c用"),  # tone marks combining
+        ("jízàn送面膜", "jízàn"),
+        ("这是ɀui好用的面霜", "ɀui好用"),  # a Latin letter with a swash tail
+        ("葳信送面膜，集赞就送", "集赞"),  # (葳信 is for channels with off-platform rules)
+        ("囯家级专家研发", "囯家级"),  # a rare variant of 国
+        ("百分之一百有效", "百分之一百"),
+    ],
+)
+def test_invisible_letters_accents_and_look_alike_letters_are_folded(text, match):
+    report = check(text)
+    assert not report.ok
+    assert match in [hit.match for hit in report.findings]
+    for hit in report.findings:
+        assert text[hit.start : hit.end] == hit.match
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加v\u0445聊",  # Cyrillic х
+        "加\u0475\u0445聊",  # Cyrillic ѵ and х
+        "加\u03bd\u03c7聊",  # Greek ν and χ
+        "加\u1d20\u0445聊",  # a small capital ᴠ
+        "加\U0001f185\U0001f187聊",  # enclosed 🆅🆇
+        "加葳信聊",  # a rare character for 微
+        "加微\u3164信聊",
+        "jiā wēi xìn聊",
+    ],
+)
+def test_look_alike_letters_of_other_scripts_spell_contact_words(text):
+    [hit] = check(text, channel="xiaohongshu").findings
+    assert hit.rule == "xhs_off_platform" and text[hit.start : hit.end] == hit.match
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("国家\n级专家团队研发", "国家\n级"),
+        ("集\n赞送面膜", "集\n赞"),
+        ("集\r\n\r\n赞送面膜", "集\r\n\r\n赞"),
+        ("国\n家\n级\n专\n家", "国\n家\n级"),  # one character a line
+        ("药\n妆品牌", "药\n妆"),
+        ("这款茶能调节\n血压", "调节\n血压"),
+    ],
+)
+def test_a_word_split_by_a_line_break_is_found(text, match):
+    report = check(text)
+    assert not report.ok
+    assert match in [hit.match for hit in report.findings]
+    for hit in report.findings:
+        assert text[hit.start : hit.end] == hit.match
+
+
+def test_a_line_break_still_ends_a_sentence_between_words():
+    assert rules("加微\n信聊", channel="xiaohongshu") == {"xhs_off_platform"}
+    assert check("转发朋友圈\n领红包的宝子看这里").ok  # two sentences: sharing, then a reward
+    assert check("今天真开心\n明天见\n第一次来的宝子扣1").ok
+
+
+def test_common_ways_of_writing_a_reward_for_sharing_and_a_contact():
+    assert rules("转发有礼，快来参加") == {"wechat_induced_sharing"}
+    assert rules("分享到朋友圈有好礼") == {"wechat_induced_sharing"}
+    for text in ["想要的加wechat聊", "想要的加微❤聊", "想要的加薇❤聊", "想要的加WeChat：abc"]:
+        assert rules(text, channel="xiaohongshu") == {"xhs_off_platform"}, text
+        assert rules(text, channel="douyin") == {"douyin_off_platform"}, text
+    for text in ["麻辣烫可以加微辣", "加微量元素的配方", "用微信支付"]:
+        assert check(text).ok, text
+    assert check("麻辣烫可以加微辣", channel="xiaohongshu").ok
+
+
+def test_english_words_that_spell_one_character_of_a_together_rule_are_words():
+    for text in ["转发这首song给朋友", "我是你的fan，转发一下", "Jiang老师的课转发给朋友",
+                 "转发给Ling姐看看"]:  # fmt: skip
+        assert check(text).ok, text
+    assert not check("转发朋友圈领hongbao").ok  # a word of two characters still counts
 
 
 def test_homophones_made_of_characters_are_not_pinyin_spellings():
@@ -66,10 +151,27 @@ def test_homophones_made_of_characters_are_not_pinyin_spellings():
         "安全第一，过敏就停用",
         "这款面霜最好在睡前使用",
         "100%纯棉的睡衣",
+        "冰可乐嘬一口超满足",  # 嘬 (to sip) is a word, not a look-alike of 最
+        "第12期训练营开营啦",  # a longer number is not 第1
+        "第10天打卡",
+        "第100位下单的宝子送小样",
+        "第一百零一次",
+        "No.12号色超显白",
+        "TOP10好物清单",
     ],
 )
 def test_the_regulators_exempt_uses_are_not_flagged(text):
     assert check(text).findings == []
+
+
+def test_a_claim_followed_by_a_question_in_another_clause_is_still_a_claim():
+    for text in ["全网最低价，还等什么？", "史上最强面霜，谁用谁知道？",
+                 "最好用的精华，你们用过吗？", "第一品牌，心动吗？"]:  # fmt: skip
+        assert not check(text).ok, text
+    for text in ["宝子们，你最喜欢哪个色号？", "你最喜欢哪款，评论区告诉我？",
+                 "你们最喜欢的是哪个，红色还是粉色？", "我们一直努力，做最好的产品",
+                 "运气最好的三位，送正装"]:  # fmt: skip
+        assert check(text).ok, text
 
 
 def test_induced_sharing_in_any_word_order_within_a_sentence():
@@ -161,6 +263,11 @@ def test_an_empty_text_is_ok():
         "ｚ\u200bｕ\u200bｉ好",
         "\U0001f236\U0001f250",
         "a" * 3000,
+        "\n",
+        "\r\n\r\n集",
+        "最\n",
+        "\u3164\n\u200b\nv\n\U0001f185",
+        "集\n" * 2000,
     ],
 )
 def test_unusual_characters_never_break_a_check(text):

@@ -1,10 +1,17 @@
 import pytest
+from django.utils.translation import gettext
 
 from compliance.models import Rule
-from content.lint import errors, lint
+from content.lint import errors, lint, where_label
 from tests.personas.factories import PersonaFactory
 
-from .factories import ChatScriptFactory, MomentScriptFactory
+from .factories import (
+    ChatScriptFactory,
+    LivestreamScriptFactory,
+    MomentScriptFactory,
+    segment,
+    variable,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +64,28 @@ def test_chat_reply_in_voice_has_no_findings():
     persona = PersonaFactory(address_terms=["亲"], catchphrases=[], banned_words=[])
     script = ChatScriptFactory(persona=persona, messages=[("text", "亲，收到啦")])
     assert lint(script) == []
+
+
+def test_a_variables_default_is_checked_it_is_sent_when_the_bot_has_no_value():
+    script = MomentScriptFactory(
+        variables=[variable("gift", required=False, default="全网最低价的面膜")],
+        messages=[("text", "宝子们，今天送{{gift}}")],
+    )
+    [finding] = errors(lint(script))
+    assert (finding.code, finding.term) == ("ad_absolute_superlative", "全网最低价")
+    assert finding.where == "variables.gift.default"
+    assert where_label(finding.where) == gettext("default of variable %(name)s") % {"name": "gift"}
+    assert "全网最低价" in script.search_text
+
+
+def test_dodges_in_the_first_comment_and_the_livestream_lines_are_found():
+    moment = MomentScriptFactory(
+        messages=[("text", "宝子们，新品到啦～")], first_comment="评论区：集\u200b赞满20个送正装"
+    )
+    [finding] = errors(lint(moment))
+    assert (finding.where, finding.code) == ("first_comment", "wechat_induced_sharing_words")
+    live = LivestreamScriptFactory(
+        segments=[segment("demo", 10, "举起产品", ["这款是国\n家\n级专家研发的"])]
+    )
+    [finding] = errors(lint(live))
+    assert (finding.where, finding.term) == ("segments.0.lines.0", "国\n家\n级")

@@ -2,14 +2,17 @@ from datetime import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
+from sequences import checks
 from sequences.checks import NotPublishable
 from sequences.enums import Timing
 from sequences.models import Sequence, StepUsage
-from tests.content.factories import ChatScriptFactory
+from tests.content.factories import ChatScriptFactory, variable
 from tests.personas.factories import PersonaFactory
 
 from .factories import SequenceFactory, day, step
+from .test_admin import edit_url
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +97,23 @@ def test_a_script_of_another_persona_is_refused():
     script = ChatScriptFactory()
     sequence = built(persona=PersonaFactory(), steps=[day(0, script=script)])
     assert "steps" in errors_of(sequence)
+
+
+def test_a_declared_default_is_checked_like_the_steps_and_blocks_publishing(manager_client):
+    sequence = SequenceFactory(
+        publish=False,
+        variables=[variable("gift", required=False, default="集赞满20个的宝子")],
+        steps=[day(0, messages=[("text", "早上好～{{gift}}看这里")])],
+    )
+    sequence.full_clean()  # the default is no step text: no variable problem
+    (finding,) = checks.blocking(sequence)
+    assert (finding.where, finding.term) == ("variables.gift.default", "集赞")
+    assert checks.step_index(finding) is None
+    assert "gift" in checks.describe(finding, sequence)
+    page = manager_client.get(edit_url(sequence)).content.decode()
+    assert gettext("Variable defaults") in page and "集赞满20个的宝子" in page  # the 检查 tab
+    with pytest.raises(NotPublishable):
+        sequence.save_revision().publish()
 
 
 def test_step_usage_adds_per_step():
