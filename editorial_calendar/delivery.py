@@ -1,5 +1,7 @@
 """Will an entry's script be deliverable on the entry's date? Asked before an entry becomes
-approved or scheduled (workflow.check_move) and, for the API, why a served entry's script is not.
+approved or scheduled (workflow.check_move), by the API before it serves an entry (one whose
+script cannot be delivered on its date is not served), and why a served entry's script is not
+there yet.
 """
 
 from __future__ import annotations
@@ -95,9 +97,26 @@ def undeliverable(entry) -> list[str]:
     return reasons
 
 
+def deliverable_on_date(entry) -> bool:
+    """The API's rule for serving an entry (API.md, "Calendar"): its script, if any, can be
+    delivered on the entry's date — the entry's own persona's, published, live by then
+    (scheduled go-live) and neither expired nor outside its validity window during the entry's
+    span. An entry without a script (an idea) is served."""
+    script = entry.script
+    if script is None:
+        return True
+    if script.persona_id != entry.persona_id or not script.live:
+        return False
+    start, end = entry_span(entry)
+    if script.go_live_at is not None and script.go_live_at > end:
+        return False
+    return not _outside_validity(script, start, end)
+
+
 def unavailable_reason(entry, visible: bool, moment: datetime) -> str | None:
-    """For the API: why a served entry carries no script (a code), or None. No query: the
-    script is select_related and `visible` annotated (api.with_script_visibility)."""
+    """For the API: why a served entry carries no script (a code), or None: `no_script`, or a
+    script deliverable on the entry's date but not yet (or no longer) at `moment`. No query:
+    the script is select_related and `visible` annotated (api.with_script_visibility)."""
     if visible:
         return None
     script = entry.script

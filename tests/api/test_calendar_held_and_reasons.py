@@ -1,6 +1,6 @@
 """GET /api/v1/calendar/: paused dates are held; a served entry without its script says why."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -36,25 +36,37 @@ def test_entries_on_paused_dates_are_held_until_resumed(api, xiaomei, on_wechat,
     assert set(items(api)) == {"公祭日当天", "第二天"}
 
 
-def test_served_entries_say_why_their_script_is_missing(api, xiaomei, on_wechat):
-    hour = timedelta(hours=1)
-    now = timezone.now()
+def test_an_entry_is_served_only_when_its_script_can_be_delivered_on_its_date(
+    api, xiaomei, on_wechat
+):
+    """API.md "Calendar". Approving such an entry is refused; these scripts changed since."""
+    day = timezone.localdate() + timedelta(days=3)
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
     other = PersonaFactory(slug="other")
     cases = {
         "ok": MomentScriptFactory(persona=xiaomei),
         "no_script": None,
+        # valid from its entry's date: served now, its script named from that day on
+        "valid_on_its_date": MomentScriptFactory(persona=xiaomei, valid_from=start),
         "not_published": MomentScriptFactory(persona=xiaomei, publish=False),
-        "outside_validity": MomentScriptFactory(persona=xiaomei, valid_until=now - hour),
+        "over_before_its_date": MomentScriptFactory(persona=xiaomei, valid_until=start),
+        "starts_after_its_date": MomentScriptFactory(
+            persona=xiaomei, valid_from=start + timedelta(days=1)
+        ),
         "other_persona": MomentScriptFactory(persona=other),
     }
     for title, script in cases.items():
-        CalendarEntryFactory(persona=xiaomei, date=DAY, status="approved", title=title,
+        CalendarEntryFactory(persona=xiaomei, date=day, status="approved", title=title,
                              script=script)  # fmt: skip
-    served = items(api)
+    params = {"from": day.isoformat(), "to": day.isoformat()}
+    served = {item["title"]: item for item in body(api.get("calendar/", params))["items"]}
+    assert set(served) == {"ok", "no_script", "valid_on_its_date"}
     assert served["ok"]["script"] is not None
     assert served["ok"]["script_unavailable_reason"] is None
-    for title in ("no_script", "not_published", "outside_validity", "other_persona"):
-        assert served[title]["script"] is None
-        assert served[title]["script_unavailable_reason"] == title
+    assert (served["no_script"]["script"], served["no_script"]["script_unavailable_reason"]) == (
+        None, "no_script"
+    )  # fmt: skip
+    ahead = served["valid_on_its_date"]
+    assert (ahead["script"], ahead["script_unavailable_reason"]) == (None, "outside_validity")
     # The field is added after every existing one; those keep their order.
     assert list(served["ok"])[-2:] == ["updated_at", "script_unavailable_reason"]
