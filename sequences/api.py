@@ -75,9 +75,12 @@ def summary(sequence: Sequence) -> dict:
 
 
 # Steps ---------------------------------------------------------------------------------------
-def _reason(script: Script | None, moment: datetime) -> str | None:
-    """Why a step's script cannot be sent at `moment` (None: it can)."""
-    if script is None:
+def _reason(script: Script | None, persona_id: int, moment: datetime) -> str | None:
+    """Why a step's script cannot be sent at `moment` (None: it can). The sequence is visible,
+    so its persona is: the script is sent when it is that persona's (a script moved to
+    another persona after the sequence was published is one the bot may not see, so it does
+    not exist, as a calendar entry's does not) and deliverable at `moment`."""
+    if script is None or script.persona_id != persona_id:
         return "script_missing"
     if not script.is_deliverable(moment):
         inside = (script.valid_from is None or script.valid_from <= moment) and (
@@ -135,7 +138,7 @@ def step_to_api(
     value = step.value
     script_id = value.get("script")
     script = scripts.get(script_id) if script_id else None
-    reason = _reason(script, moment) if script_id else None
+    reason = _reason(script, sequence.persona_id, moment) if script_id else None
     where = value.get("title") or _("Step %(n)d") % {"n": index + 1}
     absolute = request.build_absolute_uri
     messages = []
@@ -238,7 +241,7 @@ def due_steps(request: HttpRequest, window: Window, variables: dict[str, str] | 
         if script_id:
             entry = scripts.get(script_id)
             script = entry.script if entry else None
-            reason = _reason(script, now)
+            reason = _reason(script, sequence.persona_id, now)
             messages = []
             if reason is None:
                 messages = entry.messages(request, _values(entry.declared, variables, where))
