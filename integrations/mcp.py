@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from core import local
 from core.api import ApiError, dumps, problem
 from core.api.errors import problem_body
+from core.api.middleware import bad_length, declared_length, method_not_allowed, too_large
 from core.outages import classify, log_outage
 
 from . import mcp_lean, mcp_loop
@@ -381,12 +382,12 @@ def _mcp(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     if request.method != "POST":  # stateless: no GET stream, no session to DELETE
-        response = HttpResponse(status=405)
-        response["Allow"] = "POST"
-        return response
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
+        return method_not_allowed(request, "POST")
+    length = declared_length(request)
+    if length is None:
+        return bad_length()
     if length > MAX_BODY:
-        return HttpResponse(status=413)
+        return too_large(MAX_BODY)
     body = request.body
     answered = _lean(request, body)
     if answered is not None:
