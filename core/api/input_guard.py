@@ -9,7 +9,7 @@
 One rule for every entrance: query parameters and path segments of every URL
 (``InputGuardMiddleware``: a 422 problem naming the parameter under /api/, else 400), and
 every JSON body of the API (``parse_json`` + ``text_errors``: ninja's parser for the routers'
-bodies, and the events endpoint, which parses its body itself).
+bodies, the events endpoint, which parses its body itself, and MCP's arguments).
 """
 
 from __future__ import annotations
@@ -83,16 +83,22 @@ class GuardedParser(Parser):
 
     def parse_body(self, request: HttpRequest):
         data = parse_json(request.body)
-        errors = text_errors(data)
-        if errors:
-            names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
-            raise ApiError(
-                422,
-                "validation_error",
-                _("Invalid input: %(names)s.") % {"names": names},
-                errors=errors,
-            )
+        refuse_bad_text(data)
         return data
+
+
+def refuse_bad_text(data: Any) -> None:
+    """ApiError 422 naming every string of parsed JSON that bad_text refuses: the routers'
+    bodies (GuardedParser) and MCP's arguments, resource URIs and prompt arguments."""
+    errors = text_errors(data)
+    if errors:
+        names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
+        raise ApiError(
+            422,
+            "validation_error",
+            _("Invalid input: %(names)s.") % {"names": names},
+            errors=errors,
+        )
 
 
 class InputGuardMiddleware:

@@ -90,3 +90,34 @@ def test_a_request_mcp_cannot_take_is_a_problem_document(client, bot, method, me
     assert_problem(response, status, code)
     if status == 405:
         assert response["Allow"] == "POST"
+
+
+NUL = "xiao\x00mei"
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("tools/call", {"name": "get_persona", "arguments": {"slug": NUL}}),
+        ("tools/call", {"name": "calendar_due", "arguments": {"persona": NUL}}),
+        ("tools/call", {"name": "sop_due",
+                        "arguments": {"sequence": NUL, "started_at": "2027-03-01T08:00:00+08:00"}}),
+        ("tools/call", {"name": "check_compliance", "arguments": {"text": "好", "persona": NUL}}),
+        ("resources/read", {"uri": f"persona://{NUL}/brief"}),
+        ("prompts/get", {"name": "persona_voice", "arguments": {"slug": NUL}}),
+    ],
+)  # fmt: skip
+def test_a_nul_in_any_argument_is_a_clear_422(client, bot, xiaomei, method, params):
+    """As in the REST API's bodies (core.api.input_guard): PostgreSQL cannot hold a NUL, so a
+    lookup with one failed there with the database's message as an internal error (code 0)."""
+    response = rpc(client, bot.token, method, params)
+    assert response.status_code == 200, response.content
+    answer = json.loads(response.content)
+    if method == "tools/call":
+        problem = answer["result"]["structuredContent"]
+        assert answer["result"]["isError"]
+    else:
+        assert answer["error"]["code"] == -32602  # invalid params
+        problem = answer["error"]["data"]
+    assert problem["status"] == 422 and problem["code"] == "validation_error"
+    assert problem["errors"][0]["message"]
