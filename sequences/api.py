@@ -70,6 +70,7 @@ def summary(sequence: Sequence) -> dict:
         "cycle_days": sequence.cycle_days,
         "exit_conditions": list(sequence.exit_conditions or []),
         "step_count": len(sequence.steps.raw_data),
+        "steps_count": len(sequence.steps.raw_data),  # API.md's name (step_count came first)
         "updated_at": iso(sequence.updated_at),
     }
 
