@@ -59,3 +59,39 @@ def test_a_step_does_not_name_a_script_unpublished_and_edited_as_a_draft(api, xi
         assert "草稿".encode() not in response.content
         steps = body(response)["steps"]
         assert step_of(steps[0]) == MISSING | {"reason": "script_unpublished"}
+
+
+def test_a_step_event_does_not_count_on_a_script_moved_to_another_persona(api, xiaomei, outsider):
+    """The step's funnel counts it; the script's totals (another persona's, which this bot may
+    not read) do not, as `due` no longer sends that script."""
+    from bots.models import ReportedEvent
+    from content.models import ScriptUsage
+    from sequences.models import StepUsage
+
+    script = ChatScriptFactory(persona=xiaomei)
+    sequence = SequenceFactory(persona=xiaomei, slug="s", steps=[day(0, "10:00", script=script)])
+    Script.objects.filter(pk=script.pk).update(persona=outsider)
+    generation.bump()
+    (step,) = sequence.step_ids()
+    response = api.post("events/", {"events": [{"sequence": "s", "step": step, "type": "sent"}]})
+    assert response.status_code == 202, response.content
+    assert StepUsage.funnel(sequence)[step]["sent"] == 1
+    assert not ScriptUsage.objects.filter(script_id=script.pk).exists()
+    assert ReportedEvent.objects.get().script_id is None
+
+
+def test_a_step_event_whose_script_was_deleted_counts_on_the_step_only(api, xiaomei):
+    """A step still naming a deleted script: the event is the step's (its script's totals would
+    point at no script, which the database refuses when the request commits)."""
+    from django.db import connection
+
+    from sequences.models import StepUsage
+
+    script = ChatScriptFactory(persona=xiaomei)
+    sequence = SequenceFactory(persona=xiaomei, slug="s", steps=[day(0, "10:00", script=script)])
+    Script.objects.filter(pk=script.pk).delete()
+    (step,) = sequence.step_ids()
+    response = api.post("events/", {"events": [{"sequence": "s", "step": step, "type": "sent"}]})
+    assert response.status_code == 202, response.content
+    connection.check_constraints()  # what the commit would check
+    assert StepUsage.funnel(sequence)[step]["sent"] == 1
