@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from functools import partial
 
@@ -34,6 +33,7 @@ from core.api import (
     site_address,
     strict_query,
 )
+from core.api.input_guard import string_map
 
 from . import schedule
 from .enums import LOCAL_TZ
@@ -196,11 +196,8 @@ def _moment(value: datetime | None, name: str) -> datetime | None:
 def _parse_variables(raw: str | None) -> dict[str, str] | None:
     if raw is None:
         return None
-    try:
-        values = json.loads(raw)
-    except ValueError:
-        values = None
-    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+    values = string_map(raw)
+    if values is None:
         raise invalid(["query", "variables"], _("Send a JSON object of strings."))
     return values
 

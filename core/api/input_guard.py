@@ -76,6 +76,20 @@ def parse_json(body: bytes) -> Any:
         raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from None
 
 
+def string_map(raw: str) -> dict[str, str] | None:
+    """`raw` read as a JSON object of strings (variable values sent as one string parameter:
+    render-flat's `variables_json`, due's `variables`), or None when it is not one — also when
+    it is nested deeper than the parser recurses or holds text bad_text refuses (a lone
+    surrogate written as an escape could not be encoded in the answer)."""
+    try:
+        values = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        return None
+    return None if text_errors(values) else values
+
+
 class GuardedParser(Parser):
     """ninja's JSON parser with parse_json's errors and text_errors' 422. ninja wraps what a
     parser raises in HttpError(400); the API's HttpError handler answers with the ApiError
