@@ -121,7 +121,22 @@ def _step_scripts(client, events: list[EventIn | None], now) -> tuple[dict, list
             errors.append({"loc": ["events", index, "script"], "message": message})
             continue
         steps[index] = (sequence.pk, script_id)
-    return steps, errors
+    return _own_scripts(steps, sequences), errors
+
+
+def _own_scripts(steps: dict, sequences: dict) -> dict:
+    """`steps` with each step's script kept only when it still exists and is its sequence's
+    persona's (as ``due`` sends it): usage is not added to a deleted script (the database
+    refuses it at commit) nor to another persona's."""
+    ids = {script_id for _sequence, script_id in steps.values() if script_id}
+    if not ids:
+        return steps
+    personas = dict(Script.objects.filter(pk__in=ids).values_list("pk", "persona_id"))
+    owners = {sequence.pk: sequence.persona_id for sequence in sequences.values()}
+    return {
+        index: (sequence_id, script_id if personas.get(script_id) == owners[sequence_id] else None)
+        for index, (sequence_id, script_id) in steps.items()
+    }
 
 
 def _check_references(client, events: list[EventIn | None]) -> tuple[list[dict], dict]:

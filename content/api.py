@@ -33,6 +33,7 @@ from core.api import (
     site_address,
     strict_query,
 )
+from core.api.input_guard import string_map
 from core.api.statements import first_row
 from personas.models import AudienceSegment
 
@@ -286,13 +287,8 @@ def render_script_flat(request: HttpRequest, script_id: int, payload: RenderFlat
     """The same as render, for Coze/Dify tool import: `variables_json` is the variables object
     as a JSON string, `format` is native, wecom or text."""
     _stamp(request, script_id)  # 404 before 422: a script the bot cannot see does not exist
-    try:
-        variables = json.loads(payload.variables_json)
-    except ValueError:
-        variables = None
-    if not isinstance(variables, dict) or not all(
-        isinstance(value, str) for value in variables.values()
-    ):
+    variables = string_map(payload.variables_json)
+    if variables is None:
         raise invalid(["variables_json"], _("Send a JSON object of strings."))
     return json_response(request, render(request, script_id, variables, payload.format))
 

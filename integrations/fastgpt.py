@@ -61,36 +61,42 @@ def _scripts(request: HttpRequest):
     return scripts_api.visible_scripts(request).select_related("persona")
 
 
+def _folder(personas, parent: str) -> tuple[object, str | None] | None:
+    """(persona, kind or None) of the folder `parent` ("persona:<slug>" or
+    "kind:<slug>:<kind>") among `personas`; None when it is not a folder the bot sees."""
+    what, _sep, rest = parent.partition(":")
+    slug, kind = (rest, None) if what == "persona" else rest.partition(":")[::2]
+    if what not in ("persona", "kind") or (what == "kind" and kind not in Kind.values):
+        return None
+    persona = personas.filter(slug=slug).first()
+    return None if persona is None else (persona, kind)
+
+
 def listing(request: HttpRequest, parent: str | None, search_key: str | None) -> list[dict] | None:
-    """The children of `parent` (None: the root), or matching files when `search_key`; None
-    when `parent` is not a folder the bot sees."""
+    """The children of `parent` (None: the root), or the files inside it matching `search_key`;
+    None when `parent` is not a folder the bot sees."""
     personas = request.auth.visible_personas()
+    folder = _folder(personas, parent) if parent else (None, None)
+    if folder is None:
+        return None
+    persona, kind = folder
     if search_key and search_key.strip():
-        slug = parent.split(":")[1] if parent and parent.count(":") >= 1 else None
-        hits = search_hits(request.auth, search_key, slug, None, 100, ("script",))
+        slug = persona.slug if persona else None
+        hits = search_hits(request.auth, search_key, slug, kind, 100, ("script",))
         scripts = _scripts(request).filter(pk__in=[hit["id"] for hit in hits])
         return [_file(s, f"kind:{s.persona.slug}:{s.kind}") for s in scripts]
-    if not parent:
+    if persona is None:
         return [_item(f"persona:{p.slug}", None, p.name, "folder", p.updated_at,
                       p.first_published_at) for p in personas.order_by("slug")]  # fmt: skip
-    what, _sep, rest = parent.partition(":")
-    if what == "persona":
-        persona = personas.filter(slug=rest).first()
-        if persona is None:
-            return None
+    if kind is None:
         kinds = set(_scripts(request).filter(persona=persona).values_list("kind", flat=True))
         return [
             _item(f"kind:{persona.slug}:{kind}", parent, str(label), "folder", persona.updated_at)
             for kind, label in Kind.choices
             if kind in kinds
         ]
-    if what == "kind":
-        slug, _sep, kind = rest.partition(":")
-        if kind not in Kind.values or not personas.filter(slug=slug).exists():
-            return None
-        scripts = _scripts(request).filter(persona__slug=slug, kind=kind).order_by("title", "pk")
-        return [_file(script, parent) for script in scripts[:MAX_FILES]]
-    return None
+    scripts = _scripts(request).filter(persona=persona, kind=kind).order_by("title", "pk")
+    return [_file(script, parent) for script in scripts[:MAX_FILES]]
 
 
 def _script_id(file_id: str) -> int | None:

@@ -37,6 +37,8 @@ from pydantic import ValidationError
 from core import local
 from core.api import ApiError, dumps, problem
 from core.api.errors import problem_body
+from core.api.input_guard import refuse_bad_text
+from core.api.middleware import bad_length, declared_length, method_not_allowed, too_large
 from core.outages import classify, log_outage
 
 from . import mcp_lean, mcp_loop
@@ -74,6 +76,10 @@ def call(request: HttpRequest, name: str, arguments: dict) -> types.CallToolResu
     if tool is None:
         raise MCPError(types.INVALID_PARAMS, _("Unknown tool: %(name)s.") % {"name": name})
     try:
+        refuse_bad_text(arguments)
+    except ApiError as error:
+        return _error_result(error.status, error.code, error.detail, **error.extra)
+    try:
         args = tool.args.model_validate(arguments or {})
     except ValidationError as error:
         errors = [
@@ -100,6 +106,7 @@ def _result(data, text) -> types.CallToolResult:
 
 
 def read(request: HttpRequest, uri: str) -> types.ReadResourceResult:
+    refuse_bad_text({"uri": uri})
     match = BRIEF_URI.match(uri)
     if match:
         data = tools_.get_persona(request, tools_.PersonaArgs(slug=match[1]))
@@ -131,6 +138,7 @@ def briefs(request: HttpRequest) -> list[types.Resource]:
 def prompt(request: HttpRequest, name: str, arguments: dict | None) -> types.GetPromptResult:
     if name != "persona_voice":
         raise MCPError(types.INVALID_PARAMS, _("Unknown prompt: %(name)s.") % {"name": name})
+    refuse_bad_text({"arguments": arguments or {}})
     slug = (arguments or {}).get("slug") or ""
     data = tools_.get_persona(request, tools_.PersonaArgs(slug=slug))
     message = types.PromptMessage(
@@ -142,7 +150,10 @@ def prompt(request: HttpRequest, name: str, arguments: dict | None) -> types.Get
 
 
 def _protocol_error(error: ApiError, code: int = RESOURCE_NOT_FOUND) -> MCPError:
-    return MCPError(code, error.detail, problem_body(error.status, error.code, error.detail))
+    extra = {name: value for name, value in error.extra.items() if name != "headers"}
+    return MCPError(
+        code, error.detail, problem_body(error.status, error.code, error.detail, **extra)
+    )
 
 
 # The server -----------------------------------------------------------------------------------
@@ -219,7 +230,8 @@ async def _read_resource(ctx, params: types.ReadResourceRequestParams):
     try:
         return await _in_thread(read, str(params.uri))
     except ApiError as error:
-        raise _protocol_error(error) from None
+        code = RESOURCE_NOT_FOUND if error.status == 404 else types.INVALID_PARAMS
+        raise _protocol_error(error, code) from None
 
 
 async def _list_prompts(ctx, params) -> types.ListPromptsResult:
@@ -381,12 +393,12 @@ def _mcp(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     if request.method != "POST":  # stateless: no GET stream, no session to DELETE
-        response = HttpResponse(status=405)
-        response["Allow"] = "POST"
-        return response
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
+        return method_not_allowed(request, "POST")
+    length = declared_length(request)
+    if length is None:
+        return bad_length()
     if length > MAX_BODY:
-        return HttpResponse(status=413)
+        return too_large(MAX_BODY)
     body = request.body
     answered = _lean(request, body)
     if answered is not None:

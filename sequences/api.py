@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from functools import partial
 
@@ -34,6 +33,7 @@ from core.api import (
     site_address,
     strict_query,
 )
+from core.api.input_guard import string_map
 
 from . import schedule
 from .enums import LOCAL_TZ
@@ -70,14 +70,18 @@ def summary(sequence: Sequence) -> dict:
         "cycle_days": sequence.cycle_days,
         "exit_conditions": list(sequence.exit_conditions or []),
         "step_count": len(sequence.steps.raw_data),
+        "steps_count": len(sequence.steps.raw_data),  # API.md's name (step_count came first)
         "updated_at": iso(sequence.updated_at),
     }
 
 
 # Steps ---------------------------------------------------------------------------------------
-def _reason(script: Script | None, moment: datetime) -> str | None:
-    """Why a step's script cannot be sent at `moment` (None: it can)."""
-    if script is None:
+def _reason(script: Script | None, persona_id: int, moment: datetime) -> str | None:
+    """Why a step's script cannot be sent at `moment` (None: it can). The sequence is visible,
+    so its persona is: the script is sent when it is that persona's (a script moved to
+    another persona after the sequence was published is one the bot may not see, so it does
+    not exist, as a calendar entry's does not) and deliverable at `moment`."""
+    if script is None or script.persona_id != persona_id:
         return "script_missing"
     if not script.is_deliverable(moment):
         inside = (script.valid_from is None or script.valid_from <= moment) and (
@@ -135,7 +139,7 @@ def step_to_api(
     value = step.value
     script_id = value.get("script")
     script = scripts.get(script_id) if script_id else None
-    reason = _reason(script, moment) if script_id else None
+    reason = _reason(script, sequence.persona_id, moment) if script_id else None
     where = value.get("title") or _("Step %(n)d") % {"n": index + 1}
     absolute = request.build_absolute_uri
     messages = []
@@ -192,11 +196,8 @@ def _moment(value: datetime | None, name: str) -> datetime | None:
 def _parse_variables(raw: str | None) -> dict[str, str] | None:
     if raw is None:
         return None
-    try:
-        values = json.loads(raw)
-    except ValueError:
-        values = None
-    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+    values = string_map(raw)
+    if values is None:
         raise invalid(["query", "variables"], _("Send a JSON object of strings."))
     return values
 
@@ -238,7 +239,7 @@ def due_steps(request: HttpRequest, window: Window, variables: dict[str, str] | 
         if script_id:
             entry = scripts.get(script_id)
             script = entry.script if entry else None
-            reason = _reason(script, now)
+            reason = _reason(script, sequence.persona_id, now)
             messages = []
             if reason is None:
                 messages = entry.messages(request, _values(entry.declared, variables, where))

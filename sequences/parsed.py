@@ -83,11 +83,12 @@ def step_fields(index: int, step: RawStep) -> dict:
 
 
 def script_fields(script, reason: str | None, messages: list) -> dict:
-    """The rest of a step in the API shape: its script, availability and messages."""
+    """The rest of a step in the API shape: its script (named only when it can be sent: one
+    that cannot is one /scripts/{id}/ calls nonexistent, and the row of a script that is not
+    live holds its draft), availability and messages."""
+    shown = script is not None and reason is None
     return {
-        "script": (
-            {"id": script.pk, "title": script.title, "kind": script.kind} if script else None
-        ),
+        "script": {"id": script.pk, "title": script.title, "kind": script.kind} if shown else None,
         "available": reason is None,
         "reason": reason,
         "messages": messages,
@@ -128,6 +129,7 @@ class ParsedSequence:
         self.stamp = stamp
         self.pk = sequence.pk
         self.slug = sequence.slug
+        self.persona_id = sequence.persona_id
         self.quiet_start = sequence.quiet_start
         self.quiet_end = sequence.quiet_end
         self.cycle_days = sequence.cycle_days

@@ -37,6 +37,7 @@ class SequenceSummary(Schema):
     cycle_days: int | None
     exit_conditions: list[str]
     step_count: int
+    steps_count: int  # API.md's name; the same number
     updated_at: datetime
 
 

@@ -9,7 +9,7 @@
 One rule for every entrance: query parameters and path segments of every URL
 (``InputGuardMiddleware``: a 422 problem naming the parameter under /api/, else 400), and
 every JSON body of the API (``parse_json`` + ``text_errors``: ninja's parser for the routers'
-bodies, and the events endpoint, which parses its body itself).
+bodies, the events endpoint, which parses its body itself, and MCP's arguments).
 """
 
 from __future__ import annotations
@@ -76,6 +76,20 @@ def parse_json(body: bytes) -> Any:
         raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from None
 
 
+def string_map(raw: str) -> dict[str, str] | None:
+    """`raw` read as a JSON object of strings (variable values sent as one string parameter:
+    render-flat's `variables_json`, due's `variables`), or None when it is not one — also when
+    it is nested deeper than the parser recurses or holds text bad_text refuses (a lone
+    surrogate written as an escape could not be encoded in the answer)."""
+    try:
+        values = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        return None
+    return None if text_errors(values) else values
+
+
 class GuardedParser(Parser):
     """ninja's JSON parser with parse_json's errors and text_errors' 422. ninja wraps what a
     parser raises in HttpError(400); the API's HttpError handler answers with the ApiError
@@ -83,16 +97,22 @@ class GuardedParser(Parser):
 
     def parse_body(self, request: HttpRequest):
         data = parse_json(request.body)
-        errors = text_errors(data)
-        if errors:
-            names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
-            raise ApiError(
-                422,
-                "validation_error",
-                _("Invalid input: %(names)s.") % {"names": names},
-                errors=errors,
-            )
+        refuse_bad_text(data)
         return data
+
+
+def refuse_bad_text(data: Any) -> None:
+    """ApiError 422 naming every string of parsed JSON that bad_text refuses: the routers'
+    bodies (GuardedParser) and MCP's arguments, resource URIs and prompt arguments."""
+    errors = text_errors(data)
+    if errors:
+        names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
+        raise ApiError(
+            422,
+            "validation_error",
+            _("Invalid input: %(names)s.") % {"names": names},
+            errors=errors,
+        )
 
 
 class InputGuardMiddleware:

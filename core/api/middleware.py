@@ -39,10 +39,9 @@ class ApiMiddleware:
         if request.method not in {"POST", "PUT", "PATCH"}:
             return None
         limit = body_limit(request.path)
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return problem(400, "bad_request", _("The Content-Length header is not a number."))
+        length = declared_length(request)
+        if length is None:
+            return bad_length()
         if length > limit:
             return too_large(limit)
         content_type = request.content_type or ""
@@ -80,14 +79,7 @@ class ApiMiddleware:
             return problem(404, "not_found", _("There is nothing at %(path)s.") % {
                 "path": request.path})  # fmt: skip
         if status == 405:
-            allowed = response.get("Allow", "")
-            return problem(
-                405,
-                "method_not_allowed",
-                _("%(method)s is not allowed here; use %(allowed)s.")
-                % {"method": request.method, "allowed": allowed},
-                headers={"Allow": allowed},
-            )
+            return method_not_allowed(request, response.get("Allow", ""))
         if status == 400:
             return problem(400, "bad_request", _("The request could not be understood."))
         phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
@@ -101,6 +93,29 @@ DEFAULT_BODY_LIMIT = 1024 * 1024
 def body_limit(path: str) -> int:
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return getattr(settings, "API_BODY_LIMITS", BODY_LIMITS).get(last, DEFAULT_BODY_LIMIT)
+
+
+def declared_length(request: HttpRequest) -> int | None:
+    """The body length the request declares (0 without Content-Length); None when the header
+    is not a number."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+
+
+def bad_length() -> HttpResponse:
+    return problem(400, "bad_request", _("The Content-Length header is not a number."))
+
+
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    return problem(
+        405,
+        "method_not_allowed",
+        _("%(method)s is not allowed here; use %(allowed)s.")
+        % {"method": request.method, "allowed": allowed},
+        headers={"Allow": allowed},
+    )
 
 
 def too_large(limit: int) -> HttpResponse:

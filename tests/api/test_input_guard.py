@@ -79,6 +79,23 @@ def test_deeply_nested_json_is_a_4xx(api, welcome, depth):
     assert 400 <= render.status_code < 500
 
 
+def test_deeply_nested_json_in_a_string_parameter_is_a_422_naming_it(api, welcome, xiaomei):
+    """The JSON written inside a string (`variables_json` of render-flat, `variables` of due)
+    is parsed too: nested deeper than the parser recurses, or holding a lone surrogate that
+    the answer cannot encode, it was a 500."""
+    from tests.sequences.factories import SequenceFactory, day
+
+    SequenceFactory(persona=xiaomei, slug="camp", steps=[day(0, "10:00", messages=[
+        ("text", "{{nickname}}早")])], variables=[variable("nickname")])  # fmt: skip
+    for written in ("[" * 25_000 + "]" * 25_000, '{"nickname": "\\ud800"}'):
+        flat = api.post(f"scripts/{welcome.pk}/render-flat", {"variables_json": written})
+        doc = assert_problem(flat, 422, "validation_error")
+        assert [error["loc"] for error in doc["errors"]] == [["variables_json"]]
+        query = {"started_at": "2027-03-01T08:00:00+08:00", "variables": written}
+        doc = assert_problem(api.get("sequences/camp/due", query), 422, "validation_error")
+        assert [error["loc"] for error in doc["errors"]] == [["query", "variables"]]
+
+
 def test_events_refuse_lone_surrogates_naming_the_field(api, welcome):
     raw = '{"events": [{"script": %s, "type": "sent", "channel": "\\udc00"}]}'
     raw = raw.replace("%s", str(welcome.pk))

@@ -197,3 +197,11 @@ def test_members_with_their_own_starts_each_get_their_own_timeline(api, xiaomei)
                                   (1, datetime.min.time().replace(hour=9)))]  # fmt: skip
         expected = [max(when, start) for when in expected]
         assert [datetime.fromisoformat(s["due_at"]) for s in data["steps"]] == expected
+
+
+def test_list_items_carry_the_contracts_steps_count(api, xiaomei):
+    """API.md names the list's count of steps `steps_count`; `step_count` stays (never removed)."""
+    SequenceFactory(persona=xiaomei, slug="three", steps=[day(0), day(1), day(2)])
+    item = body(api.get("sequences/"))["items"][0]
+    assert item["steps_count"] == item["step_count"] == 3
+    assert body(api.get("sequences/three/"))["steps_count"] == 3

@@ -59,3 +59,24 @@ def test_search_and_what_does_not_exist(client, bot, xiaomei, outsider):
         assert response.status_code == 404
     response, body = call(client, "post", "list", "siyu_wrong", {})
     assert response.status_code == 401 and body["message"]
+
+
+def test_a_search_stays_inside_the_folder_it_is_made_in(client, bot, xiaomei, dr_lin, outsider):
+    """`searchKey` searches the folder `parentId` names: a kind folder's own kind, a persona
+    folder's persona; a folder the bot cannot list is a 404 with or without a search (a search
+    "inside" an unknown folder searched everything)."""
+    moment = MomentScriptFactory(persona=xiaomei, title="会员日福利")
+    chat = ChatScriptFactory(persona=xiaomei, title="会员日问答")
+    ChatScriptFactory(persona=dr_lin, title="会员日答疑")
+    MomentScriptFactory(persona=outsider, title="会员日外人")
+
+    def found(parent):
+        response, body = call(client, "post", "list", bot.token,
+                              {"parentId": parent, "searchKey": "会员日"})  # fmt: skip
+        return response.status_code, sorted(item["id"] for item in body["data"] or [])
+
+    assert found("kind:xiaomei:moment") == (200, [f"script:{moment.pk}"])
+    assert found("kind:xiaomei:chat") == (200, [f"script:{chat.pk}"])
+    assert found("persona:xiaomei") == (200, sorted([f"script:{moment.pk}", f"script:{chat.pk}"]))
+    for parent in ("persona:outsider", "kind:outsider:moment", "kind:xiaomei:nothing", "x"):
+        assert found(parent) == (404, [])

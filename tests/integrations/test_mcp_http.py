@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests.api.conftest import assert_problem
 from tests.content.factories import MomentScriptFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,59 @@ def test_sop_due_answers_like_the_rest_endpoint(client, api, bot, xiaomei):
     naive = arguments | {"started_at": "2027-03-01T08:00:00"}
     response = rpc(client, bot.token, "tools/call", {"name": "sop_due", "arguments": naive})
     assert json.loads(response.content)["result"]["isError"]
+
+
+TOOLS_LIST = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+
+
+@pytest.mark.parametrize(
+    ("method", "meta", "status", "code"),
+    [
+        ("POST", {"CONTENT_LENGTH": "abc"}, 400, "bad_request"),
+        ("POST", {"CONTENT_LENGTH": str(2 * 1024 * 1024)}, 413, "payload_too_large"),
+        ("GET", {}, 405, "method_not_allowed"),
+        ("DELETE", {}, 405, "method_not_allowed"),
+        ("OPTIONS", {}, 405, "method_not_allowed"),
+    ],
+)  # fmt: skip
+def test_a_request_mcp_cannot_take_is_a_problem_document(client, bot, method, meta, status, code):
+    """What the transport refuses before JSON-RPC (a Content-Length that is not a number was a
+    500) is answered as the REST API answers it: a problem document."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {bot.token}", "HTTP_ACCEPT": ACCEPT}
+    response = client.generic(
+        method, "/mcp", TOOLS_LIST, content_type="application/json", **headers, **meta
+    )
+    assert_problem(response, status, code)
+    if status == 405:
+        assert response["Allow"] == "POST"
+
+
+NUL = "xiao\x00mei"
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("tools/call", {"name": "get_persona", "arguments": {"slug": NUL}}),
+        ("tools/call", {"name": "calendar_due", "arguments": {"persona": NUL}}),
+        ("tools/call", {"name": "sop_due",
+                        "arguments": {"sequence": NUL, "started_at": "2027-03-01T08:00:00+08:00"}}),
+        ("tools/call", {"name": "check_compliance", "arguments": {"text": "好", "persona": NUL}}),
+        ("resources/read", {"uri": f"persona://{NUL}/brief"}),
+        ("prompts/get", {"name": "persona_voice", "arguments": {"slug": NUL}}),
+    ],
+)  # fmt: skip
+def test_a_nul_in_any_argument_is_a_clear_422(client, bot, xiaomei, method, params):
+    """As in the REST API's bodies (core.api.input_guard): PostgreSQL cannot hold a NUL, so a
+    lookup with one failed there with the database's message as an internal error (code 0)."""
+    response = rpc(client, bot.token, method, params)
+    assert response.status_code == 200, response.content
+    answer = json.loads(response.content)
+    if method == "tools/call":
+        problem = answer["result"]["structuredContent"]
+        assert answer["result"]["isError"]
+    else:
+        assert answer["error"]["code"] == -32602  # invalid params
+        problem = answer["error"]["data"]
+    assert problem["status"] == 422 and problem["code"] == "validation_error"
+    assert problem["errors"][0]["message"]
