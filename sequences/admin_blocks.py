@@ -1,6 +1,6 @@
 """The step block in the editor: a readable header when collapsed (“D3 09:00 · 优惠提醒”), drawn
 by a small StructBlock definition (static/sequences/js/step_block.js) with the same words the
-timeline uses (timeline.heading)."""
+timeline uses (labels.when)."""
 
 from django import forms
 from django.utils.functional import cached_property
@@ -9,7 +9,7 @@ from wagtail.blocks.struct_block import StructBlockAdapter
 
 from .blocks import StepBlock
 from .enums import Weekday
-from .timeline import words
+from .labels import words
 
 
 class StepBlockAdapter(StructBlockAdapter):

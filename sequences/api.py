@@ -269,12 +269,14 @@ def due_body(
 
 
 def _body(request: HttpRequest, window: Window, variables: dict[str, str] | None) -> dict:
+    steps = due_steps(request, window, variables)
     return {
         "sequence": window.sequence.slug,
         "started_at": iso(window.started_at),
         "since": iso(window.since or window.started_at),
         "now": iso(window.now),
-        "steps": due_steps(request, window, variables),
+        "items": steps,
+        "steps": steps,
         "next_due_at": iso(window.member.next_due_at(window.hi)),
         "exit_conditions": list(window.sequence.exit_conditions),
     }

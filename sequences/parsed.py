@@ -35,7 +35,7 @@ from core.api import ApiError, iso, memo, site_address
 from core.api.responses import BODY_CACHE_SECONDS
 from core.api.statements import first_row
 
-from . import schedule
+from . import labels, schedule
 from .blocks import StepBlock
 from .models import Sequence
 
@@ -62,11 +62,18 @@ class RawStep:
         self.value = raw["value"]
 
 
+#: The fields of each timing that `when` repeats (the others are null for it).
+WHEN_FIELDS = {"day": ("day", "time"), "after": ("offset", "unit"),
+               "weekday": ("week", "weekday", "time"), "fixed": ("at",)}  # fmt: skip
+
+
 def step_fields(index: int, step: RawStep) -> dict:
-    """A step's own fields in the API shape (neither its script nor its messages)."""
+    """A step's own fields in the API shape (neither its script nor its messages). `when` is
+    API.md's name for the step's time: its timing, the fields that timing uses and how it reads
+    ("D3 09:00"); the flat fields came first and stay."""
     value = step.value
     at = value.get("time")
-    return {
+    fields = {
         "id": step.id,
         "position": index + 1,
         "title": value.get("title") or "",
@@ -78,8 +85,13 @@ def step_fields(index: int, step: RawStep) -> dict:
         "week": value.get("week"),
         "weekday": int(value["weekday"]) if value.get("weekday") else None,
         "at": iso(schedule.nominal(value, timezone.now())) if value.get("at") else None,
-        "condition": value.get("condition") or None,
     }
+    timing = fields["timing"]
+    fields["when"] = {"timing": timing,
+                      **{name: fields[name] for name in WHEN_FIELDS.get(timing, ())},
+                      "label": labels.when(value)}  # fmt: skip
+    fields["condition"] = value.get("condition") or None
+    return fields
 
 
 def script_fields(script, reason: str | None, messages: list) -> dict:

@@ -53,6 +53,21 @@ class StepScript(Schema):
     kind: KindName
 
 
+class StepWhen(Schema):
+    """When a step is sent (API.md's `when`): its timing and the fields it uses (`day` + `time`,
+    `offset` + `unit`, `week` + `weekday` + `time`, or `at`), and how it reads ("D3 09:00")."""
+
+    timing: Literal[tuple(Timing.values)]
+    day: int | None = None
+    time: str | None = None
+    offset: int | None = None
+    unit: Literal[tuple(OffsetUnit.values)] | None = None
+    week: int | None = None
+    weekday: int | None = None
+    at: datetime | None = None
+    label: str
+
+
 class StepOut(Schema):
     """One step. `id` is stable across edits and reorders: name it in usage events (`step`).
     `messages` are in the script detail's shape (the chosen script's, or written in place);
@@ -70,6 +85,7 @@ class StepOut(Schema):
     week: int | None
     weekday: int | None
     at: datetime | None
+    when: StepWhen
     condition: str | None
     script: StepScript | None
     available: bool
@@ -89,10 +105,13 @@ class DueStep(StepOut):
 
 
 class DueOut(Schema):
+    """`items` is API.md's name for the due steps; `steps` (the same list) came first and stays."""
+
     sequence: str
     started_at: datetime
     since: datetime
     now: datetime
+    items: list[DueStep]
     steps: list[DueStep]
     next_due_at: datetime | None
     exit_conditions: list[str]

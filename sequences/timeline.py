@@ -19,51 +19,17 @@ from content import messages as msgs
 from content import variables as vars_
 from content.preview import delay_label
 
-from . import checks, schedule
-from .enums import LOCAL_TZ, OffsetUnit, Timing, Weekday
+from . import checks, labels, schedule
+from .enums import LOCAL_TZ, Timing
 
 SAMPLE_START = time(10, 0)
 
 
-def _clock(value) -> str:
-    if isinstance(value, str):
-        value = time.fromisoformat(value)
-    return value.strftime("%H:%M") if value else ""
-
-
-def words() -> dict[str, str]:
-    """The formats of a step's time (shared with the step block's header in the editor)."""
-    return {
-        "hours": _("+%(n)s h"),
-        "minutes": _("+%(n)s min"),
-        "weekday": _("Week %(week)s %(weekday)s %(time)s"),
-    }
-
-
 def heading(value) -> str:
     """How a step is named in the timeline and in errors: “D3 09:00 · 优惠提醒”."""
-    timing, title = value.get("timing"), (value.get("title") or "").strip()
-    when = ""
-    try:
-        if timing == Timing.DAY and value.get("day") is not None:
-            when = f"D{int(value['day'])} {_clock(value.get('time'))}".strip()
-        elif timing == Timing.AFTER and value.get("offset") is not None:
-            unit = value.get("unit") or OffsetUnit.HOURS
-            text = words()["hours" if unit == OffsetUnit.HOURS else "minutes"]
-            when = text % {"n": int(value["offset"])}
-        elif timing == Timing.WEEKDAY and value.get("week") and value.get("weekday"):
-            when = words()["weekday"] % {
-                "week": int(value["week"]),
-                "weekday": Weekday(int(value["weekday"])).label,
-                "time": _clock(value.get("time")),
-            }
-        elif timing == Timing.FIXED and value.get("at"):
-            at = value["at"]
-            at = datetime.fromisoformat(at) if isinstance(at, str) else at
-            when = at.strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        when = ""
-    return " · ".join(part for part in (when, title) if part) or _("Step (no time yet)")
+    title = (value.get("title") or "").strip()
+    parts = (labels.when(value), title)
+    return " · ".join(part for part in parts if part) or _("Step (no time yet)")
 
 
 def sample_start(sequence, today=None) -> datetime:

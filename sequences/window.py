@@ -1,6 +1,6 @@
 """One member's `due` window, and its answer as bytes without rebuilding what did not change.
 
-A `due` answer is ``{"sequence", "started_at", "since", "now", "steps", "next_due_at",
+A `due` answer is ``{"sequence", "started_at", "since", "now", "items", "steps", "next_due_at",
 "exit_conditions"}``. For a given parsed sequence (its stamp), member start and window
 ``timeline[lo:hi]`` everything in it but `since` and `now` is fixed when no due step sends a
 script (a script's availability depends on `now` and on its own stamp) and no variables are
@@ -83,7 +83,8 @@ def _build(window: Window, steps: list, iso) -> tuple[bytes, bytes]:
                      dumps(iso(window.started_at)), b',"since":'))  # fmt: skip
     after = dumps(iso(window.member.next_due_at(window.hi)))
     exits = dumps(list(sequence.exit_conditions))
-    tail = b"".join((b',"steps":', dumps(steps), b',"next_due_at":', after,
+    listed = dumps(steps)  # API.md's `items`, and `steps`, the same list
+    tail = b"".join((b',"items":', listed, b',"steps":', listed, b',"next_due_at":', after,
                      b',"exit_conditions":', exits, b"}"))  # fmt: skip
     return head, tail
 

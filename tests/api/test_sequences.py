@@ -205,3 +205,37 @@ def test_list_items_carry_the_contracts_steps_count(api, xiaomei):
     item = body(api.get("sequences/"))["items"][0]
     assert item["steps_count"] == item["step_count"] == 3
     assert body(api.get("sequences/three/"))["steps_count"] == 3
+
+
+def test_the_shapes_api_md_names(api, xiaomei):
+    """API.md "SOP sequences": list items, the detail's steps with `when`, and `due` as
+    `{"items": [step…], "next_due_at"}` (our `steps` and the flat time fields stay)."""
+    from sequences.enums import Timing
+    from tests.sequences.factories import step
+
+    SequenceFactory(persona=xiaomei, slug="s", quiet_start=None, quiet_end=None, steps=[
+        day(1, "09:00", title="问候"),
+        step(Timing.AFTER, offset=2, unit="hours"),
+        step(Timing.WEEKDAY, week=1, weekday=4, time_="20:00"),
+        step(Timing.FIXED, at=datetime(2027, 3, 5, 10, 0, tzinfo=LOCAL_TZ)),
+    ])  # fmt: skip
+    item = body(api.get("sequences/"))["items"][0]
+    assert {"slug", "name", "persona", "channel", "trigger", "audiences", "quiet_hours",
+            "steps_count", "updated_at"} <= set(item)  # fmt: skip
+    detail = body(api.get("sequences/s/"))
+    assert "exit_conditions" in detail
+    first = detail["steps"][0]
+    assert {"id", "position", "when", "condition", "script", "messages"} <= set(first)
+    assert [s["when"] for s in detail["steps"]] == [
+        {"timing": "day", "day": 1, "time": "09:00", "label": "D1 09:00"},
+        {"timing": "after", "offset": 2, "unit": "hours", "label": "开始后 2 小时"},
+        {"timing": "weekday", "week": 1, "weekday": 4, "time": "20:00",
+         "label": "第 1 周星期四 20:00"},
+        {"timing": "fixed", "at": "2027-03-05T10:00:00+08:00", "label": "2027-03-05 10:00"},
+    ]  # fmt: skip
+    start = datetime(2027, 3, 1, 0, 0, tzinfo=LOCAL_TZ)
+    answer = body(due(api, "s", start, start + timedelta(days=1, hours=10)))
+    assert [s["title"] for s in answer["items"]] == ["", "问候"]  # +2 h, then D1 09:00
+    assert answer["items"] == answer["steps"]
+    assert answer["items"][1]["when"]["label"] == "D1 09:00"
+    assert answer["next_due_at"] == "2027-03-04T20:00:00+08:00"
