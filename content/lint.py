@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from compliance import engine
 from compliance.models import text_hash
 
+from . import messages as msgs
 from . import variables as vars_
 from .enums import TEXT_FOLD_LENGTH, LintLevel
 
@@ -124,6 +125,12 @@ def lint(script) -> list[Finding]:
                     text_hash=digest,
                 )
             )
+
+    for where in msgs.gone(script.messages):
+        findings.append(Finding(ERROR, "media_missing", _(
+            "Its image was deleted from the library: bots skip this message. Choose another "
+            "image or remove the message."
+        ), where))  # fmt: skip
 
     fold = TEXT_FOLD_LENGTH.get(script.kind)
     if fold:

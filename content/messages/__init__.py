@@ -54,9 +54,12 @@ def to_api(
     values: Mapping[str, str] | None = None,
     absolute: Callable[[str], str] = str,
 ) -> list[dict[str, Any]]:
-    """Messages in the API shape; with `values`, every text has its variables substituted."""
+    """Messages in the API shape; with `values`, every text has its variables substituted. A
+    message with nothing to send (an image deleted from the library) is left out: its shape
+    needs the image (API.md), and the editor's lint names it."""
     render = Render(values, absolute)
-    return [REGISTRY[block.block_type].to_api(block.value, render) for block in stream or []]
+    out = (REGISTRY[block.block_type].to_api(block.value, render) for block in stream or [])
+    return [message for message in out if message is not None]
 
 
 def render_api(messages: list[dict[str, Any]], values: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -88,6 +91,14 @@ def render_segments(segments: list[dict[str, Any]], values: Mapping[str, str]) -
 def to_export(stream) -> list[dict[str, Any]]:
     """Messages for export_content: like the API shape, but images/documents by reference."""
     return [REGISTRY[block.block_type].to_export(block.value) for block in stream or []]
+
+
+def gone(stream, prefix: str = "messages") -> list[str]:
+    """Where a message has nothing left to send (an image deleted from the library): ``to_api``
+    leaves it out, and the lint says so."""
+    render = Render(None)
+    return [f"{prefix}.{index}" for index, block in enumerate(stream or [])
+            if REGISTRY[block.block_type].to_api(block.value, render) is None]  # fmt: skip
 
 
 def iter_texts(stream, prefix: str = "messages") -> Iterator[tuple[str, str]]:

@@ -103,9 +103,10 @@ class Picture(MessageType):
         return ImageBlock(label=_("Image"))
 
     @classmethod
-    def to_api(cls, value, render: Render) -> dict[str, Any]:
+    def to_api(cls, value, render: Render) -> dict[str, Any] | None:
         alt = getattr(value, "contextual_alt_text", "") or ""
-        return {"type": "image", **(image_dict(value, alt, render.absolute) or {})}
+        image = image_dict(value, alt, render.absolute)
+        return None if image is None else {"type": "image", **image}  # None: deleted
 
     @classmethod
     def to_export(cls, value) -> dict[str, Any]:

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from bots import credentials
+from core import local
 from tests.content.factories import (
     ChatScriptFactory,
     GroupScriptFactory,
@@ -266,3 +268,29 @@ def test_render_as_text(api, welcome, xiaomei):
     )
     text = body(api.post(f"scripts/{live.pk}/render?format=text"))["text"]
     assert text == "今晚八点见\n\n【产品演示 · 10 分钟】（举起产品）\n看这个质地\n[商品：修护精华]"
+
+
+def test_an_image_deleted_from_the_library_is_left_out_and_the_lint_names_it(api, xiaomei):
+    """API.md: an image message is {url, width, height, alt}: one whose image is gone has none of
+    them, so it is left out (every format), and the editor's lint says so, as an error."""
+    from content.lint import lint
+
+    image = ImageFactory(title="新品图")
+    script = MomentScriptFactory(persona=xiaomei, messages=[
+        ("text", "新品到啦"), img(image, "新品"), img(ImageFactory(title="细节图"), "细节"),
+    ])  # fmt: skip
+    assert [m["type"] for m in body(api.get(f"scripts/{script.pk}/"))["messages"]] == [
+        "text", "image", "image"
+    ]  # fmt: skip
+    image.delete()
+    # The detail's body is kept under its ETag (the script's stamp) for BODY_CACHE_SECONDS at
+    # most: a deleted image is a change the stamp cannot see (core/api/responses.py).
+    cache.clear()
+    local.clear()
+    script = type(script).objects.get(pk=script.pk)
+    kept = body(api.get(f"scripts/{script.pk}/"))["messages"]
+    assert [(m["type"], m.get("alt")) for m in kept] == [("text", None), ("image", "细节")]
+    rendered = body(api.post(f"scripts/{script.pk}/render?format=wecom", {"variables": {}}))
+    assert [m["msgtype"] for m in rendered["messages"]] == ["text", "image"]
+    [finding] = [f for f in lint(script) if f.code == "media_missing"]
+    assert finding.is_error and finding.where == "messages.1"
