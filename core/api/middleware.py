@@ -14,9 +14,27 @@ from django.utils.translation import gettext as _
 from core.outages import classify, log_outage
 
 from .errors import API_PREFIX, PROBLEM_JSON, problem
-from .responses import JSON
+from .responses import JSON, etag_matches, make_etag, not_modified
 
 logger = logging.getLogger(__name__)
+
+
+def _with_etag(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """API.md: every GET returns an ETag. The views set their own (from a stamp, or kept with
+    their answer); any other GET 200 under /api/ (the OpenAPI document, the docs page, FastGPT's
+    file reads) gets its body's hash, and a 304 when the client has it."""
+    if (
+        request.method not in {"GET", "HEAD"}
+        or response.status_code != 200
+        or response.has_header("ETag")
+        or response.streaming
+    ):
+        return response
+    etag = make_etag(response.content)
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    response["ETag"] = etag
+    return response
 
 
 # Middleware ----------------------------------------------------------------------------------
@@ -33,7 +51,7 @@ class ApiMiddleware:
             return self.get_response(request)
         refused = self._check_body(request)
         response = refused or self.get_response(request)
-        return self._as_problem(request, response)
+        return _with_etag(request, self._as_problem(request, response))
 
     def _check_body(self, request: HttpRequest) -> HttpResponse | None:
         if request.method not in {"POST", "PUT", "PATCH"}:

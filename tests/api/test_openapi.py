@@ -204,3 +204,24 @@ def test_the_calendar_feed_never_fails(content, manager, wsgi_app, mode):
     for persona in ("xiaomei", "xiao\x00mei", "nobody"):
         case = operation.Case(path_parameters={"token": token}, query={"persona": persona})
         case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+def test_every_get_has_an_etag_and_a_304(anonymous, client, bot, xiaomei):
+    """API.md: every GET returns an ETag; If-None-Match with it → 304 with no body. The views'
+    own ETags aside, the OpenAPI document, the docs page and FastGPT's file reads get their
+    body's hash."""
+    from tests.content.factories import MomentScriptFactory
+
+    moment = MomentScriptFactory(persona=xiaomei, title="早安")
+    token = {"HTTP_AUTHORIZATION": f"Bearer {bot.token}"}
+    fastgpt = "/api/v1/fastgpt/v1/file/"
+    for path, headers in (
+        ("/api/v1/openapi.json", {}),
+        ("/api/v1/docs", {}),
+        (f"{fastgpt}content?id=script:{moment.pk}", token),
+        (f"{fastgpt}read?id=script:{moment.pk}", token),
+    ):
+        first = client.get(path, **headers)
+        assert first.status_code == 200 and first["ETag"].startswith('"'), path
+        again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"], **headers)
+        assert again.status_code == 304 and again.content == b"", path
