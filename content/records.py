@@ -158,6 +158,7 @@ def records_view(request):
         "content/records.html",
         {
             "page_title": _("Compliance records"),
+            "header_title": _("Compliance records"),  # the window title
             "header_icon": "doc-full",
             "form": form,
             "records": records.order_by("-published_at", "-pk")[:100],
