@@ -1,5 +1,6 @@
-"""On a phone (390 px wide): the home search box ends inside the screen, and the compliance
-records table scrolls sideways instead of squeezing each title to one character a line."""
+"""On a phone (390 px wide): the home search box ends inside the screen, the compliance records
+table scrolls sideways instead of squeezing each title to one character a line, and the
+calendar's week puts one day under the other, each named."""
 
 import pytest
 from playwright.sync_api import expect
@@ -28,6 +29,21 @@ def test_home_search_and_records_table_fit_a_phone(world, login, page):
     assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls, the page not
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(_artifact("phone-compliance-records")))
+
+
+def test_the_calendar_week_stacks_its_days_on_a_phone(world, login, page):
+    login("copywriter")
+    page.set_viewport_size(PHONE)
+    page.goto("/admin/calendar/?view=week")
+    days = page.locator(".week-list .cal-day")
+    expect(days).to_have_count(7)
+    widths = days.evaluate_all("cells => cells.map(c => c.getBoundingClientRect().width)")
+    assert min(widths) >= 300, widths  # was 7 columns of 40 px
+    expect(days.first.locator(".wd")).to_have_text("周一")
+    entry = page.locator(".week-list .entry", has_text=world.entry_title)
+    expect(entry).to_be_visible()
+    assert entry.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # the title is not cut
+    page.screenshot(path=str(_artifact("phone-calendar-week")), full_page=True)
 
 
 def _artifact(name: str):
