@@ -20,7 +20,9 @@ Problems = list[tuple[str, str]]
 def choice(value: Any, choices, field_name: str, problems: Problems, *, blank=False) -> str:
     """A code (attract) or the label the editor shows for it (引流): the code."""
     value = "" if value is None else str(value).strip()
-    if value == "" and blank:
+    if value == "":
+        if not blank:
+            problems.append((field_name, _("required")))
         return ""
     if value in choices.values:
         return value

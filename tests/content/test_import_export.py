@@ -302,3 +302,5 @@ def test_a_wrong_stage_lists_each_code_with_its_chinese_label(personas, tmp_path
     assert error.field == "stage" and "attract（引流）" in error.message
     assert "refer（裂变）" in error.message
     assert not Script.objects.exists()
+    [empty] = import_file(write_jsonl(tmp_path / "b.jsonl", [row(stage="")])).errors
+    assert (empty.field, empty.message) == ("stage", "必填")  # not "“” is not one of …"
