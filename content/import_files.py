@@ -72,7 +72,12 @@ def parse_json(text: str) -> Any:
         raise ValueError(
             _("Not valid JSON: nested more than %(n)d levels deep.") % {"n": MAX_JSON_DEPTH}
         ) from None
-    except ValueError as error:  # JSONDecodeError, and integers over 4,300 digits
+    except json.JSONDecodeError as error:  # where, not Python's English reason
+        raise ValueError(
+            _("Not valid JSON near line %(line)d, column %(column)d: check the quotes and commas.")
+            % {"line": error.lineno, "column": error.colno}
+        ) from None
+    except ValueError as error:  # integers over 4,300 digits
         raise ValueError(_("Not valid JSON: %(e)s") % {"e": error}) from None
     if _depth(value) > MAX_JSON_DEPTH:
         raise ValueError(

@@ -149,3 +149,16 @@ def test_a_file_that_is_not_a_zip_is_refused_as_xlsx(persona, tmp_path):
     said = run_command(path)
     assert "XLSX" in said and "save it again" in said
     assert "zip" not in said  # the library's reason, English and meaningless to a copywriter
+
+
+def test_broken_json_in_a_cell_says_where_without_pythons_english(persona, tmp_path):
+    workbook = Workbook()
+    workbook.active.append([*HEADER[:6], "segments"])
+    workbook.active.append(["l-1", "livestream", "xiaomei", "周五直播", "convert", "",
+                            '[{"name": "暖场", "lines": ["宝子们晚上好"]'])  # fmt: skip
+    path = tmp_path / "live.xlsx"
+    workbook.save(path)
+    errors = import_file(path).errors
+    [error] = [e for e in errors if e.field == "segments"]
+    assert "line 1, column" in error.message
+    assert "Expecting" not in error.message and "delimiter" not in error.message
