@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_new_database, sender=self, dispatch_uid="core.generation.migrate")
+        _typed_times_kept()
 
 
 def _new_database(sender, using="default", **kwargs):
@@ -18,3 +19,16 @@ def _new_database(sender, using="default", **kwargs):
     from core import generation
 
     generation.bump(using)
+
+
+def _typed_times_kept():
+    """A time typed in an admin form (an entry's 时间, a sequence's quiet hours) stays as typed
+    until saving, where a wrong one is a field error. Wagtail's picker replaced a time it could
+    not read ("晚上8点", "25:99") with the current time on leaving the field: no error, and that
+    time was saved."""
+    from django.db import models
+    from wagtail.admin.forms.models import register_form_field_override
+
+    from core.widgets import TypedTimeInput
+
+    register_form_field_override(models.TimeField, override={"widget": TypedTimeInput})
