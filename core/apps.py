@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_new_database, sender=self, dispatch_uid="core.generation.migrate")
-        _typed_times_kept()
+        _typed_dates_and_times_kept()
 
 
 def _new_database(sender, using="default", **kwargs):
@@ -21,14 +21,15 @@ def _new_database(sender, using="default", **kwargs):
     generation.bump(using)
 
 
-def _typed_times_kept():
-    """A time typed in an admin form (an entry's 时间, a sequence's quiet hours) stays as typed
-    until saving, where a wrong one is a field error. Wagtail's picker replaced a time it could
-    not read ("晚上8点", "25:99") with the current time on leaving the field: no error, and that
-    time was saved."""
+def _typed_dates_and_times_kept():
+    """Dates and times in admin forms (an entry's 日期 and 时间, a pause, quiet hours) keep what
+    was typed until saving, where a wrong one is a field error (core/widgets.py)."""
     from django.db import models
     from wagtail.admin.forms.models import register_form_field_override
 
-    from core.widgets import TypedTimeInput
+    from core.widgets import TypedDateInput, TypedTimeInput
 
+    register_form_field_override(
+        models.DateField, override={"widget": TypedDateInput}, exact_class=True
+    )
     register_form_field_override(models.TimeField, override={"widget": TypedTimeInput})

@@ -1,6 +1,6 @@
-"""A time typed in the entry form that is not a time ("晚上8点") is kept and refused with a field
-error; Wagtail's picker used to swap it for the current time on leaving the field, and that
-time was saved without a word. Picking from the list still works."""
+"""A date or time typed in the entry form that the picker cannot read ("12月20日", "晚上8点") is
+kept and refused with a field error; Wagtail's picker used to swap it on leaving the field
+(1912-01-01, the current time) and that was saved without a word. Picking still works."""
 
 import pytest
 from playwright.sync_api import expect
@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_a_wrong_time_is_kept_and_refused_then_a_picked_one_saves(world, login, page, shoot):
+def test_a_wrong_date_or_time_is_kept_and_refused_then_a_right_one_saves(world, login, page, shoot):
     login("copywriter")
     page.goto("/admin/snippets/editorial_calendar/calendarentry/add/?date=2026-12-18")
     page.select_option("select[name=persona]", label=world.persona_name)
@@ -19,12 +19,22 @@ def test_a_wrong_time_is_kept_and_refused_then_a_picked_one_saves(world, login, 
     page.keyboard.type("晚上8点")
     page.keyboard.press("Tab")
     expect(time).to_have_value("晚上8点")  # not replaced on leaving the field
+    day = page.locator("input[name=date]")
+    day.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12月20日")
+    page.keyboard.press("Tab")
+    expect(day).to_have_value("12月20日")
     page.get_by_role("button", name="保存").first.click()
     expect(page.locator(".error-message", has_text="输入一个有效的时间")).to_be_visible()
+    expect(page.locator(".error-message", has_text="输入一个有效的日期")).to_be_visible()
     expect(page.locator("input[name=time]")).to_have_value("晚上8点")
+    expect(page.locator("input[name=date]")).to_have_value("12月20日")
     expect(page.locator("input[name=title]")).to_have_value("晚间上新提醒")
     shoot("typed-time-refused")
 
+    page.fill("input[name=date]", "2026-12-20")
+    page.locator("input[name=title]").click()  # the date's picker closes
     page.locator("input[name=time]").click()
     # The list scrolls to the hour of now: 14:00 may be out of its view, so it is clicked as such.
     picker = page.locator(".xdsoft_datetimepicker:visible")
