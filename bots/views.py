@@ -87,6 +87,7 @@ class CreateView(generic.CreateView):
                 "scope": scope_of(self.object),
                 "index_url": reverse("bots_botclient:index"),
                 "page_title": _("Bot client created"),
+                "header_title": _("Bot client created"),  # the window title
                 "header_icon": "key",
             },
         )

@@ -8,7 +8,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -18,17 +18,23 @@ Problems = list[tuple[str, str]]
 
 
 def choice(value: Any, choices, field_name: str, problems: Problems, *, blank=False) -> str:
+    """A code (attract) or the label the editor shows for it (引流): the code."""
     value = "" if value is None else str(value).strip()
-    if value == "" and blank:
+    if value == "":
+        if not blank:
+            problems.append((field_name, _("required")))
         return ""
-    if value not in choices.values:
-        problems.append(
-            (
-                field_name,
-                _("“%(v)s” is not one of %(choices)s")
-                % {"v": value, "choices": ", ".join(choices.values)},
-            )
-        )
+    if value in choices.values:
+        return value
+    with translation.override("zh-hans"):  # the catalogue's labels, whatever the process speaks
+        labels = {str(label): code for code, label in choices.choices}
+    if value in labels:
+        return labels[value]
+    with translation.override("zh-hans"):
+        listed = "、".join(f"{code}（{label}）" for code, label in choices.choices)
+    problems.append(
+        (field_name, _("“%(v)s” is not one of %(choices)s") % {"v": value, "choices": listed})
+    )
     return value
 
 

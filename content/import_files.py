@@ -72,7 +72,12 @@ def parse_json(text: str) -> Any:
         raise ValueError(
             _("Not valid JSON: nested more than %(n)d levels deep.") % {"n": MAX_JSON_DEPTH}
         ) from None
-    except ValueError as error:  # JSONDecodeError, and integers over 4,300 digits
+    except json.JSONDecodeError as error:  # where, not Python's English reason
+        raise ValueError(
+            _("Not valid JSON near line %(line)d, column %(column)d: check the quotes and commas.")
+            % {"line": error.lineno, "column": error.colno}
+        ) from None
+    except ValueError as error:  # integers over 4,300 digits
         raise ValueError(_("Not valid JSON: %(e)s") % {"e": error}) from None
     if _depth(value) > MAX_JSON_DEPTH:
         raise ValueError(
@@ -149,13 +154,25 @@ def _csv_rows(path: Path, notes: list[str], errors: list[RowError]) -> Iterator[
         raise ImportFileError(_("The CSV file cannot be parsed: %(e)s") % {"e": error}) from error
 
 
+def unreadable_xlsx() -> ImportFileError:
+    """What a person can do about a file that is not a spreadsheet (the library's own reason,
+    "File is not a zip file", says nothing to them and is English)."""
+    return ImportFileError(
+        _(
+            "This file cannot be opened as an XLSX spreadsheet: it is damaged, or another kind "
+            "of file renamed to .xlsx. Open it in Excel or WPS and save it again as XLSX (or as "
+            "CSV UTF-8), then upload it again."
+        )
+    )
+
+
 def check_xlsx_size(path: Path) -> None:
     """Refuse an XLSX whose parts would inflate past the limits (before anything is inflated)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise ImportFileError(_("The XLSX file cannot be opened: %(e)s") % {"e": error}) from error
+        raise unreadable_xlsx() from error
     unpacked = sum(member.file_size for member in members)
     packed = sum(member.compress_size for member in members)
     megabytes = MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)
@@ -177,7 +194,7 @@ def _xlsx_rows(path: Path, notes: list[str], errors: list[RowError]) -> Iterator
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
-        raise ImportFileError(_("The XLSX file cannot be opened: %(e)s") % {"e": error}) from error
+        raise unreadable_xlsx() from error
     try:
         sheet = workbook.worksheets[0]
         first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())

@@ -118,15 +118,9 @@ def _external_id(data: dict, problems: Problems) -> str:
 
 
 def _kind(data: dict, problems: Problems) -> str | None:
-    kind = str(data.get("kind") or "").strip()
-    if kind in Kind.values:
-        return kind
-    message = _("“%(v)s” is not one of %(choices)s") % {
-        "v": kind,
-        "choices": ", ".join(Kind.values),
-    }
-    problems.append(("kind", message))
-    return None
+    before = len(problems)
+    kind = read.choice(data.get("kind"), Kind, "kind", problems)
+    return kind if len(problems) == before else None
 
 
 def _existing(external_id: str, kind: str, problems: Problems) -> Script | None:

@@ -64,6 +64,7 @@ class LiveFindingsView(View):
                 "warnings": warnings,
                 "persona_missing": not script.persona_id,
                 "partial": bool(form.errors),
+                "saved": pk is not None,
             },
             request=request,
         )

@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.widgets import AdminDateInput
 
 from compliance.models import ComplianceRecord
+from core.widgets import TypedDateInput
 from personas.models import Persona
 
 VIEW_PERMISSION = "compliance.view_compliancerecord"
@@ -24,8 +24,8 @@ MAX_ROWS = 50_000
 
 
 class RecordFilterForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=AdminDateInput)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=AdminDateInput)
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=TypedDateInput)
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=TypedDateInput)
     persona = forms.ModelChoiceField(
         label=gettext_lazy("Persona"), queryset=Persona.objects.order_by("name"), required=False
     )
@@ -158,6 +158,7 @@ def records_view(request):
         "content/records.html",
         {
             "page_title": _("Compliance records"),
+            "header_title": _("Compliance records"),  # the window title
             "header_icon": "doc-full",
             "form": form,
             "records": records.order_by("-published_at", "-pk")[:100],

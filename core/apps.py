@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_new_database, sender=self, dispatch_uid="core.generation.migrate")
+        _typed_dates_and_times_kept()
 
 
 def _new_database(sender, using="default", **kwargs):
@@ -18,3 +19,17 @@ def _new_database(sender, using="default", **kwargs):
     from core import generation
 
     generation.bump(using)
+
+
+def _typed_dates_and_times_kept():
+    """Dates and times in admin forms (an entry's 日期 and 时间, a pause, quiet hours) keep what
+    was typed until saving, where a wrong one is a field error (core/widgets.py)."""
+    from django.db import models
+    from wagtail.admin.forms.models import register_form_field_override
+
+    from core.widgets import TypedDateInput, TypedTimeInput
+
+    register_form_field_override(
+        models.DateField, override={"widget": TypedDateInput}, exact_class=True
+    )
+    register_form_field_override(models.TimeField, override={"widget": TypedTimeInput})

@@ -301,8 +301,12 @@ class SensitiveDate(models.Model):
         verbose_name_plural = _("sensitive dates")
 
     def __str__(self) -> str:
-        when = self.solar_term or f"{self.month}·{self.day}"
-        return f"{when} {self.name}"
+        return f"{self.when} {self.name}"
+
+    @property
+    def when(self) -> str:
+        """The day it falls on: a solar term (清明) or month·day (5·12)."""
+        return self.solar_term or f"{self.month}·{self.day}"
 
     def clean(self):
         super().clean()

@@ -250,6 +250,7 @@ def feed_url_view(request):
         "editorial_calendar/feed.html",
         {
             "page_title": _("Subscribe in a calendar app"),
+            "header_title": _("Subscribe in a calendar app"),  # the window title
             "header_icon": "date",
             "feed_url": feed,
             "personas": Persona.objects.order_by("name"),

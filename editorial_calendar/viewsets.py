@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from core.columns import YesNoColumn
 from core.panels import TotalsPanel
 from personas.enums import Channel
 from personas.models import Persona
@@ -180,9 +181,9 @@ class SensitiveDateViewSet(SnippetViewSet):
     menu_order = 400
     list_display = [
         "name",
-        Column("when", label=_("Date"), accessor="__str__"),
+        Column("when", label=_("Date")),
         Column("rule", label=_("Rule"), accessor="get_rule_display"),
-        "active",
+        YesNoColumn("active", label=_("active")),
     ]
     list_per_page = 50
     panels = [

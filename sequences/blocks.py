@@ -14,6 +14,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from content.blocks import message_blocks
+from core.blocks import TimeBlock
 
 from .enums import MAX_OFFSET_DAYS, OffsetUnit, Timing, Weekday
 
@@ -57,7 +58,7 @@ class StepBlock(blocks.StructBlock):
         required=False,
         help_text=_("Day 0 is the day of the start."),
     )
-    time = blocks.TimeBlock(label=_("Time of day"), required=False)
+    time = TimeBlock(label=_("Time of day"), required=False)
     offset = blocks.IntegerBlock(label=_("Offset"), min_value=0, required=False)
     unit = blocks.ChoiceBlock(
         label=_("Unit"), choices=OffsetUnit.choices, default=OffsetUnit.HOURS, required=False

@@ -7,6 +7,7 @@ and production modules only change defaults; they never read the environment the
 import os
 import re
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -209,6 +210,13 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The account page's time zones: Region/City names and UTC. Wagtail lists every file the system
+# zone database holds, and Debian's holds "localtime", which the browser refuses: the page's
+# script stopped on it and left the list unlocalised. (Also gone: posixrules, Factory, aliases
+# such as PRC.)
+WAGTAIL_USER_TIME_ZONES = sorted(
+    name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith("posix")
+) + ["UTC"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

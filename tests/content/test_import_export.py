@@ -279,3 +279,28 @@ def test_a_filled_cell_of_another_kind_is_an_error_naming_row_and_column(persona
     result = import_file(mixed_sheet(tmp_path / "mixed.xlsx", bad))
     assert [(e.row, e.field) for e in result.errors] == [(6, "first_comment")]
     assert not Script.objects.exists()
+
+
+def test_a_sheet_may_say_stage_and_kind_as_the_editor_shows_them(personas, tmp_path):
+    """A copywriter fills the template with 引流 and 朋友圈文案, the words of every other screen."""
+    workbook = Workbook()
+    workbook.active.append(["external_id", "kind", "persona", "title", "stage", "triggers", "text"])
+    workbook.active.append(["x-1", "朋友圈文案", "xiaomei", "上新预告", "引流", "", "宝子们上新啦"])
+    workbook.active.append(["x-2", "私聊回复", "dr-lin", "价格异议", "转化", "太贵", "同学们别急"])
+    path = tmp_path / "a.xlsx"
+    workbook.save(path)
+    assert import_file(path).ok
+    assert {(s.external_id, s.kind, s.stage) for s in Script.objects.all()} == {
+        ("x-1", "moment", "attract"),
+        ("x-2", "chat", "convert"),
+    }
+
+
+def test_a_wrong_stage_lists_each_code_with_its_chinese_label(personas, tmp_path):
+    result = import_file(write_jsonl(tmp_path / "a.jsonl", [row(stage="拉新")]))
+    [error] = result.errors
+    assert error.field == "stage" and "attract（引流）" in error.message
+    assert "refer（裂变）" in error.message
+    assert not Script.objects.exists()
+    [empty] = import_file(write_jsonl(tmp_path / "b.jsonl", [row(stage="")])).errors
+    assert (empty.field, empty.message) == ("stage", "必填")  # not "“” is not one of …"

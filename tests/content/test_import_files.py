@@ -146,4 +146,18 @@ def test_an_xlsx_with_too_many_rows_or_columns_is_refused(persona, tmp_path):
 def test_a_file_that_is_not_a_zip_is_refused_as_xlsx(persona, tmp_path):
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"external_id,kind\n")
-    assert "XLSX" in run_command(path)
+    said = run_command(path)
+    assert "XLSX" in said and "save it again" in said
+    assert "zip" not in said  # the library's reason, English and meaningless to a copywriter
+
+
+def test_broken_json_in_a_cell_says_where_without_pythons_english(persona, tmp_path):
+    workbook = Workbook()
+    workbook.active.append([*HEADER[:6], "segments"])
+    workbook.active.append(["l-1", "livestream", "xiaomei", "周五直播", "convert", "",
+                            '[{"name": "暖场", "lines": ["宝子们晚上好"]'])  # fmt: skip
+    path = tmp_path / "live.xlsx"
+    workbook.save(path)
+    error = import_file(path).errors[0]
+    assert error.field == "segments" and "line 1, column" in error.message
+    assert "Expecting" not in error.message and "delimiter" not in error.message

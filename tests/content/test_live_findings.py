@@ -63,6 +63,13 @@ def test_it_runs_the_same_lint_as_the_save_banner(copywriter_client, persona):  
 def test_without_a_persona_or_with_bad_fields_it_answers_clearly(copywriter_client, persona):  # noqa: F811
     answer = check(copywriter_client, **{**form(persona, messages=BANNED), "persona": ""}).json()
     assert answer["findings"] == [] and answer["partial"] is True
+    # Nothing was checked: the box asks for a persona and says nothing of "last saved".
+    assert "选择人设后" in answer["html"] and "上次保存" not in answer["html"]
+    untitled = check(copywriter_client, **{**form(persona, messages=BANNED), "title": ""}).json()
+    assert untitled["errors"] >= 2 and "上次保存" not in untitled["html"]  # a new one: never saved
+    script = MomentScriptFactory(persona=persona, title="上新", publish=False)
+    edited = check(copywriter_client, script.pk, **{**form(persona, messages=BANNED), "title": ""})
+    assert "上次保存" in edited.json()["html"]  # the saved title is what was checked
     garbage = check(copywriter_client, title="x" * 500, persona="nope")
     assert garbage.status_code == 400 and garbage.json()["error"]
     wrong = check(copywriter_client, **{**form(persona, messages=BANNED), "persona": "nope"})

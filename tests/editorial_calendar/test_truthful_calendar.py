@@ -148,3 +148,12 @@ def test_sensitive_dates_and_promotions_on_them_are_marked_on_the_grid(manager_c
     assert "⛔ 南京大屠杀死难者国家公祭日" in page
     flagged = {e.title: bool(e.sensitive_warning) for e in response.context["entries"]}
     assert flagged == {"双12返场秒杀": True, "南京公祭日·铭记历史": False}
+
+
+def test_the_sensitive_dates_list_reads_each_day_once_and_active_in_chinese(manager_client):
+    response = manager_client.get(reverse("wagtailsnippets_editorial_calendar_sensitivedate:list"))
+    page = response.content.decode()
+    cells = re.findall(r"<td[^>]*>\s*(.*?)\s*</td>", page, re.S)
+    assert "5·12" in cells  # the day alone: the name is the column before
+    assert "清明" in cells
+    assert "True" not in page and "✓ 是" in page

@@ -20,6 +20,7 @@ ALLOWED = {
     "px", "IPv4", "IPv6", "LLM", "AI", "SMS", "VIP", "QR", "UTC", "GMT", "CST", "AM", "PM",
     "Emoji", "emoji", "App", "app", "Python", "Django", "Markdown", "markdown", "HTML", "Slug",
     "slug", "KOC", "KOL", "ok", "OK", "Tab", "Esc", "Enter", "Ctrl", "Cmd", "Shift",
+    "Google", "Outlook",  # calendar apps the feed page names
     "SOP", "sop",  # 标准作业流程: what operators call a sequence
 }  # fmt: skip
 # Elements whose text is not interface text: code, user input, invisible or decorative parts.

@@ -100,6 +100,9 @@ def screens(role: str) -> dict[str, str]:
             "editorial_calendar", "calendarentry", "edit", CalendarEntry.objects.first().pk
         ),
         "calendar": reverse("editorial_calendar:index"),
+        "calendar feed": reverse("editorial_calendar:feed"),
+        "sensitive dates": _snippet("editorial_calendar", "sensitivedate", "list"),
+        "paused dates": _snippet("editorial_calendar", "calendarpause", "list"),
         "images": reverse("wagtailimages:index"),
         "search": reverse("siyu_search_admin") + "?q=會員日",
         "search, filtered": reverse("siyu_search_admin")

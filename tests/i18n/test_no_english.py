@@ -35,6 +35,20 @@ def test_main_screens_show_no_english(client, world, role):
     assert found == {}
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_every_main_screen_names_itself_in_the_window_title(client, world, role):
+    """The browser tab and the history list read "合规记录 - Wagtail", not " - Wagtail"."""
+    import re
+
+    client.force_login(world["users"][role])
+    untitled = {}
+    for name, url in screens(role).items():
+        title = re.search(r"<title>(.*?)</title>", client.get(url).content.decode(), re.S)
+        if not title or not title.group(1).split(" - Wagtail")[0].strip():
+            untitled[name] = url
+    assert untitled == {}
+
+
 # The banners Wagtail shows after the workflow and publishing actions on a snippet, as its
 # views build them (wagtail/admin/views/generic/models.py, wagtail/admin/views/generic/mixins.py).
 ACTION_MESSAGES = [
