@@ -153,7 +153,12 @@ def specs() -> list[dict]:
             "quiet_end": time(8, 0),
             "exit_conditions": ["已回复", "已下单"],
             "steps": lambda: [
-                day(30, "19:30", title="30 天老客问候", script="demo-xiaomei-chat-05"),
+                day(
+                    30,
+                    "19:30",
+                    title="30 天老客问候",
+                    text="宝子～好久不见呀💕 最近皮肤状态怎么样？换季有任何护肤问题随时来问我～",
+                ),
                 day(
                     60,
                     "19:30",
