@@ -4,9 +4,10 @@ Run by hand from the project root:
     .venv/bin/python -m bench.compliance [--runs 2000]
 It builds a throw-away SQLite database (the seeded packs) in a temporary data folder, switches
 every pack on for every industry and channel, and times `compliance.engine.check` as callers
-use it (the rule-set version is read from the database on each call). Two texts: Chinese only,
-and Chinese with Latin letters (which also runs the pinyin pass). Record the printed lines in
-bench/RESULTS.md with the machine and date.
+use it (the rule-set version is read from the database on each call). Three texts: Chinese
+only, Chinese with Latin letters (which also runs the pinyin pass), and the Chinese text with a
+line break after every sentence (the text around each break is matched again). Record the
+printed lines in bench/RESULTS.md with the machine and date.
 """
 
 import argparse
@@ -65,6 +66,8 @@ def main() -> None:
     texts = {
         "chinese": text_of(args.length, CHINESE),
         "with latin": text_of(args.length, CHINESE.replace("修护精华", "xiu hu精华 vx")),
+        # a moments post as people write it: a line per sentence (line breaks are matched again)
+        "multi-line": text_of(args.length, CHINESE.replace("。", "。\n").replace("！", "！\n")),
     }
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
     print(f"{rules} rules, {words} words, every pack on; compile {compile_ms:.1f} ms "
