@@ -9,23 +9,23 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def retype(page, field, text: str) -> None:
+    """Type `text` over the field's value and leave it: the text stays (not replaced)."""
+    field.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Tab")
+    expect(field).to_have_value(text)
+
+
 def test_a_wrong_date_or_time_is_kept_and_refused_then_a_right_one_saves(world, login, page, shoot):
     login("copywriter")
     page.goto("/admin/snippets/editorial_calendar/calendarentry/add/?date=2026-12-18")
     page.select_option("select[name=persona]", label=world.persona_name)
     page.select_option("select[name=channel]", index=1)
     page.fill("input[name=title]", "晚间上新提醒")
-    time = page.locator("input[name=time]")
-    time.click()
-    page.keyboard.type("晚上8点")
-    page.keyboard.press("Tab")
-    expect(time).to_have_value("晚上8点")  # not replaced on leaving the field
-    day = page.locator("input[name=date]")
-    day.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("12月20日")
-    page.keyboard.press("Tab")
-    expect(day).to_have_value("12月20日")
+    retype(page, page.locator("input[name=time]"), "晚上8点")
+    retype(page, page.locator("input[name=date]"), "12月20日")
     page.get_by_role("button", name="保存").first.click()
     expect(page.locator(".error-message", has_text="输入一个有效的时间")).to_be_visible()
     expect(page.locator(".error-message", has_text="输入一个有效的日期")).to_be_visible()
@@ -66,11 +66,7 @@ def test_an_sop_steps_wrong_time_is_kept_and_refused(sop, login, page, shoot):
     page.goto(sop)
     time = page.locator("input[name='steps-0-value-time']")
     expect(time).to_have_value("19:30")
-    time.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("晚上8点")
-    page.keyboard.press("Tab")
-    expect(time).to_have_value("晚上8点")
+    retype(page, time, "晚上8点")
     page.get_by_role("button", name="保存草稿").first.click()
     expect(page.locator(".error-message", has_text="输入一个有效的时间")).to_be_visible()
     expect(page.locator("input[name='steps-0-value-time']")).to_have_value("晚上8点")
