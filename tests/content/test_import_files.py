@@ -147,7 +147,7 @@ def test_a_file_that_is_not_a_zip_is_refused_as_xlsx(persona, tmp_path):
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"external_id,kind\n")
     said = run_command(path)
-    assert "XLSX" in said and "save it again" in said
+    assert "XLSX" in said and "重新另存为 XLSX" in said
     assert "zip" not in said  # the library's reason, English and meaningless to a copywriter
 
 
@@ -159,5 +159,5 @@ def test_broken_json_in_a_cell_says_where_without_pythons_english(persona, tmp_p
     path = tmp_path / "live.xlsx"
     workbook.save(path)
     error = import_file(path).errors[0]
-    assert error.field == "segments" and "line 1, column" in error.message
+    assert error.field == "segments" and "第 1 行第 36 列附近" in error.message
     assert "Expecting" not in error.message and "delimiter" not in error.message
