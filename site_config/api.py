@@ -20,6 +20,7 @@ from core.api import (
     ApiError,
     Problem,
     UnicodeJSONRenderer,
+    invalid_all,
     json_response,
     problem,
     problem_from,
@@ -96,13 +97,7 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError):
     errors = [
         {"loc": _loc(error.get("loc", ())), "message": error.get("msg", "")} for error in exc.errors
     ]
-    names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
-    return problem(
-        422,
-        "validation_error",
-        _("Invalid input: %(names)s.") % {"names": names},
-        errors=errors,
-    )
+    return problem_from(invalid_all(errors))
 
 
 @api.exception_handler(ApiError)

@@ -10,6 +10,7 @@ from .errors import (
     ApiError,
     Problem,
     invalid,
+    invalid_all,
     problem,
     problem_from,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "etag_matches",
     "etag_response",
     "invalid",
+    "invalid_all",
     "iso",
     "json_response",
     "make_etag",

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from .responses import dumps
@@ -42,6 +43,13 @@ class ApiError(Exception):
 def invalid(loc: list, message: str, code: str = "validation_error", **extra) -> ApiError:
     """A 422 naming one offending parameter or field."""
     return ApiError(422, code, message, errors=[{"loc": list(loc), "message": message}], **extra)
+
+
+def invalid_all(errors: list[dict]) -> ApiError:
+    """A 422 naming every offending parameter or field (`errors`: [{"loc", "message"}])."""
+    names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
+    return ApiError(422, "validation_error", _("Invalid input: %(names)s.") % {"names": names},
+                    errors=errors)  # fmt: skip
 
 
 def problem_body(status: int, code: str, detail: str, **extra: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
-from .errors import API_PREFIX, ApiError, problem
+from .errors import API_PREFIX, ApiError, invalid_all, problem
 
 _BAD = re.compile("[\x00\ud800-\udfff]")
 MAX_TEXT_ERRORS = 20  # a body full of bad strings is named well enough by its first twenty
@@ -106,13 +106,7 @@ def refuse_bad_text(data: Any) -> None:
     bodies (GuardedParser) and MCP's arguments, resource URIs and prompt arguments."""
     errors = text_errors(data)
     if errors:
-        names = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
-        raise ApiError(
-            422,
-            "validation_error",
-            _("Invalid input: %(names)s.") % {"names": names},
-            errors=errors,
-        )
+        raise invalid_all(errors)
 
 
 class InputGuardMiddleware:
